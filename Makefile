@@ -1,0 +1,54 @@
+# 书香 — the two commands are `make run` and `make test`; see README.md.
+
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+# Project-local npm tools (wasm-opt) and cargo-installed tools come first.
+export PATH := $(CURDIR)/tools/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
+
+RELEASE_STAMP := target/.release-built
+SOURCES := $(shell find app/src server/src server/migrations style public -type f 2>/dev/null) \
+	Cargo.toml Cargo.lock app/Cargo.toml server/Cargo.toml
+
+.PHONY: help run test build tools test-tools lint fmt clean-data
+
+help:
+	@echo "make run    启动平台（SQLite + 演示数据）http://127.0.0.1:3000"
+	@echo "make test   运行全部测试（单元、两种数据库、HTTP、Playwright）"
+	@echo "make lint   rustfmt + clippy（ssr 与 hydrate 两种构建）"
+
+## Starts the platform on the embedded SQLite with the demo data.
+## Honours DATABASE_URL and LEPTOS_SITE_ADDR; SHUXIANG_DEMO=0 for an empty site.
+run: tools $(RELEASE_STAMP)
+	SHUXIANG_DEMO=$${SHUXIANG_DEMO:-1} \
+	LEPTOS_SITE_ADDR=$${LEPTOS_SITE_ADDR:-127.0.0.1:3000} \
+	./target/release/shuxiang
+
+## Runs every test.
+test: test-tools
+	scripts/test.sh
+
+build: tools $(RELEASE_STAMP)
+
+# Rebuilt only when a source changed, so a second `make run` starts at once.
+$(RELEASE_STAMP): $(SOURCES)
+	cargo leptos build --release -P
+	@touch $@
+
+tools:
+	@scripts/tools.sh build
+
+test-tools:
+	@scripts/tools.sh test
+
+lint: tools
+	cargo fmt --all -- --check
+	cargo clippy --workspace --all-targets -- -D warnings
+	cargo clippy -p app --no-default-features --features hydrate --target wasm32-unknown-unknown -- -D warnings
+
+fmt:
+	cargo fmt --all
+
+## Deletes the local SQLite database and session key (the demo data returns on the next run).
+clean-data:
+	rm -rf data

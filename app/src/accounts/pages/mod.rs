@@ -1,0 +1,9 @@
+//! The account pages: /login, /register, /me.
+
+mod login;
+mod me;
+mod register;
+
+pub use login::LoginPage;
+pub use me::MePage;
+pub use register::RegisterPage;

@@ -1,0 +1,246 @@
+//! SQL for accounts. Runs unchanged on SQLite and PostgreSQL.
+
+use sqlx::{AnyConnection, Row};
+
+use super::{AccountSummary, Role, SessionUser};
+use crate::server::{Backend, Exec};
+
+/// What sign-in needs to know about an account. No serde: it holds the hash.
+pub struct Credentials {
+    pub id: i64,
+    pub password_hash: String,
+    pub disabled: bool,
+}
+
+fn role_of(s: &str) -> Role {
+    // The CHECK constraint keeps other strings out of the column.
+    Role::parse(s).unwrap_or(Role::Reader)
+}
+
+pub async fn insert(
+    e: impl Exec<'_>,
+    username: &str,
+    display_name: &str,
+    password_hash: &str,
+    role: Role,
+    now: i64,
+) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar(
+        "INSERT INTO account (username, display_name, password_hash, role, created_at) \
+         VALUES ($1, $2, $3, $4, $5) RETURNING id",
+    )
+    .bind(username)
+    .bind(display_name)
+    .bind(password_hash)
+    .bind(role.as_str())
+    .bind(now)
+    .fetch_one(e)
+    .await
+}
+
+pub async fn username_taken(e: impl Exec<'_>, username: &str) -> Result<bool, sqlx::Error> {
+    let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM account WHERE username = $1")
+        .bind(username)
+        .fetch_one(e)
+        .await?;
+    Ok(n > 0)
+}
+
+pub async fn credentials(
+    e: impl Exec<'_>,
+    username: &str,
+) -> Result<Option<Credentials>, sqlx::Error> {
+    let row = sqlx::query("SELECT id, password_hash, disabled FROM account WHERE username = $1")
+        .bind(username)
+        .fetch_optional(e)
+        .await?;
+    Ok(row.map(|r| Credentials {
+        id: r.get("id"),
+        password_hash: r.get("password_hash"),
+        disabled: r.get::<i64, _>("disabled") != 0,
+    }))
+}
+
+pub async fn set_password_hash(
+    e: impl Exec<'_>,
+    id: i64,
+    password_hash: &str,
+) -> Result<bool, sqlx::Error> {
+    let done = sqlx::query("UPDATE account SET password_hash = $1 WHERE id = $2")
+        .bind(password_hash)
+        .bind(id)
+        .execute(e)
+        .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// The account behind a session, unless it has been disabled since.
+pub async fn session_user(e: impl Exec<'_>, id: i64) -> Result<Option<SessionUser>, sqlx::Error> {
+    let row = sqlx::query(
+        "SELECT a.id, a.username, a.display_name, a.role, s.name AS sector, a.created_at \
+         FROM account a LEFT JOIN sector s ON s.id = a.sector_id \
+         WHERE a.id = $1 AND a.disabled = 0",
+    )
+    .bind(id)
+    .fetch_optional(e)
+    .await?;
+    Ok(row.map(|r| SessionUser {
+        id: r.get("id"),
+        username: r.get("username"),
+        display_name: r.get("display_name"),
+        role: role_of(r.get::<&str, _>("role")),
+        sector: r.get("sector"),
+        joined_at: r.get("created_at"),
+    }))
+}
+
+/// Accounts whose user name or display name contains `search`, newest first.
+pub async fn list(
+    e: impl Exec<'_>,
+    search: &str,
+    limit: i64,
+    offset: i64,
+) -> Result<Vec<AccountSummary>, sqlx::Error> {
+    let pattern = like_pattern(search);
+    let rows = sqlx::query(
+        "SELECT a.id, a.username, a.display_name, a.role, s.name AS sector, a.disabled, a.created_at \
+         FROM account a LEFT JOIN sector s ON s.id = a.sector_id \
+         WHERE a.username LIKE $1 ESCAPE '\\' OR a.display_name LIKE $1 ESCAPE '\\' \
+         ORDER BY a.id DESC LIMIT $2 OFFSET $3",
+    )
+    .bind(&pattern)
+    .bind(limit)
+    .bind(offset)
+    .fetch_all(e)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| AccountSummary {
+            id: r.get("id"),
+            username: r.get("username"),
+            display_name: r.get("display_name"),
+            role: role_of(r.get::<&str, _>("role")),
+            sector: r.get("sector"),
+            disabled: r.get::<i64, _>("disabled") != 0,
+            created_at: r.get("created_at"),
+        })
+        .collect())
+}
+
+pub async fn count_matching(e: impl Exec<'_>, search: &str) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar(
+        "SELECT COUNT(*) FROM account \
+         WHERE username LIKE $1 ESCAPE '\\' OR display_name LIKE $1 ESCAPE '\\'",
+    )
+    .bind(like_pattern(search))
+    .fetch_one(e)
+    .await
+}
+
+/// `%search%` with the LIKE wildcards in `search` taken literally.
+fn like_pattern(search: &str) -> String {
+    let mut p = String::with_capacity(search.len() + 2);
+    p.push('%');
+    for c in search.trim().chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            p.push('\\');
+        }
+        p.push(c);
+    }
+    p.push('%');
+    p
+}
+
+/// Number of accounts per role.
+pub async fn count_by_role(e: impl Exec<'_>) -> Result<Vec<(Role, i64)>, sqlx::Error> {
+    let rows =
+        sqlx::query("SELECT role, COUNT(*) AS n FROM account WHERE disabled = 0 GROUP BY role")
+            .fetch_all(e)
+            .await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| (role_of(r.get::<&str, _>("role")), r.get::<i64, _>("n")))
+        .collect())
+}
+
+pub async fn role_of_account(e: impl Exec<'_>, id: i64) -> Result<Option<Role>, sqlx::Error> {
+    let role: Option<String> = sqlx::query_scalar("SELECT role FROM account WHERE id = $1")
+        .bind(id)
+        .fetch_optional(e)
+        .await?;
+    Ok(role.as_deref().map(role_of))
+}
+
+/// Why a role change did not happen.
+#[derive(Debug, PartialEq, Eq)]
+pub enum RoleChange {
+    Changed {
+        before: Role,
+    },
+    Unchanged,
+    NoSuchAccount,
+    /// It would leave the platform without an active organiser.
+    LastOrganiser,
+}
+
+/// Changes an account's role inside the caller's transaction. The check
+/// that one active organiser remains and the update happen together: on
+/// PostgreSQL the organiser rows are locked first, SQLite has one writer.
+pub async fn change_role(
+    conn: &mut AnyConnection,
+    backend: Backend,
+    id: i64,
+    role: Role,
+) -> Result<RoleChange, sqlx::Error> {
+    if backend == Backend::Postgres {
+        sqlx::query("SELECT id FROM account WHERE role = 'organiser' FOR UPDATE")
+            .fetch_all(&mut *conn)
+            .await?;
+    }
+    let Some(before) = role_of_account(&mut *conn, id).await? else {
+        return Ok(RoleChange::NoSuchAccount);
+    };
+    if before == role {
+        return Ok(RoleChange::Unchanged);
+    }
+    if before == Role::Organiser {
+        let organisers: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM account WHERE role = 'organiser' AND disabled = 0",
+        )
+        .fetch_one(&mut *conn)
+        .await?;
+        if organisers <= 1 {
+            return Ok(RoleChange::LastOrganiser);
+        }
+    }
+    sqlx::query("UPDATE account SET role = $1 WHERE id = $2")
+        .bind(role.as_str())
+        .bind(id)
+        .execute(&mut *conn)
+        .await?;
+    Ok(RoleChange::Changed { before })
+}
+
+pub async fn set_sector(
+    e: impl Exec<'_>,
+    id: i64,
+    sector_id: Option<i64>,
+) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE account SET sector_id = $1 WHERE id = $2")
+        .bind(sector_id)
+        .bind(id)
+        .execute(e)
+        .await?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::like_pattern;
+
+    #[test]
+    fn like_wildcards_are_literal() {
+        assert_eq!(like_pattern("a_b%"), "%a\\_b\\%%");
+        assert_eq!(like_pattern(" 张 "), "%张%");
+    }
+}

@@ -1,0 +1,85 @@
+//! Refuses sign-in for a while after repeated failures, per user name and
+//! per client address. Failures live in the database so every server node
+//! counts the same ones.
+
+use crate::error::AppError;
+use crate::server::{Exec, LoginLimits};
+
+/// Refuses with a message saying how long to wait when either limit is reached.
+pub async fn check(
+    db: &crate::server::Db,
+    limits: &LoginLimits,
+    username: &str,
+    ip: &str,
+    now: i64,
+) -> Result<(), AppError> {
+    let since = now - limits.window_secs;
+    let by_name = failures(db.pool(), "username", username, since).await?;
+    let by_ip = failures(db.pool(), "ip", ip, since).await?;
+    let locked = [(by_name, limits.per_account), (by_ip, limits.per_address)]
+        .into_iter()
+        .filter(|((count, _), limit)| *count >= *limit)
+        .map(|((_, oldest), _)| oldest)
+        .min();
+    match locked {
+        None => Ok(()),
+        Some(oldest) => {
+            let wait = (oldest + limits.window_secs - now).max(1);
+            let minutes = (wait + 59) / 60;
+            Err(AppError::TooManyRequests(format!(
+                "登录失败次数过多，请 {minutes} 分钟后再试"
+            )))
+        }
+    }
+}
+
+/// Failures of one user name or address since `since`: count and oldest time.
+async fn failures(
+    e: impl Exec<'_>,
+    column: &'static str,
+    value: &str,
+    since: i64,
+) -> Result<(i64, i64), sqlx::Error> {
+    // `column` is one of two literals above, never input.
+    let sql = format!(
+        "SELECT COUNT(*), COALESCE(MIN(at), 0) FROM login_failure WHERE {column} = $1 AND at > $2"
+    );
+    sqlx::query_as(&sql)
+        .bind(value)
+        .bind(since)
+        .fetch_one(e)
+        .await
+}
+
+pub async fn record_failure(
+    e: impl Exec<'_>,
+    username: &str,
+    ip: &str,
+    now: i64,
+) -> Result<(), sqlx::Error> {
+    sqlx::query("INSERT INTO login_failure (username, ip, at) VALUES ($1, $2, $3)")
+        .bind(username)
+        .bind(ip)
+        .bind(now)
+        .execute(e)
+        .await?;
+    Ok(())
+}
+
+/// Forgets an account's failures after it signs in.
+pub async fn clear(e: impl Exec<'_>, username: &str) -> Result<(), sqlx::Error> {
+    sqlx::query("DELETE FROM login_failure WHERE username = $1")
+        .bind(username)
+        .execute(e)
+        .await?;
+    Ok(())
+}
+
+/// Drops failures too old to matter.
+pub async fn prune(e: impl Exec<'_>, before: i64) -> Result<u64, sqlx::Error> {
+    let done = sqlx::query("DELETE FROM login_failure WHERE at <= $1")
+        .bind(before)
+        .execute(e)
+        .await?;
+    Ok(done.rows_affected())
+}

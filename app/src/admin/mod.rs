@@ -1,0 +1,60 @@
+//! The organisers' console at /admin. Every server function here checks
+//! that the caller is an organiser; the pages only mirror that check.
+
+#[cfg(feature = "ssr")]
+pub mod audit;
+pub mod users;
+
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::components::Redirect;
+use leptos_router::hooks::use_location;
+
+use crate::layout::{Forbidden, ShellState};
+
+/// Shows its children to organisers; sends others to sign in, or says no.
+#[component]
+pub fn OrganisersOnly(children: ChildrenFn) -> impl IntoView {
+    let shell = expect_context::<ShellState>();
+    let location = use_location();
+    let children = StoredValue::new(children);
+    view! {
+        <Suspense fallback=|| view! { <p class="loading">"正在加载…"</p> }>
+            {move || Suspend::new(async move {
+                let user = shell.info.await.ok().and_then(|i| i.user);
+                match user {
+                    None => {
+                        let next = location.pathname.get_untracked();
+                        view! { <Redirect path=format!("/login?next={next}")/> }.into_any()
+                    }
+                    Some(u) if !u.is_organiser() => view! { <Forbidden/> }.into_any(),
+                    Some(_) => children.with_value(|c| c()).into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+pub fn AdminPage() -> impl IntoView {
+    view! {
+        <Title text="管理后台"/>
+        <OrganisersOnly>
+            <h1>"管理后台"</h1>
+            <ul class="card-list">
+                <li class="card">
+                    <h2><a href="/admin/users">"用户与角色"</a></h2>
+                    <p>"查找用户，设置委员、主讲人、管理员身份。"</p>
+                </li>
+                <li class="card muted">
+                    <h2>"读书群、书目与荐书审核"</h2>
+                    <p>"建设中：随读书群功能上线。"</p>
+                </li>
+                <li class="card muted">
+                    <h2>"内容审核与统计"</h2>
+                    <p>"建设中：随讨论区和统计功能上线。"</p>
+                </li>
+            </ul>
+        </OrganisersOnly>
+    }
+}

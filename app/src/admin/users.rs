@@ -1,0 +1,207 @@
+//! /admin/users: find accounts and change their roles.
+
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::components::Form;
+use leptos_router::hooks::use_query_map;
+use serde::{Deserialize, Serialize};
+
+use super::OrganisersOnly;
+use crate::accounts::{AccountSummary, Role};
+use crate::error::AppError;
+use crate::ui::time::date_zh;
+
+pub const PER_PAGE: i64 = 50;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AccountPage {
+    pub accounts: Vec<AccountSummary>,
+    pub total: i64,
+    pub page: i64,
+}
+
+#[server(prefix = "/api", endpoint = "admin/accounts")]
+pub async fn list_accounts(q: String, page: i64) -> Result<AccountPage, AppError> {
+    use crate::accounts::{queries, session::require_role};
+    crate::server::respond(async move {
+        require_role(Role::Organiser).await?;
+        let ctx = crate::server::ctx()?;
+        let q: String = q.trim().chars().take(50).collect();
+        let page = page.clamp(1, 100_000);
+        let accounts = queries::list(ctx.db.pool(), &q, PER_PAGE, (page - 1) * PER_PAGE).await?;
+        let total = queries::count_matching(ctx.db.pool(), &q).await?;
+        Ok(AccountPage {
+            accounts,
+            total,
+            page,
+        })
+    })
+    .await
+}
+
+/// Sets an account's role. Organisers only; never leaves the platform
+/// without an organiser; recorded in the audit log with before and after.
+#[server(prefix = "/api", endpoint = "admin/change-role")]
+pub async fn change_role(account_id: i64, role: String) -> Result<String, AppError> {
+    use super::audit;
+    use crate::accounts::queries::{self, RoleChange};
+    use crate::accounts::session::require_role;
+    crate::server::respond(async move {
+        let actor = require_role(Role::Organiser).await?;
+        let role = Role::parse(&role).ok_or_else(|| AppError::message("请选择有效的角色"))?;
+        let ctx = crate::server::ctx()?;
+        let mut tx = ctx.db.pool().begin().await?;
+        let outcome = queries::change_role(&mut *tx, ctx.db.backend(), account_id, role).await?;
+        let message = match outcome {
+            RoleChange::NoSuchAccount => return Err(AppError::NotFound),
+            RoleChange::LastOrganiser => {
+                return Err(AppError::message("不能取消最后一位管理员的管理员身份"));
+            }
+            RoleChange::Unchanged => format!("角色未变：仍为{}", role.label()),
+            RoleChange::Changed { before } => {
+                audit::record(
+                    &mut *tx,
+                    audit::Entry {
+                        actor_id: actor.id,
+                        action: "account.role",
+                        target: &format!("account:{account_id}"),
+                        before: Some(before.as_str()),
+                        after: Some(role.as_str()),
+                        at: crate::server::now(),
+                    },
+                )
+                .await?;
+                format!("已将角色从{}改为{}", before.label(), role.label())
+            }
+        };
+        tx.commit().await?;
+        tracing::info!(
+            actor = actor.id,
+            account_id,
+            role = role.as_str(),
+            "role changed"
+        );
+        Ok(message)
+    })
+    .await
+}
+
+#[component]
+pub fn UsersPage() -> impl IntoView {
+    view! {
+        <Title text="用户与角色"/>
+        <OrganisersOnly>
+            <UsersConsole/>
+        </OrganisersOnly>
+    }
+}
+
+#[component]
+fn UsersConsole() -> impl IntoView {
+    let query = use_query_map();
+    let q = move || query.with(|m| m.get("q")).unwrap_or_default();
+    let page = move || {
+        query
+            .with(|m| m.get("page"))
+            .and_then(|p| p.parse::<i64>().ok())
+            .unwrap_or(1)
+    };
+    let change = ServerAction::<ChangeRole>::new();
+    let accounts = Resource::new(
+        move || (q(), page(), change.version().get()),
+        |(q, page, _)| list_accounts(q, page),
+    );
+    let outcome = move || match change.value().get() {
+        Some(Ok(msg)) => Some(("notice", msg)),
+        Some(Err(e)) => Some(("form-alert", e.to_string())),
+        None => None,
+    };
+
+    view! {
+        <h1>"用户与角色"</h1>
+        <Form method="GET" action="" attr:class="search-form" attr:role="search">
+            <label for="user-search">"查找用户"</label>
+            <input id="user-search" type="search" name="q" value=q placeholder="用户名或显示名称"/>
+            <button type="submit" class="button">"查找"</button>
+        </Form>
+        <div role="status" aria-live="polite">
+            {move || outcome().map(|(class, msg)| view! { <p class=class>{msg}</p> })}
+        </div>
+        <Transition fallback=|| view! { <p class="loading">"正在加载…"</p> }>
+            {move || accounts.get().map(|r| match r {
+                Err(e) => view! { <p class="form-alert" role="alert">{e.to_string()}</p> }.into_any(),
+                Ok(p) if p.accounts.is_empty() => view! { <p class="empty">"没有找到匹配的用户。"</p> }.into_any(),
+                Ok(p) => view! {
+                    <p class="muted">{format!("共 {} 位用户", p.total)}</p>
+                    <div class="table-wrap">
+                        <table class="data-table">
+                            <caption class="visually-hidden">"用户列表"</caption>
+                            <thead><tr>
+                                <th scope="col">"显示名称"</th>
+                                <th scope="col">"用户名"</th>
+                                <th scope="col">"界别"</th>
+                                <th scope="col">"注册时间"</th>
+                                <th scope="col">"角色"</th>
+                            </tr></thead>
+                            <tbody>
+                                {p.accounts.into_iter().map(|a| view! { <AccountRow account=a action=change/> }).collect_view()}
+                            </tbody>
+                        </table>
+                    </div>
+                    <Pager page=p.page total=p.total q=q()/>
+                }.into_any(),
+            })}
+        </Transition>
+    }
+}
+
+#[component]
+fn AccountRow(account: AccountSummary, action: ServerAction<ChangeRole>) -> impl IntoView {
+    let select_id = format!("role-{}", account.id);
+    view! {
+        <tr>
+            <td>{account.display_name.clone()}{account.disabled.then_some(" （已停用）")}</td>
+            <td>{account.username.clone()}</td>
+            <td>{account.sector.clone().unwrap_or_default()}</td>
+            <td>{date_zh(account.created_at)}</td>
+            <td>
+                <ActionForm action attr:class="role-form">
+                    <input type="hidden" name="account_id" value=account.id/>
+                    <label class="visually-hidden" for=select_id.clone()>{format!("{}的角色", account.display_name)}</label>
+                    <select id=select_id name="role">
+                        {Role::ALL.into_iter().map(|r| view! {
+                            <option value=r.as_str() selected=r == account.role>{r.label()}</option>
+                        }).collect_view()}
+                    </select>
+                    <button type="submit" class="button small">"保存"</button>
+                </ActionForm>
+            </td>
+        </tr>
+    }
+}
+
+#[component]
+fn Pager(page: i64, total: i64, q: String) -> impl IntoView {
+    let pages = ((total + PER_PAGE - 1) / PER_PAGE).max(1);
+    let href = move |p: i64| format!("/admin/users?q={}&page={p}", encode(&q));
+    view! {
+        <nav class="pager" aria-label="分页">
+            {(page > 1).then(|| view! { <a href=href(page - 1) rel="prev">"上一页"</a> })}
+            <span>{format!("第 {page} / {pages} 页")}</span>
+            {(page < pages).then(|| view! { <a href=href(page + 1) rel="next">"下一页"</a> })}
+        </nav>
+    }
+}
+
+/// Percent-encodes a query value.
+fn encode(s: &str) -> String {
+    let mut out = String::new();
+    for b in s.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~') {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}

@@ -1,0 +1,72 @@
+//! The document shell and the route table.
+
+use leptos::prelude::*;
+use leptos_meta::{HashedStylesheet, Html, Meta, MetaTags, Title, provide_meta_context};
+use leptos_router::components::{Route, Router, Routes};
+use leptos_router::{SsrMode, path};
+
+use crate::accounts::pages::{LoginPage, MePage, RegisterPage};
+use crate::admin::{AdminPage, users::UsersPage};
+use crate::home::{HomePage, UnderConstruction};
+use crate::layout::{ErrorPage, FontSize, Layout, NotFound};
+
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    view! {
+        <!DOCTYPE html>
+        <html lang="zh-CN">
+            <head>
+                <meta charset="utf-8"/>
+                <meta name="viewport" content="width=device-width, initial-scale=1"/>
+                <meta name="theme-color" content="#9b1c1c"/>
+                <link rel="icon" type="image/svg+xml" href="/favicon.svg"/>
+                <AutoReload options=options.clone()/>
+                <HydrationScripts options=options.clone()/>
+                <HashedStylesheet options id="leptos"/>
+                <MetaTags/>
+            </head>
+            <body>
+                <App/>
+            </body>
+        </html>
+    }
+}
+
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    let font = RwSignal::new(FontSize::from_request());
+    provide_context(font);
+
+    view! {
+        <Html {..} class=move || font.get().class()/>
+        <Title formatter=|page: String| {
+            if page.is_empty() { "书香政协".to_owned() } else { format!("{page} · 书香政协") }
+        }/>
+        <Meta name="description" content="书香政协读书学习平台：读书群、书目、打卡、读书心得、讨论和政协大讲堂。"/>
+        <Router>
+            <Layout>
+                <ErrorBoundary fallback=|_errors| view! {
+                    <ErrorPage code=500 title="出错了" message="页面加载时出了问题，请稍后刷新重试。"/>
+                }>
+                    <Routes fallback=NotFound>
+                        <Route path=path!("/") view=HomePage ssr=SsrMode::Async/>
+                        <Route path=path!("/login") view=LoginPage ssr=SsrMode::Async/>
+                        <Route path=path!("/register") view=RegisterPage ssr=SsrMode::Async/>
+                        <Route path=path!("/me") view=MePage ssr=SsrMode::Async/>
+                        <Route path=path!("/admin") view=AdminPage ssr=SsrMode::Async/>
+                        <Route path=path!("/admin/users") view=UsersPage ssr=SsrMode::Async/>
+                        <Route path=path!("/groups") view=|| view! {
+                            <UnderConstruction title="读书群" what="读书群功能正在建设中：上线后可以按主题和界别浏览读书群、申请加入、共读书目。"/>
+                        } ssr=SsrMode::Async/>
+                        <Route path=path!("/books") view=|| view! {
+                            <UnderConstruction title="书目" what="书目功能正在建设中：上线后可以浏览图书、查看读书心得和推荐书目。"/>
+                        } ssr=SsrMode::Async/>
+                        <Route path=path!("/lectures") view=|| view! {
+                            <UnderConstruction title="政协大讲堂" what="大讲堂功能正在建设中：上线后可以查看讲座预告、报名、观看直播和回放。"/>
+                        } ssr=SsrMode::Async/>
+                    </Routes>
+                </ErrorBoundary>
+            </Layout>
+        </Router>
+    }
+}

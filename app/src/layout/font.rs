@@ -1,0 +1,130 @@
+//! The font-size switch (标准 / 大字体). The choice lives in a cookie, so it
+//! holds on every page and the next visit, and the server renders the right
+//! size before any script runs. Without WebAssembly the buttons post a form;
+//! after hydration they switch at once, without a reload.
+
+use leptos::prelude::*;
+use server_fn::ServerFn;
+
+use crate::error::AppError;
+
+pub const COOKIE: &str = "sx_font";
+const ONE_YEAR: u32 = 365 * 24 * 3600;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FontSize {
+    Standard,
+    Large,
+}
+
+impl FontSize {
+    pub fn parse(v: &str) -> Option<FontSize> {
+        match v {
+            "standard" => Some(FontSize::Standard),
+            "large" => Some(FontSize::Large),
+            _ => None,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FontSize::Standard => "standard",
+            FontSize::Large => "large",
+        }
+    }
+
+    /// The class on `<html>`.
+    pub fn class(self) -> &'static str {
+        match self {
+            FontSize::Standard => "font-standard",
+            FontSize::Large => "font-large",
+        }
+    }
+
+    fn set_cookie_value(self) -> String {
+        format!(
+            "{COOKIE}={}; Path=/; Max-Age={ONE_YEAR}; SameSite=Lax",
+            self.as_str()
+        )
+    }
+
+    /// The size chosen earlier, read the same way on the server and in the
+    /// browser so hydration agrees.
+    pub fn from_request() -> FontSize {
+        #[cfg(feature = "ssr")]
+        let cookie = crate::server::cookie(COOKIE);
+        #[cfg(all(feature = "hydrate", not(feature = "ssr")))]
+        let cookie = browser_cookie();
+        #[cfg(not(any(feature = "ssr", feature = "hydrate")))]
+        let cookie: Option<String> = None;
+        cookie
+            .as_deref()
+            .and_then(FontSize::parse)
+            .unwrap_or(FontSize::Standard)
+    }
+}
+
+#[cfg(all(feature = "hydrate", not(feature = "ssr")))]
+fn browser_cookie() -> Option<String> {
+    use wasm_bindgen::JsCast;
+    let doc = document().unchecked_into::<web_sys::HtmlDocument>();
+    let all = doc.cookie().ok()?;
+    all.split(';').find_map(|pair| {
+        let (k, v) = pair.trim().split_once('=')?;
+        (k == COOKIE).then(|| v.to_owned())
+    })
+}
+
+/// The no-script path of the switch: sets the cookie, then the framework
+/// sends the browser back to the page it came from.
+#[server(prefix = "/api", endpoint = "font-size")]
+pub async fn set_font_size(size: String) -> Result<(), AppError> {
+    crate::server::respond(async move {
+        let size = FontSize::parse(&size).ok_or(AppError::BadRequest)?;
+        crate::server::append_response_header(http::header::SET_COOKIE, &size.set_cookie_value());
+        Ok(())
+    })
+    .await
+}
+
+#[component]
+pub fn FontSwitch() -> impl IntoView {
+    let font = expect_context::<RwSignal<FontSize>>();
+    let choose = move |size: FontSize| {
+        move |ev: leptos::ev::MouseEvent| {
+            ev.prevent_default();
+            font.set(size);
+            #[cfg(all(feature = "hydrate", not(feature = "ssr")))]
+            {
+                use wasm_bindgen::JsCast;
+                let doc = document().unchecked_into::<web_sys::HtmlDocument>();
+                let _ = doc.set_cookie(&size.set_cookie_value());
+            }
+        }
+    };
+    let pressed = move |size: FontSize| move || if font.get() == size { "true" } else { "false" };
+    view! {
+        <form class="font-switch" method="post" action=SetFontSize::url() role="group" aria-label="字号">
+            <button type="submit" name="size" value="standard"
+                aria-pressed=pressed(FontSize::Standard)
+                on:click=choose(FontSize::Standard)>"标准"</button>
+            <button type="submit" name="size" value="large"
+                aria-pressed=pressed(FontSize::Large)
+                on:click=choose(FontSize::Large)>"大字体"</button>
+        </form>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cookie_values_parse_back() {
+        for s in [FontSize::Standard, FontSize::Large] {
+            assert_eq!(FontSize::parse(s.as_str()), Some(s));
+            assert!(s.set_cookie_value().contains("SameSite=Lax"));
+        }
+        assert_eq!(FontSize::parse("huge"), None);
+    }
+}

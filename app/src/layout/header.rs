@@ -1,0 +1,70 @@
+use leptos::prelude::*;
+use leptos_router::components::A;
+
+use super::ShellState;
+use super::font::FontSwitch;
+use crate::accounts::api::Logout;
+use crate::site::DEFAULT_BRAND;
+
+#[component]
+pub fn Header() -> impl IntoView {
+    let shell = expect_context::<ShellState>();
+    let logout = ServerAction::<Logout>::new();
+    Effect::new(move |_| {
+        if logout.version().get() > 0 {
+            shell.refresh();
+        }
+    });
+    let brand = move || {
+        shell
+            .site()
+            .map(|s| s.brand)
+            .unwrap_or_else(|| DEFAULT_BRAND.to_owned())
+    };
+
+    view! {
+        <header class="site-header">
+            <div class="container header-bar">
+                <a class="brand" href="/">
+                    <span class="brand-seal" aria-hidden="true">"书"</span>
+                    <span class="brand-name">
+                        <Transition fallback=|| DEFAULT_BRAND>{brand}</Transition>
+                    </span>
+                </a>
+                <div class="header-tools">
+                    <FontSwitch/>
+                    <Transition fallback=|| ()>
+                        {move || match shell.user() {
+                            Some(user) => view! {
+                                <div class="user-menu">
+                                    <a class="user-name" href="/me" title="我的">{user.display_name.clone()}</a>
+                                    {user.is_organiser().then(|| view! { <a href="/admin">"管理"</a> })}
+                                    <ActionForm action=logout attr:class="inline-form">
+                                        <button type="submit" class="button small">"退出"</button>
+                                    </ActionForm>
+                                </div>
+                            }
+                            .into_any(),
+                            None => view! {
+                                <div class="user-menu">
+                                    <a href="/login">"登录"</a>
+                                    <a class="button small primary" href="/register">"注册"</a>
+                                </div>
+                            }
+                            .into_any(),
+                        }}
+                    </Transition>
+                </div>
+            </div>
+            <nav class="main-nav" aria-label="主导航">
+                <div class="container">
+                    <A href="/" exact=true>"首页"</A>
+                    <A href="/groups">"读书群"</A>
+                    <A href="/books">"书目"</A>
+                    <A href="/lectures">"大讲堂"</A>
+                    <A href="/me">"我的"</A>
+                </div>
+            </nav>
+        </header>
+    }
+}

@@ -1,0 +1,168 @@
+//! Server-side plumbing shared by every feature's server functions: the
+//! application context, the database handle, the session, the request.
+//! Compiled only with `ssr`.
+
+pub mod db;
+
+use std::future::Future;
+use std::sync::Arc;
+
+use http::request::Parts;
+use leptos::prelude::*;
+use leptos_axum::ResponseOptions;
+
+pub use db::{Backend, Db, Exec};
+
+use crate::error::AppError;
+
+/// Limits for sign-in attempts. Configurable so tests can use small numbers.
+#[derive(Debug, Clone)]
+pub struct LoginLimits {
+    /// Failed attempts for one user name within the window before it is locked.
+    pub per_account: i64,
+    /// Failed attempts from one address within the window before it is locked.
+    pub per_address: i64,
+    /// The window, in seconds; a lock lasts until old failures leave it.
+    pub window_secs: i64,
+}
+
+impl Default for LoginLimits {
+    fn default() -> Self {
+        LoginLimits {
+            per_account: 5,
+            per_address: 30,
+            window_secs: 15 * 60,
+        }
+    }
+}
+
+/// Settings the server functions need; built by the server from its config.
+/// Holds no secret.
+#[derive(Debug, Clone, Default)]
+pub struct Settings {
+    pub demo: bool,
+    pub login_limits: LoginLimits,
+    /// Take the client address from `X-Forwarded-For` (behind a trusted proxy).
+    pub trust_proxy: bool,
+}
+
+/// What every server function and page render gets as context.
+#[derive(Clone)]
+pub struct AppContext {
+    pub db: Db,
+    pub settings: Arc<Settings>,
+}
+
+/// The application context of the current request.
+pub fn ctx() -> Result<AppContext, AppError> {
+    use_context::<AppContext>().ok_or_else(|| AppError::internal("AppContext missing"))
+}
+
+fn request_parts() -> Option<Parts> {
+    use_context::<Parts>()
+}
+
+/// True when the request came from a plain HTML form (no WebAssembly): the
+/// framework answers it with a redirect, so its status must stay a redirect.
+fn is_plain_form_post() -> bool {
+    request_parts()
+        .and_then(|p| {
+            p.headers
+                .get(http::header::ACCEPT)
+                .and_then(|v| v.to_str().ok())
+                .map(|v| v.contains("text/html"))
+        })
+        .unwrap_or(false)
+}
+
+/// Sets the response status of the current server function call.
+pub fn set_status(code: u16) {
+    if is_plain_form_post() {
+        return;
+    }
+    if let (Some(res), Ok(status)) = (
+        use_context::<ResponseOptions>(),
+        http::StatusCode::from_u16(code),
+    ) {
+        res.set_status(status);
+    }
+}
+
+/// Runs a server function body and answers its error with the right HTTP
+/// status (403, 422…) instead of the framework's blanket 500.
+pub async fn respond<T>(body: impl Future<Output = Result<T, AppError>>) -> Result<T, AppError> {
+    let result = body.await;
+    if let Err(e) = &result {
+        set_status(e.status());
+    }
+    result
+}
+
+/// A request header as text.
+pub fn header(name: &str) -> Option<String> {
+    request_parts().and_then(|p| {
+        p.headers
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned)
+    })
+}
+
+/// A cookie of the current request.
+pub fn cookie(name: &str) -> Option<String> {
+    let raw = header("cookie")?;
+    raw.split(';').find_map(|pair| {
+        let (k, v) = pair.trim().split_once('=')?;
+        (k == name).then(|| v.to_owned())
+    })
+}
+
+/// Adds a header to the response of the current request.
+pub fn append_response_header(name: http::HeaderName, value: &str) {
+    if let (Some(res), Ok(value)) = (
+        use_context::<ResponseOptions>(),
+        http::HeaderValue::from_str(value),
+    ) {
+        res.append_header(name, value);
+    }
+}
+
+/// The client's address: the socket peer, or the first `X-Forwarded-For`
+/// hop when the server is configured to sit behind a trusted proxy.
+pub fn client_ip(settings: &Settings) -> String {
+    if settings.trust_proxy
+        && let Some(fwd) = header("x-forwarded-for")
+        && let Some(first) = fwd.split(',').next()
+    {
+        let first = first.trim();
+        if !first.is_empty() {
+            return first.chars().take(64).collect();
+        }
+    }
+    request_parts()
+        .and_then(|p| {
+            p.extensions
+                .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+                .map(|c| c.0.ip().to_string())
+        })
+        .unwrap_or_else(|| "unknown".to_owned())
+}
+
+/// The session of the current request.
+pub async fn session() -> Result<tower_sessions::Session, AppError> {
+    leptos_axum::extract::<tower_sessions::Session>()
+        .await
+        .map_err(|e| AppError::internal(format!("session layer missing: {e:?}")))
+}
+
+/// Seconds since the Unix epoch: every timestamp column stores this.
+pub fn now() -> i64 {
+    time::OffsetDateTime::now_utc().unix_timestamp()
+}
+
+/// Whether a database error is a unique-constraint violation (on either backend).
+pub fn is_unique_violation(e: &sqlx::Error) -> bool {
+    e.as_database_error()
+        .map(|d| d.is_unique_violation())
+        .unwrap_or(false)
+}

@@ -1,0 +1,42 @@
+//! Stored site settings (key/value).
+
+use sqlx::Row;
+
+use super::{DEFAULT_BRAND, DEFAULT_SLOGAN, SiteInfo};
+use crate::server::Exec;
+
+pub const BRAND: &str = "brand";
+pub const COMMITTEE: &str = "committee";
+pub const SLOGAN: &str = "slogan";
+
+pub async fn site_info(e: impl Exec<'_>, demo: bool) -> Result<SiteInfo, sqlx::Error> {
+    let rows = sqlx::query("SELECT key, value FROM site_setting WHERE key IN ($1, $2, $3)")
+        .bind(BRAND)
+        .bind(COMMITTEE)
+        .bind(SLOGAN)
+        .fetch_all(e)
+        .await?;
+    let get = |k: &str| {
+        rows.iter()
+            .find(|r| r.get::<&str, _>("key") == k)
+            .map(|r| r.get::<String, _>("value"))
+    };
+    Ok(SiteInfo {
+        brand: get(BRAND).unwrap_or_else(|| DEFAULT_BRAND.to_owned()),
+        committee: get(COMMITTEE).unwrap_or_default(),
+        slogan: get(SLOGAN).unwrap_or_else(|| DEFAULT_SLOGAN.to_owned()),
+        demo,
+    })
+}
+
+pub async fn set(e: impl Exec<'_>, key: &str, value: &str) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO site_setting (key, value) VALUES ($1, $2) \
+         ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+    )
+    .bind(key)
+    .bind(value)
+    .execute(e)
+    .await?;
+    Ok(())
+}

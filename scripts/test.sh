@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# Runs every test of 书香 and ends with the runners' summary lines:
+#   1. Rust: unit tests, database tests on SQLite and PostgreSQL, HTTP tests
+#      against the real server (cargo nextest)
+#   2. the release build, then Playwright in Debian's Chromium against it
+# Starts PostgreSQL if it is not running, and stops it again afterwards.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+export PATH="$PWD/tools/node_modules/.bin:$HOME/.cargo/bin:$PATH"
+
+mkdir -p target
+LOGS=target/test-logs
+rm -rf "$LOGS"; mkdir -p "$LOGS"
+
+cleanup() { scripts/pg.sh stop || true; }
+trap cleanup EXIT
+
+SHUXIANG_TEST_PG_URL=$(scripts/pg.sh start) || { echo "could not start PostgreSQL" >&2; exit 1; }
+export SHUXIANG_TEST_PG_URL
+
+status=0
+
+echo "==> Rust tests (unit, database on SQLite and PostgreSQL, HTTP)"
+cargo nextest run --workspace --no-fail-fast 2>&1 | tee "$LOGS/nextest.log"
+[ "${PIPESTATUS[0]}" -eq 0 ] || status=1
+
+echo "==> release build"
+if ! make --no-print-directory build; then
+  echo "release build failed" >&2
+  exit 1
+fi
+
+echo "==> Playwright (Chromium) against the release build"
+(cd end2end && npx playwright test) 2>&1 | tee "$LOGS/playwright.log"
+[ "${PIPESTATUS[0]}" -eq 0 ] || status=1
+
+echo
+echo "==> summary"
+grep -E '^ *Summary ' "$LOGS/nextest.log" | tail -n1 | sed 's/^ */Rust (nextest): /'
+grep -E '^ *[0-9]+ (passed|failed|flaky|skipped)' "$LOGS/playwright.log" | sed 's/^ */Playwright: /'
+exit $status

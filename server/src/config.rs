@@ -1,0 +1,315 @@
+//! Configuration from environment variables, with defaults that make a
+//! first run work with no set-up, and that refuse unsafe production set-ups.
+
+use std::fmt;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use app::server::LoginLimits;
+use leptos::config::LeptosOptions;
+
+/// Shortest session secret accepted (characters).
+pub const SECRET_MIN: usize = 32;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    Development,
+    Production,
+}
+
+/// The key that signs session cookies. Never printed.
+#[derive(Clone)]
+pub struct Secret(String);
+
+impl Secret {
+    pub fn new(s: impl Into<String>) -> Secret {
+        Secret(s.into())
+    }
+
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Secret(***)")
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub mode: Mode,
+    pub database_url: String,
+    pub db_max_connections: u32,
+    pub data_dir: PathBuf,
+    pub leptos: LeptosOptions,
+    /// Where the server listens (from `LEPTOS_SITE_ADDR`).
+    pub addr: SocketAddr,
+    pub session_secret: Secret,
+    pub session_idle: Duration,
+    /// Mark cookies `Secure` (the site is served over HTTPS).
+    pub secure_cookies: bool,
+    pub demo: bool,
+    pub trust_proxy: bool,
+    pub login_limits: LoginLimits,
+    /// Extra origins allowed to post forms (besides the site's own host).
+    pub allowed_origins: Vec<String>,
+    pub log_json: bool,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("{0}")]
+    Invalid(String),
+    #[error("cannot read or write {path}: {source}")]
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+}
+
+fn invalid(msg: impl Into<String>) -> ConfigError {
+    ConfigError::Invalid(msg.into())
+}
+
+/// Looks variables up; empty counts as unset.
+struct Vars<F: Fn(&str) -> Option<String>>(F);
+
+impl<F: Fn(&str) -> Option<String>> Vars<F> {
+    fn get(&self, name: &str) -> Option<String> {
+        (self.0)(name).filter(|v| !v.trim().is_empty())
+    }
+
+    fn flag(&self, name: &str, default: bool) -> Result<bool, ConfigError> {
+        match self
+            .get(name)
+            .as_deref()
+            .map(str::to_ascii_lowercase)
+            .as_deref()
+        {
+            None => Ok(default),
+            Some("1" | "true" | "yes" | "on") => Ok(true),
+            Some("0" | "false" | "no" | "off") => Ok(false),
+            Some(other) => Err(invalid(format!(
+                "{name} must be true or false, not {other:?}"
+            ))),
+        }
+    }
+
+    fn number<T: std::str::FromStr>(&self, name: &str, default: T) -> Result<T, ConfigError> {
+        match self.get(name) {
+            None => Ok(default),
+            Some(v) => v
+                .trim()
+                .parse()
+                .map_err(|_| invalid(format!("{name} must be a number, not {v:?}"))),
+        }
+    }
+}
+
+impl Config {
+    /// Reads the configuration of this process from its environment.
+    pub fn from_env() -> Result<Config, ConfigError> {
+        Config::from_vars(|name| std::env::var(name).ok())
+    }
+
+    /// Reads the configuration from any variable lookup (tests pass a map).
+    pub fn from_vars(lookup: impl Fn(&str) -> Option<String>) -> Result<Config, ConfigError> {
+        let vars = Vars(lookup);
+        let mode = match vars.get("SHUXIANG_ENV").as_deref() {
+            None | Some("development" | "dev") => Mode::Development,
+            Some("production" | "prod") => Mode::Production,
+            Some(other) => {
+                return Err(invalid(format!(
+                    "SHUXIANG_ENV must be development or production, not {other:?}"
+                )));
+            }
+        };
+        let production = mode == Mode::Production;
+        let data_dir = PathBuf::from(
+            vars.get("SHUXIANG_DATA_DIR")
+                .unwrap_or_else(|| "data".into()),
+        );
+        let database_url = vars
+            .get("DATABASE_URL")
+            .unwrap_or_else(|| format!("sqlite://{}/shuxiang.db", data_dir.display()));
+        let demo = vars.flag("SHUXIANG_DEMO", false)?;
+        if production && demo {
+            return Err(invalid(
+                "SHUXIANG_DEMO cannot be on in production: demo accounts have published passwords",
+            ));
+        }
+        let session_secret = match vars.get("SHUXIANG_SESSION_SECRET") {
+            Some(s) if s.chars().count() >= SECRET_MIN => Secret(s),
+            Some(_) => {
+                return Err(invalid(format!(
+                    "SHUXIANG_SESSION_SECRET must be at least {SECRET_MIN} characters"
+                )));
+            }
+            None if production => {
+                return Err(invalid(format!(
+                    "SHUXIANG_SESSION_SECRET is required in production (at least {SECRET_MIN} random characters)"
+                )));
+            }
+            None => dev_secret(&data_dir)?,
+        };
+
+        let mut leptos = leptos::config::get_configuration(None)
+            .map_err(|e| invalid(format!("Leptos configuration: {e}")))?
+            .leptos_options;
+        if leptos.output_name.is_empty() {
+            leptos.output_name = "shuxiang".into();
+        }
+        leptos.site_root = resolve_site_root(&leptos.site_root).into();
+        if vars.get("LEPTOS_HASH_FILES").is_none() {
+            // A release build by cargo-leptos leaves hash.txt beside the binary.
+            leptos.hash_files = exe_dir().is_some_and(|d| d.join(&*leptos.hash_file).exists());
+        }
+        let addr = leptos.site_addr;
+
+        Ok(Config {
+            mode,
+            database_url,
+            db_max_connections: vars.number("SHUXIANG_DB_MAX_CONNECTIONS", 16)?,
+            data_dir,
+            leptos,
+            addr,
+            session_secret,
+            session_idle: Duration::from_secs(
+                24 * 3600 * vars.number("SHUXIANG_SESSION_IDLE_DAYS", 14u64)?,
+            ),
+            secure_cookies: vars.flag("SHUXIANG_SECURE_COOKIES", production)?,
+            demo,
+            trust_proxy: vars.flag("SHUXIANG_TRUST_PROXY", false)?,
+            login_limits: LoginLimits {
+                per_account: vars.number("SHUXIANG_LOGIN_MAX_FAILURES", 5)?,
+                per_address: vars.number("SHUXIANG_LOGIN_MAX_FAILURES_PER_ADDRESS", 30)?,
+                window_secs: vars.number("SHUXIANG_LOGIN_LOCK_SECS", 15 * 60)?,
+            },
+            allowed_origins: vars
+                .get("SHUXIANG_ALLOWED_ORIGINS")
+                .map(|v| {
+                    v.split(',')
+                        .map(|s| s.trim().to_owned())
+                        .filter(|s| !s.is_empty())
+                        .collect()
+                })
+                .unwrap_or_default(),
+            log_json: vars.get("SHUXIANG_LOG_FORMAT").as_deref() == Some("json"),
+        })
+    }
+
+    /// A configuration for tests: the given database, port 0, a fixed
+    /// secret, no demo data.
+    pub fn for_tests(database_url: &str, data_dir: &Path) -> Config {
+        let leptos = LeptosOptions::builder()
+            .output_name("shuxiang")
+            .site_root(resolve_site_root("target/site"))
+            .site_addr(SocketAddr::from(([127, 0, 0, 1], 0)))
+            .build();
+        Config {
+            mode: Mode::Development,
+            database_url: database_url.to_owned(),
+            db_max_connections: 8,
+            data_dir: data_dir.to_owned(),
+            addr: leptos.site_addr,
+            leptos,
+            session_secret: Secret("test secret that is long enough to sign cookies".into()),
+            session_idle: Duration::from_secs(14 * 24 * 3600),
+            secure_cookies: false,
+            demo: false,
+            trust_proxy: false,
+            login_limits: LoginLimits::default(),
+            allowed_origins: Vec::new(),
+            log_json: false,
+        }
+    }
+
+    pub fn settings(&self) -> app::server::Settings {
+        app::server::Settings {
+            demo: self.demo,
+            login_limits: self.login_limits.clone(),
+            trust_proxy: self.trust_proxy,
+        }
+    }
+}
+
+fn exe_dir() -> Option<PathBuf> {
+    std::env::current_exe()
+        .ok()?
+        .parent()
+        .map(Path::to_path_buf)
+}
+
+/// The site root as given when it exists; otherwise `target/site` found
+/// from the binary's own place (`target/release/shuxiang`), so the server
+/// runs from any directory.
+fn resolve_site_root(given: &str) -> String {
+    let given_path = Path::new(given);
+    if given_path.is_absolute() || given_path.exists() {
+        return given.to_owned();
+    }
+    exe_dir()
+        .into_iter()
+        .flat_map(|d| d.ancestors().map(Path::to_path_buf).collect::<Vec<_>>())
+        .map(|d| d.join("site"))
+        .find(|p| p.join("pkg").exists())
+        .map(|p| p.display().to_string())
+        .unwrap_or_else(|| given.to_owned())
+}
+
+/// In development, a random secret kept in the data directory, so sessions
+/// survive restarts without any set-up.
+fn dev_secret(data_dir: &Path) -> Result<Secret, ConfigError> {
+    let path = data_dir.join("session.key");
+    let io = |source| ConfigError::Io {
+        path: path.clone(),
+        source,
+    };
+    if let Ok(existing) = std::fs::read_to_string(&path) {
+        let existing = existing.trim();
+        if existing.len() >= SECRET_MIN {
+            return Ok(Secret(existing.to_owned()));
+        }
+    }
+    std::fs::create_dir_all(data_dir).map_err(io)?;
+    use rand::distributions::{Alphanumeric, DistString};
+    let fresh = Alphanumeric.sample_string(&mut rand::rngs::OsRng, 64);
+    write_private(&path, &fresh).map_err(io)?;
+    Ok(Secret(fresh))
+}
+
+fn write_private(path: &Path, contents: &str) -> std::io::Result<()> {
+    use std::io::Write;
+    let mut opts = std::fs::OpenOptions::new();
+    opts.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        opts.mode(0o600);
+    }
+    opts.open(path)?.write_all(contents.as_bytes())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn secrets_do_not_print() {
+        let s = Secret::new("very secret value");
+        assert!(!format!("{s:?}").contains("very"));
+    }
+
+    #[test]
+    fn dev_secret_is_created_once_and_kept() {
+        let dir = std::env::temp_dir().join(format!("sx-cfg-{}", uuid::Uuid::new_v4()));
+        let a = dev_secret(&dir).unwrap();
+        let b = dev_secret(&dir).unwrap();
+        assert_eq!(a.expose(), b.expose());
+        assert!(a.expose().len() >= SECRET_MIN);
+        std::fs::remove_dir_all(dir).unwrap();
+    }
+}

@@ -1,0 +1,269 @@
+//! The 书香 server: configuration, database, sessions, the Leptos routes
+//! and the endpoints that are not pages, and graceful shutdown.
+
+pub mod config;
+pub mod db;
+pub mod demo;
+pub mod http;
+pub mod organiser;
+pub mod sessions;
+pub mod telemetry;
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use app::server::{AppContext, Db};
+use app::{App, shell};
+use axum::Router;
+use axum::extract::FromRef;
+use axum::routing::get;
+use leptos::prelude::*;
+use leptos_axum::{LeptosRoutes, generate_route_list};
+use tokio::net::TcpListener;
+use tokio::sync::watch;
+use tower::ServiceBuilder;
+use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::compression::CompressionLayer;
+use tower_http::limit::RequestBodyLimitLayer;
+use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::services::ServeDir;
+use tower_http::trace::TraceLayer;
+use tower_sessions::cookie::{Key, SameSite};
+use tower_sessions::session_store::ExpiredDeletion;
+use tower_sessions::{Expiry, SessionManagerLayer};
+
+pub use config::{Config, Mode};
+
+pub type BoxError = Box<dyn std::error::Error + Send + Sync>;
+
+/// Largest request body accepted (forms; uploads get their own limits).
+const BODY_LIMIT: usize = 1024 * 1024;
+/// How long shutdown waits for requests in flight before giving up on them.
+const DRAIN_TIMEOUT: Duration = Duration::from_secs(20);
+
+/// State for the axum handlers that are not Leptos pages.
+#[derive(Clone, FromRef)]
+pub struct AppState {
+    pub leptos_options: LeptosOptions,
+    pub db: Db,
+}
+
+/// Opens the database, loads demo data if asked, and refuses production
+/// set-ups that would be unsafe.
+pub async fn prepare_database(config: &Config) -> Result<Db, BoxError> {
+    let db = db::open(&config.database_url, config.db_max_connections).await?;
+    if config.mode == Mode::Production && demo::is_seeded(&db).await? {
+        db.close().await;
+        return Err(
+            "this database holds demo data (demo accounts with published passwords); \
+                    production refuses to serve it: use a fresh database"
+                .into(),
+        );
+    }
+    if config.demo && demo::seed(&db).await? {
+        tracing::info!("demo data loaded");
+    }
+    Ok(db)
+}
+
+/// The whole application as one axum router.
+pub fn router(config: &Config, db: Db) -> Router {
+    let context = AppContext {
+        db: db.clone(),
+        settings: Arc::new(config.settings()),
+    };
+    let provide = move || provide_context(context.clone());
+    let leptos_options = config.leptos.clone();
+    let state = AppState {
+        leptos_options: leptos_options.clone(),
+        db: db.clone(),
+    };
+
+    let sessions = SessionManagerLayer::new(sessions::DbSessionStore::new(db, config.session_idle))
+        .with_name("shuxiang_session")
+        .with_http_only(true)
+        .with_same_site(SameSite::Lax)
+        .with_secure(config.secure_cookies)
+        .with_path("/")
+        .with_always_save(true)
+        .with_expiry(Expiry::OnInactivity(
+            time::Duration::try_from(config.session_idle).unwrap_or(time::Duration::days(14)),
+        ))
+        .with_signed(session_key(config));
+
+    let site_root = leptos_options.site_root.to_string();
+    let pkg_dir = std::path::Path::new(&site_root).join(&*leptos_options.site_pkg_dir);
+    let bundle = ServeDir::new(pkg_dir)
+        .precompressed_br()
+        .precompressed_gzip();
+    let csrf = Arc::new(http::csrf::CsrfPolicy {
+        trusted_origins: config.allowed_origins.clone(),
+    });
+    let cache = http::headers::CachePolicy {
+        hashed_assets: leptos_options.hash_files,
+    };
+
+    let routes = generate_route_list(App);
+    Router::new()
+        .route("/healthz", get(http::health::healthz))
+        .leptos_routes_with_context(&state, routes, provide.clone(), {
+            let options = leptos_options.clone();
+            move || shell(options.clone())
+        })
+        .nest_service("/pkg", bundle)
+        .fallback(leptos_axum::file_and_error_handler_with_context::<
+            AppState,
+            _,
+        >(provide, shell))
+        .layer(axum::middleware::from_fn_with_state(
+            csrf,
+            http::csrf::guard,
+        ))
+        .layer(sessions)
+        .layer(
+            ServiceBuilder::new()
+                .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
+                .layer(
+                    TraceLayer::new_for_http()
+                        .make_span_with(http::trace::make_span)
+                        .on_response(http::trace::on_response),
+                )
+                .layer(PropagateRequestIdLayer::x_request_id())
+                .layer(CatchPanicLayer::custom(http::panic_page))
+                .layer(axum::middleware::from_fn_with_state(
+                    cache,
+                    http::headers::set,
+                ))
+                .layer(CompressionLayer::new())
+                .layer(RequestBodyLimitLayer::new(BODY_LIMIT)),
+        )
+        .with_state(state)
+}
+
+/// The cookie-signing key, derived from the configured secret (SHA-512
+/// stretches any accepted secret to the 64 bytes the key needs).
+fn session_key(config: &Config) -> Key {
+    use sha2::{Digest, Sha512};
+    let digest = Sha512::digest(config.session_secret.expose().as_bytes());
+    Key::from(&digest)
+}
+
+/// A running server.
+pub struct Running {
+    pub addr: SocketAddr,
+    pub db: Db,
+    stop: watch::Sender<bool>,
+    task: tokio::task::JoinHandle<()>,
+}
+
+impl Running {
+    /// Stops accepting, lets requests in flight finish, closes the database.
+    pub async fn shutdown(self) {
+        let _ = self.stop.send(true);
+        let _ = self.task.await;
+    }
+
+    /// Waits until the server has stopped (after a signal).
+    pub async fn wait(self) {
+        let _ = self.task.await;
+    }
+}
+
+/// Binds `config.addr` (port 0 picks a free port) and serves until
+/// `shutdown` resolves or `Running::shutdown` is called.
+pub async fn start(
+    config: &Config,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> Result<Running, BoxError> {
+    app::accounts::password::warm_up();
+    let db = prepare_database(config).await?;
+    let listener = TcpListener::bind(config.addr).await?;
+    let addr = listener.local_addr()?;
+    let app = router(config, db.clone());
+
+    let (stop, mut stopped) = watch::channel(false);
+    let cleanup = tokio::spawn(housekeeping(
+        sessions::DbSessionStore::new(db.clone(), config.session_idle),
+        db.clone(),
+        config.login_limits.window_secs,
+    ));
+    let serve_db = db.clone();
+    let stop_tx = stop.clone();
+    tokio::spawn(async move {
+        shutdown.await;
+        let _ = stop_tx.send(true);
+    });
+
+    let task = tokio::spawn(async move {
+        use axum::serve::ListenerExt;
+        // axum does not set TCP_NODELAY; without it small responses wait ~40 ms.
+        let listener = listener.tap_io(|tcp| {
+            let _ = tcp.set_nodelay(true);
+        });
+        let mut stop_signal = stopped.clone();
+        let server = axum::serve(
+            listener,
+            app.into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .with_graceful_shutdown(async move {
+            let _ = stop_signal.wait_for(|s| *s).await;
+            tracing::info!("shutting down: finishing requests in flight");
+        });
+        let drained = async {
+            let _ = stopped.wait_for(|s| *s).await;
+            tokio::time::sleep(DRAIN_TIMEOUT).await;
+        };
+        tokio::select! {
+            r = server => if let Err(e) = r { tracing::error!(error = %e, "server error") },
+            _ = drained => tracing::warn!("shutdown: requests still open after {DRAIN_TIMEOUT:?}, closing"),
+        }
+        cleanup.abort();
+        serve_db.close().await;
+        tracing::info!("stopped; database closed");
+    });
+
+    Ok(Running {
+        addr,
+        db,
+        stop,
+        task,
+    })
+}
+
+/// Periodic clean-up shared by all nodes: expired sessions and old sign-in failures.
+async fn housekeeping(store: sessions::DbSessionStore, db: Db, login_window_secs: i64) {
+    let mut tick = tokio::time::interval(Duration::from_secs(15 * 60));
+    loop {
+        tick.tick().await;
+        if let Err(e) = store.delete_expired().await {
+            tracing::warn!(error = %e, "expired session clean-up failed");
+        }
+        let before = app::server::now() - login_window_secs;
+        if let Err(e) = app::accounts::throttle::prune(db.pool(), before).await {
+            tracing::warn!(error = %e, "sign-in failure clean-up failed");
+        }
+    }
+}
+
+/// Resolves on SIGINT or SIGTERM.
+pub async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = term => {},
+    }
+}

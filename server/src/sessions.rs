@@ -1,0 +1,139 @@
+//! Sessions in the database (either backend), behind tower-sessions.
+//!
+//! The table keys sessions by a SHA-256 of the session id, so a copy of the
+//! database does not hand out live cookies. Saving is skipped when nothing
+//! changed and the expiry moved only a little, so that refreshing
+//! the inactivity deadline does not write on every request.
+
+use app::server::Db;
+use async_trait::async_trait;
+use sha2::{Digest, Sha256};
+use sqlx::Row;
+use time::OffsetDateTime;
+use tower_sessions::session::{Id, Record};
+use tower_sessions::session_store::{self, ExpiredDeletion, SessionStore};
+
+#[derive(Clone, Debug)]
+pub struct DbSessionStore {
+    db: Db,
+    /// An unchanged session is rewritten only when its expiry moved this
+    /// many seconds or more.
+    refresh_slack_secs: i64,
+}
+
+impl DbSessionStore {
+    /// `idle` is the inactivity timeout; the deadline is refreshed in steps
+    /// of at most a minute and at most a quarter of it.
+    pub fn new(db: Db, idle: std::time::Duration) -> DbSessionStore {
+        let quarter = i64::try_from(idle.as_secs() / 4).unwrap_or(i64::MAX);
+        DbSessionStore {
+            db,
+            refresh_slack_secs: quarter.min(60),
+        }
+    }
+}
+
+fn key(id: &Id) -> String {
+    let digest = Sha256::digest(id.to_string().as_bytes());
+    digest.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+fn backend(e: impl std::fmt::Display) -> session_store::Error {
+    session_store::Error::Backend(e.to_string())
+}
+
+fn encode(record: &Record) -> session_store::Result<String> {
+    serde_json::to_string(&record.data).map_err(|e| session_store::Error::Encode(e.to_string()))
+}
+
+#[async_trait]
+impl SessionStore for DbSessionStore {
+    async fn create(&self, record: &mut Record) -> session_store::Result<()> {
+        let data = encode(record)?;
+        // A 128-bit random id practically never collides; if it does, draw again.
+        loop {
+            let done = sqlx::query(
+                "INSERT INTO session (id, data, expires_at) VALUES ($1, $2, $3) \
+                 ON CONFLICT (id) DO NOTHING",
+            )
+            .bind(key(&record.id))
+            .bind(&data)
+            .bind(record.expiry_date.unix_timestamp())
+            .execute(self.db.pool())
+            .await
+            .map_err(backend)?;
+            if done.rows_affected() == 1 {
+                return Ok(());
+            }
+            record.id = Id::default();
+        }
+    }
+
+    async fn save(&self, record: &Record) -> session_store::Result<()> {
+        sqlx::query(
+            "INSERT INTO session (id, data, expires_at) VALUES ($1, $2, $3) \
+             ON CONFLICT (id) DO UPDATE SET data = excluded.data, expires_at = excluded.expires_at \
+             WHERE session.data <> excluded.data OR session.expires_at < excluded.expires_at - $4",
+        )
+        .bind(key(&record.id))
+        .bind(encode(record)?)
+        .bind(record.expiry_date.unix_timestamp())
+        .bind(self.refresh_slack_secs)
+        .execute(self.db.pool())
+        .await
+        .map_err(backend)?;
+        Ok(())
+    }
+
+    async fn load(&self, id: &Id) -> session_store::Result<Option<Record>> {
+        let now = OffsetDateTime::now_utc().unix_timestamp();
+        let row =
+            sqlx::query("SELECT data, expires_at FROM session WHERE id = $1 AND expires_at > $2")
+                .bind(key(id))
+                .bind(now)
+                .fetch_optional(self.db.pool())
+                .await
+                .map_err(backend)?;
+        let Some(row) = row else { return Ok(None) };
+        let data = serde_json::from_str(row.get::<&str, _>("data"))
+            .map_err(|e| session_store::Error::Decode(e.to_string()))?;
+        let expiry_date = OffsetDateTime::from_unix_timestamp(row.get("expires_at"))
+            .map_err(|e| session_store::Error::Decode(e.to_string()))?;
+        Ok(Some(Record {
+            id: *id,
+            data,
+            expiry_date,
+        }))
+    }
+
+    async fn delete(&self, id: &Id) -> session_store::Result<()> {
+        sqlx::query("DELETE FROM session WHERE id = $1")
+            .bind(key(id))
+            .execute(self.db.pool())
+            .await
+            .map_err(backend)?;
+        Ok(())
+    }
+}
+
+#[async_trait]
+impl ExpiredDeletion for DbSessionStore {
+    async fn delete_expired(&self) -> session_store::Result<()> {
+        let now = OffsetDateTime::now_utc().unix_timestamp();
+        sqlx::query("DELETE FROM session WHERE expires_at <= $1")
+            .bind(now)
+            .execute(self.db.pool())
+            .await
+            .map_err(backend)?;
+        Ok(())
+    }
+}
+
+/// The number of live sessions (for tests and health checks).
+pub async fn count_live(db: &Db) -> Result<i64, sqlx::Error> {
+    let now = OffsetDateTime::now_utc().unix_timestamp();
+    sqlx::query_scalar("SELECT COUNT(*) FROM session WHERE expires_at > $1")
+        .bind(now)
+        .fetch_one(db.pool())
+        .await
+}

@@ -1,0 +1,252 @@
+//! Helpers for the black-box tests: a fresh database on either backend,
+//! and the real server started on port 0 against it.
+//!
+//! PostgreSQL tests need `SHUXIANG_TEST_PG_URL` (an account that may create
+//! databases); `make test` starts PostgreSQL and sets it.
+
+use std::path::Path;
+
+use app::accounts::{Role, password, queries};
+use app::server::Db;
+use reqwest::header::HeaderMap;
+use server::Config;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// Generates one test per backend from `async fn name(backend: Backend)`.
+#[macro_export]
+macro_rules! on_both_backends {
+    ($($name:ident),* $(,)?) => {
+        mod sqlite {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $name() {
+                    super::$name($crate::Backend::Sqlite).await
+                }
+            )*
+        }
+        mod postgres {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $name() {
+                    super::$name($crate::Backend::Postgres).await
+                }
+            )*
+        }
+    };
+}
+
+/// A fresh, migrated database that is removed afterwards.
+pub struct TestDb {
+    pub url: String,
+    pub db: Db,
+    dir: tempfile::TempDir,
+    pg_name: Option<String>,
+}
+
+fn pg_admin_url() -> String {
+    std::env::var("SHUXIANG_TEST_PG_URL").unwrap_or_else(|_| {
+        panic!(
+            "SHUXIANG_TEST_PG_URL is not set. Run `make test` (it starts PostgreSQL), or set it to \
+             postgres://USER:PASS@127.0.0.1:5432/postgres for an account with CREATEDB"
+        )
+    })
+}
+
+impl TestDb {
+    pub async fn new(backend: Backend) -> TestDb {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let (url, pg_name) = match backend {
+            Backend::Sqlite => (format!("sqlite://{}/test.db", dir.path().display()), None),
+            Backend::Postgres => {
+                let admin = pg_admin_url();
+                let name = format!("sx_test_{}", uuid::Uuid::new_v4().simple());
+                let admin_db = Db::connect(&admin, 1).await.expect("connect to PostgreSQL");
+                sqlx::query(&format!("CREATE DATABASE {name}"))
+                    .execute(admin_db.pool())
+                    .await
+                    .expect("create test database");
+                admin_db.close().await;
+                let base = admin.rsplit_once('/').map(|(b, _)| b).unwrap_or(&admin);
+                (format!("{base}/{name}"), Some(name))
+            }
+        };
+        let db = server::db::open(&url, 8)
+            .await
+            .expect("open and migrate test database");
+        TestDb {
+            url,
+            db,
+            dir,
+            pg_name,
+        }
+    }
+
+    pub fn dir(&self) -> &Path {
+        self.dir.path()
+    }
+
+    /// Closes the pool and drops a PostgreSQL database.
+    pub async fn drop_db(self) {
+        self.db.close().await;
+        if let Some(name) = self.pg_name {
+            if let Ok(admin) = Db::connect(&pg_admin_url(), 1).await {
+                let _ = sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+                    .execute(admin.pool())
+                    .await;
+                admin.close().await;
+            }
+        }
+    }
+
+    /// Creates an account directly in the database; returns its id.
+    pub async fn account(&self, username: &str, pass: &str, role: Role) -> i64 {
+        let hash = password::hash(pass.to_owned()).await.expect("hash");
+        queries::insert(
+            self.db.pool(),
+            username,
+            &format!("测试{username}"),
+            &hash,
+            role,
+            app::server::now(),
+        )
+        .await
+        .expect("insert account")
+    }
+}
+
+/// The real server, started on port 0 against a fresh database.
+pub struct TestApp {
+    pub base: String,
+    pub store: TestDb,
+    pub config: Config,
+    running: Option<server::Running>,
+}
+
+impl TestApp {
+    pub async fn spawn(backend: Backend) -> TestApp {
+        TestApp::spawn_with(backend, |_| {}).await
+    }
+
+    /// Starts with the test configuration changed by `tweak`.
+    pub async fn spawn_with(backend: Backend, tweak: impl FnOnce(&mut Config)) -> TestApp {
+        let store = TestDb::new(backend).await;
+        let mut config = Config::for_tests(&store.url, store.dir());
+        tweak(&mut config);
+        let running = server::start(&config, std::future::pending())
+            .await
+            .expect("server starts");
+        TestApp {
+            base: format!("http://{}", running.addr),
+            store,
+            config,
+            running: Some(running),
+        }
+    }
+
+    pub fn db(&self) -> &Db {
+        &self.store.db
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+
+    /// Stops the server (graceful) and starts a new one on the same database.
+    pub async fn restart(&mut self) {
+        if let Some(r) = self.running.take() {
+            r.shutdown().await;
+        }
+        let running = server::start(&self.config, std::future::pending())
+            .await
+            .expect("server restarts");
+        self.base = format!("http://{}", running.addr);
+        self.store.db = running.db.clone();
+        self.running = Some(running);
+    }
+
+    pub async fn stop(mut self) {
+        if let Some(r) = self.running.take() {
+            r.shutdown().await;
+        }
+        self.store.drop_db().await;
+    }
+
+    /// A browser-like client: keeps cookies, does not follow redirects.
+    pub fn client(&self) -> reqwest::Client {
+        reqwest::Client::builder()
+            .cookie_store(true)
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .expect("client")
+    }
+
+    /// A client without a cookie store (cookies are passed by hand).
+    pub fn bare_client(&self) -> reqwest::Client {
+        reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .expect("client")
+    }
+
+    /// Calls a server function the way the WebAssembly client does.
+    pub async fn call(
+        &self,
+        client: &reqwest::Client,
+        endpoint: &str,
+        form: &[(&str, &str)],
+    ) -> reqwest::Response {
+        client
+            .post(self.url(&format!("/api/{endpoint}")))
+            .header("accept", "application/json")
+            .form(form)
+            .send()
+            .await
+            .expect("request")
+    }
+
+    pub async fn login(
+        &self,
+        client: &reqwest::Client,
+        username: &str,
+        pass: &str,
+    ) -> reqwest::Response {
+        self.call(
+            client,
+            "login",
+            &[("username", username), ("password", pass)],
+        )
+        .await
+    }
+
+    /// The signed-in user name as the server sees it, or `None`.
+    pub async fn whoami(&self, client: &reqwest::Client) -> Option<String> {
+        let res = self.call(client, "me", &[]).await;
+        assert_eq!(res.status(), 200, "/api/me answers");
+        let body: serde_json::Value = res.json().await.expect("json");
+        body.get("username")
+            .and_then(|u| u.as_str())
+            .map(str::to_owned)
+    }
+}
+
+/// The value of the session cookie set by a response, if any.
+pub fn session_cookie(headers: &HeaderMap) -> Option<String> {
+    set_cookie_line(headers, "shuxiang_session")
+        .and_then(|line| line.split(';').next().map(str::to_owned))
+        .and_then(|pair| pair.split_once('=').map(|(_, v)| v.to_owned()))
+}
+
+/// The whole `Set-Cookie` line for a cookie name.
+pub fn set_cookie_line(headers: &HeaderMap, name: &str) -> Option<String> {
+    headers
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|v| v.starts_with(&format!("{name}=")))
+        .map(str::to_owned)
+}

@@ -1,0 +1,98 @@
+//! The session store, on SQLite and on PostgreSQL.
+
+use std::collections::HashMap;
+use std::time::Duration;
+
+use server::sessions::{DbSessionStore, count_live};
+use shuxiang_tests::{Backend, TestDb, on_both_backends};
+use time::OffsetDateTime;
+use tower_sessions::session::{Id, Record};
+use tower_sessions::session_store::{ExpiredDeletion, SessionStore};
+
+on_both_backends!(
+    create_load_save_delete,
+    expired_sessions_are_invisible_and_deleted,
+    ids_are_not_stored_in_clear
+);
+
+fn record(secs_from_now: i64) -> Record {
+    let mut data = HashMap::new();
+    data.insert("account_id".to_owned(), serde_json::json!(7));
+    Record {
+        id: Id::default(),
+        data,
+        expiry_date: OffsetDateTime::now_utc() + time::Duration::seconds(secs_from_now),
+    }
+}
+
+async fn create_load_save_delete(b: Backend) {
+    let t = TestDb::new(b).await;
+    let store = DbSessionStore::new(t.db.clone(), Duration::from_secs(3600));
+    let mut r = record(600);
+    store.create(&mut r).await.unwrap();
+    let loaded = store.load(&r.id).await.unwrap().unwrap();
+    assert_eq!(loaded.data.get("account_id"), Some(&serde_json::json!(7)));
+    assert_eq!(
+        loaded.expiry_date.unix_timestamp(),
+        r.expiry_date.unix_timestamp()
+    );
+
+    r.data.insert("x".into(), serde_json::json!("值"));
+    store.save(&r).await.unwrap();
+    assert_eq!(
+        store.load(&r.id).await.unwrap().unwrap().data.get("x"),
+        Some(&serde_json::json!("值"))
+    );
+
+    // An unchanged record whose expiry moved a lot is rewritten.
+    r.expiry_date += time::Duration::seconds(1200);
+    store.save(&r).await.unwrap();
+    assert_eq!(
+        store
+            .load(&r.id)
+            .await
+            .unwrap()
+            .unwrap()
+            .expiry_date
+            .unix_timestamp(),
+        r.expiry_date.unix_timestamp()
+    );
+
+    assert_eq!(count_live(&t.db).await.unwrap(), 1);
+    store.delete(&r.id).await.unwrap();
+    assert!(store.load(&r.id).await.unwrap().is_none());
+    assert_eq!(count_live(&t.db).await.unwrap(), 0);
+    t.drop_db().await;
+}
+
+async fn expired_sessions_are_invisible_and_deleted(b: Backend) {
+    let t = TestDb::new(b).await;
+    let store = DbSessionStore::new(t.db.clone(), Duration::from_secs(3600));
+    let mut old = record(-10);
+    let mut live = record(600);
+    store.create(&mut old).await.unwrap();
+    store.create(&mut live).await.unwrap();
+    assert!(store.load(&old.id).await.unwrap().is_none());
+    store.delete_expired().await.unwrap();
+    let rows: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM session")
+        .fetch_one(t.db.pool())
+        .await
+        .unwrap();
+    assert_eq!(rows, 1);
+    assert!(store.load(&live.id).await.unwrap().is_some());
+    t.drop_db().await;
+}
+
+async fn ids_are_not_stored_in_clear(b: Backend) {
+    let t = TestDb::new(b).await;
+    let store = DbSessionStore::new(t.db.clone(), Duration::from_secs(3600));
+    let mut r = record(600);
+    store.create(&mut r).await.unwrap();
+    let key: String = sqlx::query_scalar("SELECT id FROM session")
+        .fetch_one(t.db.pool())
+        .await
+        .unwrap();
+    assert_ne!(key, r.id.to_string());
+    assert_eq!(key.len(), 64, "a SHA-256 in hex");
+    t.drop_db().await;
+}
