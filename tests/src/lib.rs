@@ -152,6 +152,11 @@ impl TestApp {
         &self.store.db
     }
 
+    /// The server's own pool (closing it makes the server lose its database).
+    pub fn server_db(&self) -> &Db {
+        &self.running.as_ref().expect("server running").db
+    }
+
     pub fn url(&self, path: &str) -> String {
         format!("{}{path}", self.base)
     }
@@ -169,6 +174,17 @@ impl TestApp {
         self.running = Some(running);
     }
 
+    /// Stops the server but keeps the database files (to inspect them).
+    pub async fn stop_keep_files(mut self) {
+        if let Some(r) = self.running.take() {
+            r.shutdown().await;
+        }
+        let dir = std::mem::replace(&mut self.store.dir, tempfile::tempdir().expect("temp dir"));
+        // Leaked on purpose: the caller reads the files after this returns.
+        let _ = dir.keep();
+        self.store.drop_db().await;
+    }
+
     pub async fn stop(mut self) {
         if let Some(r) = self.running.take() {
             r.shutdown().await;
@@ -176,21 +192,15 @@ impl TestApp {
         self.store.drop_db().await;
     }
 
-    /// A browser-like client: keeps cookies, does not follow redirects.
+    /// A browser-like client: asks for HTML, keeps cookies, does not
+    /// follow redirects.
     pub fn client(&self) -> reqwest::Client {
-        reqwest::Client::builder()
-            .cookie_store(true)
-            .redirect(reqwest::redirect::Policy::none())
-            .build()
-            .expect("client")
+        browser_like().cookie_store(true).build().expect("client")
     }
 
     /// A client without a cookie store (cookies are passed by hand).
     pub fn bare_client(&self) -> reqwest::Client {
-        reqwest::Client::builder()
-            .redirect(reqwest::redirect::Policy::none())
-            .build()
-            .expect("client")
+        browser_like().build().expect("client")
     }
 
     /// Calls a server function the way the WebAssembly client does.
@@ -232,6 +242,17 @@ impl TestApp {
             .and_then(|u| u.as_str())
             .map(str::to_owned)
     }
+}
+
+fn browser_like() -> reqwest::ClientBuilder {
+    let mut headers = HeaderMap::new();
+    headers.insert(
+        reqwest::header::ACCEPT,
+        "text/html,application/xhtml+xml,*/*;q=0.8".parse().expect("header"),
+    );
+    reqwest::Client::builder()
+        .default_headers(headers)
+        .redirect(reqwest::redirect::Policy::none())
 }
 
 /// The value of the session cookie set by a response, if any.
