@@ -303,6 +303,76 @@ mod tests {
         assert!(!format!("{s:?}").contains("very"));
     }
 
+    fn vars(pairs: &[(&str, &str)]) -> impl Fn(&str) -> Option<String> {
+        let map: std::collections::HashMap<String, String> =
+            pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        move |k| map.get(k).cloned()
+    }
+
+    fn temp_dir() -> PathBuf {
+        std::env::temp_dir().join(format!("sx-cfg-{}", uuid::Uuid::new_v4()))
+    }
+
+    #[test]
+    fn production_needs_a_long_secret() {
+        let err = Config::from_vars(vars(&[("SHUXIANG_ENV", "production")])).unwrap_err();
+        assert!(err.to_string().contains("SHUXIANG_SESSION_SECRET is required"), "{err}");
+        let err = Config::from_vars(vars(&[
+            ("SHUXIANG_ENV", "production"),
+            ("SHUXIANG_SESSION_SECRET", "short"),
+        ]))
+        .unwrap_err();
+        assert!(err.to_string().contains("at least 32"), "{err}");
+    }
+
+    #[test]
+    fn production_refuses_demo_data() {
+        let err = Config::from_vars(vars(&[
+            ("SHUXIANG_ENV", "production"),
+            ("SHUXIANG_SESSION_SECRET", &"s".repeat(40)),
+            ("SHUXIANG_DEMO", "1"),
+        ]))
+        .unwrap_err();
+        assert!(err.to_string().contains("SHUXIANG_DEMO"), "{err}");
+    }
+
+    #[test]
+    fn production_defaults_are_safe() {
+        let c = Config::from_vars(vars(&[
+            ("SHUXIANG_ENV", "production"),
+            ("SHUXIANG_SESSION_SECRET", &"s".repeat(40)),
+            ("DATABASE_URL", "postgres://u:p@db/shuxiang"),
+        ]))
+        .unwrap();
+        assert_eq!(c.mode, Mode::Production);
+        assert!(c.secure_cookies, "HTTPS cookies by default in production");
+        assert!(!c.demo);
+        assert_eq!(c.database_url, "postgres://u:p@db/shuxiang");
+        assert!(!format!("{c:?}").contains("ssssssss"), "secret not in Debug output");
+    }
+
+    #[test]
+    fn development_defaults_work_with_nothing_set() {
+        let dir = temp_dir();
+        let c = Config::from_vars(vars(&[("SHUXIANG_DATA_DIR", dir.to_str().unwrap())])).unwrap();
+        assert_eq!(c.mode, Mode::Development);
+        assert_eq!(c.database_url, format!("sqlite://{}/shuxiang.db", dir.display()));
+        assert!(!c.secure_cookies);
+        assert_eq!(c.login_limits.per_account, 5);
+        assert!(dir.join("session.key").exists());
+        std::fs::remove_dir_all(dir).unwrap();
+    }
+
+    #[test]
+    fn bad_values_are_reported() {
+        let dir = temp_dir();
+        let d = dir.to_str().unwrap();
+        assert!(Config::from_vars(vars(&[("SHUXIANG_DATA_DIR", d), ("SHUXIANG_DEMO", "maybe")])).is_err());
+        assert!(Config::from_vars(vars(&[("SHUXIANG_DATA_DIR", d), ("SHUXIANG_LOGIN_MAX_FAILURES", "many")])).is_err());
+        assert!(Config::from_vars(vars(&[("SHUXIANG_ENV", "staging")])).is_err());
+        let _ = std::fs::remove_dir_all(dir);
+    }
+
     #[test]
     fn dev_secret_is_created_once_and_kept() {
         let dir = std::env::temp_dir().join(format!("sx-cfg-{}", uuid::Uuid::new_v4()));
