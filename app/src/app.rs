@@ -36,6 +36,13 @@ pub fn App() -> impl IntoView {
     provide_meta_context();
     let font = RwSignal::new(FontSize::from_request());
     provide_context(font);
+    // Marks the document once the WebAssembly has taken over (effects run
+    // only in the browser); end-to-end tests wait for it.
+    Effect::new(|_| {
+        if let Some(root) = document().document_element() {
+            let _ = root.set_attribute("data-hydrated", "");
+        }
+    });
 
     view! {
         <Html {..} class=move || font.get().class()/>

@@ -304,8 +304,10 @@ mod tests {
     }
 
     fn vars(pairs: &[(&str, &str)]) -> impl Fn(&str) -> Option<String> {
-        let map: std::collections::HashMap<String, String> =
-            pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        let map: std::collections::HashMap<String, String> = pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
         move |k| map.get(k).cloned()
     }
 
@@ -316,7 +318,11 @@ mod tests {
     #[test]
     fn production_needs_a_long_secret() {
         let err = Config::from_vars(vars(&[("SHUXIANG_ENV", "production")])).unwrap_err();
-        assert!(err.to_string().contains("SHUXIANG_SESSION_SECRET is required"), "{err}");
+        assert!(
+            err.to_string()
+                .contains("SHUXIANG_SESSION_SECRET is required"),
+            "{err}"
+        );
         let err = Config::from_vars(vars(&[
             ("SHUXIANG_ENV", "production"),
             ("SHUXIANG_SESSION_SECRET", "short"),
@@ -348,7 +354,10 @@ mod tests {
         assert!(c.secure_cookies, "HTTPS cookies by default in production");
         assert!(!c.demo);
         assert_eq!(c.database_url, "postgres://u:p@db/shuxiang");
-        assert!(!format!("{c:?}").contains("ssssssss"), "secret not in Debug output");
+        assert!(
+            !format!("{c:?}").contains("ssssssss"),
+            "secret not in Debug output"
+        );
     }
 
     #[test]
@@ -356,7 +365,10 @@ mod tests {
         let dir = temp_dir();
         let c = Config::from_vars(vars(&[("SHUXIANG_DATA_DIR", dir.to_str().unwrap())])).unwrap();
         assert_eq!(c.mode, Mode::Development);
-        assert_eq!(c.database_url, format!("sqlite://{}/shuxiang.db", dir.display()));
+        assert_eq!(
+            c.database_url,
+            format!("sqlite://{}/shuxiang.db", dir.display())
+        );
         assert!(!c.secure_cookies);
         assert_eq!(c.login_limits.per_account, 5);
         assert!(dir.join("session.key").exists());
@@ -367,8 +379,20 @@ mod tests {
     fn bad_values_are_reported() {
         let dir = temp_dir();
         let d = dir.to_str().unwrap();
-        assert!(Config::from_vars(vars(&[("SHUXIANG_DATA_DIR", d), ("SHUXIANG_DEMO", "maybe")])).is_err());
-        assert!(Config::from_vars(vars(&[("SHUXIANG_DATA_DIR", d), ("SHUXIANG_LOGIN_MAX_FAILURES", "many")])).is_err());
+        assert!(
+            Config::from_vars(vars(&[
+                ("SHUXIANG_DATA_DIR", d),
+                ("SHUXIANG_DEMO", "maybe")
+            ]))
+            .is_err()
+        );
+        assert!(
+            Config::from_vars(vars(&[
+                ("SHUXIANG_DATA_DIR", d),
+                ("SHUXIANG_LOGIN_MAX_FAILURES", "many")
+            ]))
+            .is_err()
+        );
         assert!(Config::from_vars(vars(&[("SHUXIANG_ENV", "staging")])).is_err());
         let _ = std::fs::remove_dir_all(dir);
     }

@@ -2,8 +2,8 @@
 //! `SHUXIANG_LOG_FORMAT=json`; the filter comes from `SHUXIANG_LOG` or
 //! `RUST_LOG`.
 
-pub use tracing_subscriber::fmt::MakeWriter;
 use tracing_subscriber::EnvFilter;
+pub use tracing_subscriber::fmt::MakeWriter;
 
 /// Quiet by default for crates whose debug output could include request data.
 const DEFAULT_FILTER: &str =

@@ -93,13 +93,13 @@ impl TestDb {
     /// Closes the pool and drops a PostgreSQL database.
     pub async fn drop_db(self) {
         self.db.close().await;
-        if let Some(name) = self.pg_name {
-            if let Ok(admin) = Db::connect(&pg_admin_url(), 1).await {
-                let _ = sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
-                    .execute(admin.pool())
-                    .await;
-                admin.close().await;
-            }
+        if let Some(name) = self.pg_name
+            && let Ok(admin) = Db::connect(&pg_admin_url(), 1).await
+        {
+            let _ = sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+                .execute(admin.pool())
+                .await;
+            admin.close().await;
         }
     }
 
@@ -248,7 +248,9 @@ fn browser_like() -> reqwest::ClientBuilder {
     let mut headers = HeaderMap::new();
     headers.insert(
         reqwest::header::ACCEPT,
-        "text/html,application/xhtml+xml,*/*;q=0.8".parse().expect("header"),
+        "text/html,application/xhtml+xml,*/*;q=0.8"
+            .parse()
+            .expect("header"),
     );
     reqwest::Client::builder()
         .default_headers(headers)

@@ -2,7 +2,7 @@
 //! sessions and their cookies, throttling, roles.
 
 use app::accounts::Role;
-use shuxiang_tests::{on_both_backends, session_cookie, set_cookie_line, Backend, TestApp};
+use shuxiang_tests::{Backend, TestApp, on_both_backends, session_cookie, set_cookie_line};
 
 on_both_backends!(
     register_signs_in_and_sets_a_safe_cookie,
@@ -22,11 +22,21 @@ on_both_backends!(
     login_redirects_only_to_this_site,
 );
 
-async fn register(app: &TestApp, client: &reqwest::Client, user: &str, pass: &str) -> reqwest::Response {
+async fn register(
+    app: &TestApp,
+    client: &reqwest::Client,
+    user: &str,
+    pass: &str,
+) -> reqwest::Response {
     app.call(
         client,
         "register",
-        &[("username", user), ("display_name", "测试读者"), ("password", pass), ("password_confirm", pass)],
+        &[
+            ("username", user),
+            ("display_name", "测试读者"),
+            ("password", pass),
+            ("password_confirm", pass),
+        ],
     )
     .await
 }
@@ -41,8 +51,15 @@ async fn register_signs_in_and_sets_a_safe_cookie(b: Backend) {
     assert!(line.contains("SameSite=Lax"), "{line}");
     assert!(!line.contains("Secure"), "plain-HTTP test config: {line}");
     assert!(line.contains("Path=/"), "{line}");
-    assert!(line.contains("Max-Age="), "expires after inactivity: {line}");
-    assert_eq!(app.whoami(&client).await.as_deref(), Some("newreader"), "name folded to lower case");
+    assert!(
+        line.contains("Max-Age="),
+        "expires after inactivity: {line}"
+    );
+    assert_eq!(
+        app.whoami(&client).await.as_deref(),
+        Some("newreader"),
+        "name folded to lower case"
+    );
     // The account is a reader, with the password hashed by argon2id.
     let (role, hash): (String, String) =
         sqlx::query_as("SELECT role, password_hash FROM account WHERE username = 'newreader'")
@@ -56,8 +73,12 @@ async fn register_signs_in_and_sets_a_safe_cookie(b: Backend) {
 
 async fn cookie_is_secure_when_configured(b: Backend) {
     let app = TestApp::spawn_with(b, |c| c.secure_cookies = true).await;
-    app.store.account("secure1", "password-123", Role::Reader).await;
-    let res = app.login(&app.bare_client(), "secure1", "password-123").await;
+    app.store
+        .account("secure1", "password-123", Role::Reader)
+        .await;
+    let res = app
+        .login(&app.bare_client(), "secure1", "password-123")
+        .await;
     assert_eq!(res.status(), 200);
     let line = set_cookie_line(res.headers(), "shuxiang_session").unwrap();
     assert!(line.contains("Secure"), "{line}");
@@ -67,7 +88,9 @@ async fn cookie_is_secure_when_configured(b: Backend) {
 
 async fn session_id_changes_at_login(b: Backend) {
     let app = TestApp::spawn(b).await;
-    app.store.account("fixme", "password-123", Role::Reader).await;
+    app.store
+        .account("fixme", "password-123", Role::Reader)
+        .await;
     let client = app.bare_client();
     let first = app.login(&client, "fixme", "password-123").await;
     let first_id = session_cookie(first.headers()).expect("first cookie");
@@ -107,7 +130,9 @@ async fn session_id_changes_at_login(b: Backend) {
 
 async fn logout_destroys_the_session(b: Backend) {
     let app = TestApp::spawn(b).await;
-    app.store.account("leaver", "password-123", Role::Reader).await;
+    app.store
+        .account("leaver", "password-123", Role::Reader)
+        .await;
     let client = app.bare_client();
     let res = app.login(&client, "leaver", "password-123").await;
     let id = session_cookie(res.headers()).unwrap();
@@ -122,7 +147,10 @@ async fn logout_destroys_the_session(b: Backend) {
         .unwrap();
     assert_eq!(out.status(), 200);
     let cleared = set_cookie_line(out.headers(), "shuxiang_session").expect("cookie removed");
-    assert!(cleared.contains("Max-Age=0") || cleared.contains("1970"), "{cleared}");
+    assert!(
+        cleared.contains("Max-Age=0") || cleared.contains("1970"),
+        "{cleared}"
+    );
     assert_eq!(server::sessions::count_live(app.db()).await.unwrap(), 0);
     let me = client
         .post(app.url("/api/me"))
@@ -137,12 +165,19 @@ async fn logout_destroys_the_session(b: Backend) {
 
 async fn sessions_survive_a_restart(b: Backend) {
     let mut app = TestApp::spawn(b).await;
-    app.store.account("stayer", "password-123", Role::Member).await;
+    app.store
+        .account("stayer", "password-123", Role::Member)
+        .await;
     let client = app.client();
-    assert_eq!(app.login(&client, "stayer", "password-123").await.status(), 200);
+    assert_eq!(
+        app.login(&client, "stayer", "password-123").await.status(),
+        200
+    );
     let cookie = {
         // Carry the cookie to the new address by hand.
-        let res = app.login(&app.bare_client(), "stayer", "password-123").await;
+        let res = app
+            .login(&app.bare_client(), "stayer", "password-123")
+            .await;
         session_cookie(res.headers()).unwrap()
     };
     app.restart().await;
@@ -154,13 +189,18 @@ async fn sessions_survive_a_restart(b: Backend) {
         .send()
         .await
         .unwrap();
-    assert_eq!(res.json::<serde_json::Value>().await.unwrap()["username"], "stayer");
+    assert_eq!(
+        res.json::<serde_json::Value>().await.unwrap()["username"],
+        "stayer"
+    );
     app.stop().await;
 }
 
 async fn sessions_expire_after_inactivity(b: Backend) {
     let app = TestApp::spawn_with(b, |c| c.session_idle = std::time::Duration::from_secs(2)).await;
-    app.store.account("sleepy", "password-123", Role::Reader).await;
+    app.store
+        .account("sleepy", "password-123", Role::Reader)
+        .await;
     let client = app.client();
     app.login(&client, "sleepy", "password-123").await;
     assert_eq!(app.whoami(&client).await.as_deref(), Some("sleepy"));
@@ -171,7 +211,9 @@ async fn sessions_expire_after_inactivity(b: Backend) {
 
 async fn activity_keeps_a_session_alive(b: Backend) {
     let app = TestApp::spawn_with(b, |c| c.session_idle = std::time::Duration::from_secs(3)).await;
-    app.store.account("busy", "password-123", Role::Reader).await;
+    app.store
+        .account("busy", "password-123", Role::Reader)
+        .await;
     let client = app.client();
     app.login(&client, "busy", "password-123").await;
     for _ in 0..4 {
@@ -186,7 +228,12 @@ fn field_errors(body: &serde_json::Value) -> Vec<(String, String)> {
         .as_array()
         .map(|a| {
             a.iter()
-                .map(|p| (p[0].as_str().unwrap().to_owned(), p[1].as_str().unwrap().to_owned()))
+                .map(|p| {
+                    (
+                        p[0].as_str().unwrap().to_owned(),
+                        p[1].as_str().unwrap().to_owned(),
+                    )
+                })
                 .collect()
         })
         .unwrap_or_default()
@@ -194,19 +241,104 @@ fn field_errors(body: &serde_json::Value) -> Vec<(String, String)> {
 
 async fn bad_registrations_get_chinese_field_errors(b: Backend) {
     let app = TestApp::spawn(b).await;
-    app.store.account("taken", "password-123", Role::Reader).await;
+    app.store
+        .account("taken", "password-123", Role::Reader)
+        .await;
     let client = app.client();
     let long = "书".repeat(500);
-    let cases: Vec<([(&str, &str); 4], &str, &str)> = vec![
-        ([("username", "taken"), ("display_name", "某人"), ("password", "password-123"), ("password_confirm", "password-123")], "username", "该用户名已被注册，请换一个"),
-        ([("username", "x"), ("display_name", "某人"), ("password", "password-123"), ("password_confirm", "password-123")], "username", "用户名至少需要 3 个字符"),
-        ([("username", "张三丰"), ("display_name", "某人"), ("password", "password-123"), ("password_confirm", "password-123")], "username", "用户名只能包含英文字母、数字和下划线，并以字母开头"),
-        ([("username", ""), ("display_name", "某人"), ("password", "password-123"), ("password_confirm", "password-123")], "username", "请填写用户名"),
-        ([("username", "okname"), ("display_name", ""), ("password", "password-123"), ("password_confirm", "password-123")], "display_name", "请填写显示名称"),
-        ([("username", "okname"), ("display_name", &long), ("password", "password-123"), ("password_confirm", "password-123")], "display_name", "显示名称不能超过 20 个字符"),
-        ([("username", "okname"), ("display_name", "某人"), ("password", "short"), ("password_confirm", "short")], "password", "密码至少需要 8 个字符"),
-        ([("username", "okname"), ("display_name", "某人"), ("password", "password-123"), ("password_confirm", "password-124")], "password_confirm", "两次输入的密码不一致"),
-        ([("username", "okname"), ("display_name", "某人"), ("password", ""), ("password_confirm", "")], "password", "请填写密码"),
+    // (form, field, message)
+    type Case<'a> = ([(&'a str, &'a str); 4], &'a str, &'a str);
+    let cases: Vec<Case> = vec![
+        (
+            [
+                ("username", "taken"),
+                ("display_name", "某人"),
+                ("password", "password-123"),
+                ("password_confirm", "password-123"),
+            ],
+            "username",
+            "该用户名已被注册，请换一个",
+        ),
+        (
+            [
+                ("username", "x"),
+                ("display_name", "某人"),
+                ("password", "password-123"),
+                ("password_confirm", "password-123"),
+            ],
+            "username",
+            "用户名至少需要 3 个字符",
+        ),
+        (
+            [
+                ("username", "张三丰"),
+                ("display_name", "某人"),
+                ("password", "password-123"),
+                ("password_confirm", "password-123"),
+            ],
+            "username",
+            "用户名只能包含英文字母、数字和下划线，并以字母开头",
+        ),
+        (
+            [
+                ("username", ""),
+                ("display_name", "某人"),
+                ("password", "password-123"),
+                ("password_confirm", "password-123"),
+            ],
+            "username",
+            "请填写用户名",
+        ),
+        (
+            [
+                ("username", "okname"),
+                ("display_name", ""),
+                ("password", "password-123"),
+                ("password_confirm", "password-123"),
+            ],
+            "display_name",
+            "请填写显示名称",
+        ),
+        (
+            [
+                ("username", "okname"),
+                ("display_name", &long),
+                ("password", "password-123"),
+                ("password_confirm", "password-123"),
+            ],
+            "display_name",
+            "显示名称不能超过 20 个字符",
+        ),
+        (
+            [
+                ("username", "okname"),
+                ("display_name", "某人"),
+                ("password", "short"),
+                ("password_confirm", "short"),
+            ],
+            "password",
+            "密码至少需要 8 个字符",
+        ),
+        (
+            [
+                ("username", "okname"),
+                ("display_name", "某人"),
+                ("password", "password-123"),
+                ("password_confirm", "password-124"),
+            ],
+            "password_confirm",
+            "两次输入的密码不一致",
+        ),
+        (
+            [
+                ("username", "okname"),
+                ("display_name", "某人"),
+                ("password", ""),
+                ("password_confirm", ""),
+            ],
+            "password",
+            "请填写密码",
+        ),
     ];
     for (form, field, message) in cases {
         let res = app.call(&client, "register", &form).await;
@@ -221,11 +353,28 @@ async fn bad_registrations_get_chinese_field_errors(b: Backend) {
         let kept = body["Invalid"]["values"].to_string();
         assert!(!kept.contains("password-12"), "password echoed: {kept}");
     }
-    let res = app.call(&client, "register", &[("username", "Taken "), ("display_name", "某人"), ("password", "password-123"), ("password_confirm", "password-123")]).await;
+    let res = app
+        .call(
+            &client,
+            "register",
+            &[
+                ("username", "Taken "),
+                ("display_name", "某人"),
+                ("password", "password-123"),
+                ("password_confirm", "password-123"),
+            ],
+        )
+        .await;
     let body: serde_json::Value = res.json().await.unwrap();
-    assert_eq!(body["Invalid"]["values"][0], serde_json::json!(["username", "Taken "]));
+    assert_eq!(
+        body["Invalid"]["values"][0],
+        serde_json::json!(["username", "Taken "])
+    );
     // Nothing was created by the failures.
-    let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM account").fetch_one(app.db().pool()).await.unwrap();
+    let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM account")
+        .fetch_one(app.db().pool())
+        .await
+        .unwrap();
     assert_eq!(n, 1);
     // A form missing fields is a bad request, not a server error.
     let res = app.call(&client, "register", &[("username", "abc")]).await;
@@ -235,7 +384,9 @@ async fn bad_registrations_get_chinese_field_errors(b: Backend) {
 
 async fn wrong_password_says_only_that(b: Backend) {
     let app = TestApp::spawn(b).await;
-    app.store.account("known", "password-123", Role::Reader).await;
+    app.store
+        .account("known", "password-123", Role::Reader)
+        .await;
     let client = app.client();
     let wrong = app.login(&client, "known", "password-999").await;
     let unknown = app.login(&client, "nobody_here", "password-999").await;
@@ -252,11 +403,18 @@ async fn wrong_password_says_only_that(b: Backend) {
 
 async fn login_is_throttled_per_account(b: Backend) {
     let app = TestApp::spawn_with(b, |c| c.login_limits.per_account = 3).await;
-    app.store.account("target", "password-123", Role::Reader).await;
-    app.store.account("bystander", "password-123", Role::Reader).await;
+    app.store
+        .account("target", "password-123", Role::Reader)
+        .await;
+    app.store
+        .account("bystander", "password-123", Role::Reader)
+        .await;
     let client = app.client();
     for _ in 0..3 {
-        assert_eq!(app.login(&client, "target", "guess-guess").await.status(), 422);
+        assert_eq!(
+            app.login(&client, "target", "guess-guess").await.status(),
+            422
+        );
     }
     // Even the right password is refused now, with a Chinese message saying so.
     let res = app.login(&client, "target", "password-123").await;
@@ -267,26 +425,45 @@ async fn login_is_throttled_per_account(b: Backend) {
     assert!(msg.ends_with("分钟后再试"), "{msg}");
     assert_eq!(app.whoami(&client).await, None);
     // Another account is not affected.
-    assert_eq!(app.login(&client, "bystander", "password-123").await.status(), 200);
+    assert_eq!(
+        app.login(&client, "bystander", "password-123")
+            .await
+            .status(),
+        200
+    );
     app.stop().await;
 }
 
 async fn login_is_throttled_per_address(b: Backend) {
     let app = TestApp::spawn_with(b, |c| c.login_limits.per_address = 4).await;
-    app.store.account("victim", "password-123", Role::Reader).await;
+    app.store
+        .account("victim", "password-123", Role::Reader)
+        .await;
     let client = app.client();
     for name in ["a1x", "a2x", "a3x", "a4x"] {
         assert_eq!(app.login(&client, name, "guess-guess").await.status(), 422);
     }
-    assert_eq!(app.login(&client, "victim", "password-123").await.status(), 429);
+    assert_eq!(
+        app.login(&client, "victim", "password-123").await.status(),
+        429
+    );
     app.stop().await;
 }
 
 async fn only_organisers_change_roles(b: Backend) {
     let app = TestApp::spawn(b).await;
-    let boss = app.store.account("boss", "password-123", Role::Organiser).await;
-    let member = app.store.account("member", "password-123", Role::Member).await;
-    let reader = app.store.account("reader", "password-123", Role::Reader).await;
+    let boss = app
+        .store
+        .account("boss", "password-123", Role::Organiser)
+        .await;
+    let member = app
+        .store
+        .account("member", "password-123", Role::Member)
+        .await;
+    let reader = app
+        .store
+        .account("reader", "password-123", Role::Reader)
+        .await;
     let role_of = |id: i64| {
         let pool = app.db().pool().clone();
         async move {
@@ -300,14 +477,26 @@ async fn only_organisers_change_roles(b: Backend) {
     let change = |client: reqwest::Client, id: i64, role: &'static str| {
         let app = &app;
         async move {
-            app.call(&client, "admin/change-role", &[("account_id", &id.to_string()), ("role", role)]).await
+            app.call(
+                &client,
+                "admin/change-role",
+                &[("account_id", &id.to_string()), ("role", role)],
+            )
+            .await
         }
     };
 
     // Nobody signed in: 401.
-    assert_eq!(change(app.client(), reader, "organiser").await.status(), 401);
+    assert_eq!(
+        change(app.client(), reader, "organiser").await.status(),
+        401
+    );
     // A reader promoting themselves, a member promoting a reader, a member demoting the organiser: 403.
-    for (who, target, role) in [("reader", reader, "organiser"), ("member", reader, "member"), ("member", boss, "reader")] {
+    for (who, target, role) in [
+        ("reader", reader, "organiser"),
+        ("member", reader, "member"),
+        ("member", boss, "reader"),
+    ] {
         let client = app.client();
         assert_eq!(app.login(&client, who, "password-123").await.status(), 200);
         let res = change(client, target, role).await;
@@ -324,30 +513,48 @@ async fn only_organisers_change_roles(b: Backend) {
     app.login(&client, "boss", "password-123").await;
     let res = change(client.clone(), reader, "member").await;
     assert_eq!(res.status(), 200);
-    assert_eq!(res.json::<String>().await.unwrap(), "已将角色从社会读者改为委员");
+    assert_eq!(
+        res.json::<String>().await.unwrap(),
+        "已将角色从社会读者改为委员"
+    );
     assert_eq!(role_of(reader).await, "member");
-    let audited: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM audit_log WHERE action = 'account.role' AND actor_id = $1")
-        .bind(boss)
-        .fetch_one(app.db().pool())
-        .await
-        .unwrap();
+    let audited: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM audit_log WHERE action = 'account.role' AND actor_id = $1",
+    )
+    .bind(boss)
+    .fetch_one(app.db().pool())
+    .await
+    .unwrap();
     assert_eq!(audited, 1);
     // A role that does not exist, and the last organiser stepping down, are refused.
-    assert_eq!(change(client.clone(), reader, "emperor").await.status(), 422);
+    assert_eq!(
+        change(client.clone(), reader, "emperor").await.status(),
+        422
+    );
     let res = change(client.clone(), boss, "reader").await;
     assert_eq!(res.status(), 422);
     assert_eq!(role_of(boss).await, "organiser");
-    assert_eq!(change(client.clone(), 999_999, "reader").await.status(), 404);
+    assert_eq!(
+        change(client.clone(), 999_999, "reader").await.status(),
+        404
+    );
     app.stop().await;
 }
 
 async fn disabled_accounts_cannot_sign_in(b: Backend) {
     let app = TestApp::spawn(b).await;
-    let id = app.store.account("gone", "password-123", Role::Reader).await;
+    let id = app
+        .store
+        .account("gone", "password-123", Role::Reader)
+        .await;
     let client = app.client();
     app.login(&client, "gone", "password-123").await;
     assert_eq!(app.whoami(&client).await.as_deref(), Some("gone"));
-    sqlx::query("UPDATE account SET disabled = 1 WHERE id = $1").bind(id).execute(app.db().pool()).await.unwrap();
+    sqlx::query("UPDATE account SET disabled = 1 WHERE id = $1")
+        .bind(id)
+        .execute(app.db().pool())
+        .await
+        .unwrap();
     // The live session ends, and signing in again is refused.
     assert_eq!(app.whoami(&client).await, None);
     let res = app.login(&client, "gone", "password-123").await;
@@ -377,20 +584,49 @@ async fn plain_form_posts_redirect_with_errors(b: Backend) {
                 .unwrap()
         }
     };
-    let bad = post(vec![("username", "ab"), ("display_name", "某人"), ("password", "password-123"), ("password_confirm", "password-123")]).await;
+    let bad = post(vec![
+        ("username", "ab"),
+        ("display_name", "某人"),
+        ("password", "password-123"),
+        ("password_confirm", "password-123"),
+    ])
+    .await;
     assert_eq!(bad.status(), 302);
     let location = bad.headers()["location"].to_str().unwrap().to_owned();
     assert!(location.starts_with(&app.url("/register?")), "{location}");
     assert!(location.contains("__err="), "{location}");
     // The page behind that address shows the Chinese message and the typed name.
-    let page = client.get(&location).send().await.unwrap().text().await.unwrap();
-    assert!(page.contains("用户名至少需要 3 个字符"), "error shown on the page");
+    let page = client
+        .get(&location)
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        page.contains("用户名至少需要 3 个字符"),
+        "error shown on the page"
+    );
     assert!(page.contains("value=\"ab\""), "typed user name kept");
 
-    let good = post(vec![("username", "formuser"), ("display_name", "表单用户"), ("password", "password-123"), ("password_confirm", "password-123")]).await;
+    let good = post(vec![
+        ("username", "formuser"),
+        ("display_name", "表单用户"),
+        ("password", "password-123"),
+        ("password_confirm", "password-123"),
+    ])
+    .await;
     assert_eq!(good.status(), 302);
     assert_eq!(good.headers()["location"], "/me");
-    let me = client.get(app.url("/me")).send().await.unwrap().text().await.unwrap();
+    let me = client
+        .get(app.url("/me"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
     assert!(me.contains("表单用户"));
     assert!(me.contains("社会读者"));
     app.stop().await;
@@ -398,7 +634,9 @@ async fn plain_form_posts_redirect_with_errors(b: Backend) {
 
 async fn login_redirects_only_to_this_site(b: Backend) {
     let app = TestApp::spawn(b).await;
-    app.store.account("nexty", "password-123", Role::Reader).await;
+    app.store
+        .account("nexty", "password-123", Role::Reader)
+        .await;
     let client = app.client();
     let go = |next: &'static str| {
         let client = client.clone();
@@ -409,14 +647,21 @@ async fn login_redirects_only_to_this_site(b: Backend) {
                 .post(url)
                 .header("accept", "text/html")
                 .header("referer", referer)
-                .form(&[("username", "nexty"), ("password", "password-123"), ("next", next)])
+                .form(&[
+                    ("username", "nexty"),
+                    ("password", "password-123"),
+                    ("next", next),
+                ])
                 .send()
                 .await
                 .unwrap()
         }
     };
     assert_eq!(go("/admin").await.headers()["location"], "/admin");
-    assert_eq!(go("https://evil.example/").await.headers()["location"], "/me");
+    assert_eq!(
+        go("https://evil.example/").await.headers()["location"],
+        "/me"
+    );
     assert_eq!(go("//evil.example/").await.headers()["location"], "/me");
     app.stop().await;
 }

@@ -4,7 +4,7 @@
 use std::io::Write;
 use std::sync::{Arc, Mutex};
 
-use shuxiang_tests::{session_cookie, Backend, TestApp};
+use shuxiang_tests::{Backend, TestApp, session_cookie};
 
 #[derive(Clone, Default)]
 struct Buffer(Arc<Mutex<Vec<u8>>>);
@@ -39,7 +39,12 @@ async fn logs_are_structured_and_hold_no_secrets() {
         .call(
             &client,
             "register",
-            &[("username", "logcheck"), ("display_name", "日志"), ("password", password), ("password_confirm", password)],
+            &[
+                ("username", "logcheck"),
+                ("display_name", "日志"),
+                ("password", password),
+                ("password_confirm", password),
+            ],
         )
         .await;
     assert_eq!(res.status(), 200);

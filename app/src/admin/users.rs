@@ -51,7 +51,7 @@ pub async fn change_role(account_id: i64, role: String) -> Result<String, AppErr
         let role = Role::parse(&role).ok_or_else(|| AppError::message("请选择有效的角色"))?;
         let ctx = crate::server::ctx()?;
         let mut tx = ctx.db.pool().begin().await?;
-        let outcome = queries::change_role(&mut *tx, ctx.db.backend(), account_id, role).await?;
+        let outcome = queries::change_role(&mut tx, ctx.db.backend(), account_id, role).await?;
         let message = match outcome {
             RoleChange::NoSuchAccount => return Err(AppError::NotFound),
             RoleChange::LastOrganiser => {
