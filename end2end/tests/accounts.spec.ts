@@ -60,7 +60,7 @@ test("after hydration: live checks while typing and the show-password switch", a
   await page.goto("/register");
   await hydrated(page);
   const name = page.getByLabel("用户名");
-  await name.pressSequentially("9a");
+  await name.pressSequentially("9a");  // a digit first
   await expect(page.locator("#field-username-error")).toHaveText(
     "用户名只能包含英文字母、数字和下划线，并以字母开头",
   );

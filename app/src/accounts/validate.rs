@@ -24,16 +24,15 @@ impl Username {
         if n > USERNAME_MAX {
             return Err(format!("用户名不能超过 {USERNAME_MAX} 个字符"));
         }
-        if n < USERNAME_MIN {
-            return Err(format!("用户名至少需要 {USERNAME_MIN} 个字符"));
-        }
-        let mut chars = s.chars();
-        let first_ok = chars.next().is_some_and(|c| c.is_ascii_lowercase());
+        let first_ok = s.chars().next().is_some_and(|c| c.is_ascii_lowercase());
         let rest_ok = s
             .chars()
             .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_');
         if !first_ok || !rest_ok {
             return Err("用户名只能包含英文字母、数字和下划线，并以字母开头".into());
+        }
+        if n < USERNAME_MIN {
+            return Err(format!("用户名至少需要 {USERNAME_MIN} 个字符"));
         }
         Ok(Username(s))
     }
@@ -119,6 +118,8 @@ mod tests {
     fn username_messages_are_chinese() {
         assert_eq!(Username::parse("").unwrap_err(), "请填写用户名");
         assert!(Username::parse("ab").unwrap_err().contains("至少"));
+        // A wrong first character is the more useful message.
+        assert!(Username::parse("9a").unwrap_err().contains("以字母开头"));
     }
 
     #[test]

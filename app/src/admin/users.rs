@@ -81,6 +81,7 @@ pub async fn change_role(account_id: i64, role: String) -> Result<String, AppErr
             role = role.as_str(),
             "role changed"
         );
+        crate::server::redirect_back();
         Ok(message)
     })
     .await

@@ -82,6 +82,7 @@ pub async fn set_font_size(size: String) -> Result<(), AppError> {
     crate::server::respond(async move {
         let size = FontSize::parse(&size).ok_or(AppError::BadRequest)?;
         crate::server::append_response_header(http::header::SET_COOKIE, &size.set_cookie_value());
+        crate::server::redirect_back();
         Ok(())
     })
     .await

@@ -75,6 +75,30 @@ fn is_plain_form_post() -> bool {
         .unwrap_or(false)
 }
 
+/// After a plain form post (no WebAssembly), sends the browser back to the
+/// page the form was on. The framework does this too, but leaves a stray
+/// `?` on the address; with WebAssembly nothing needs to happen.
+pub fn redirect_back() {
+    if !is_plain_form_post() {
+        return;
+    }
+    let back = header("referer")
+        .and_then(|r| same_site_path(&r, header("host").as_deref()))
+        .unwrap_or_else(|| "/".to_owned());
+    leptos_axum::redirect(&back);
+}
+
+/// The path and query of a same-host URL, without an empty `?`.
+fn same_site_path(url: &str, host: Option<&str>) -> Option<String> {
+    let rest = url.split_once("://")?.1;
+    let (authority, path) = rest.split_once('/').unwrap_or((rest, ""));
+    if Some(authority) != host {
+        return None;
+    }
+    let path = format!("/{path}");
+    Some(path.strip_suffix('?').map(str::to_owned).unwrap_or(path))
+}
+
 /// Sets the response status of the current server function call.
 pub fn set_status(code: u16) {
     if is_plain_form_post() {
@@ -165,4 +189,27 @@ pub fn is_unique_violation(e: &sqlx::Error) -> bool {
     e.as_database_error()
         .map(|d| d.is_unique_violation())
         .unwrap_or(false)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::same_site_path;
+
+    #[test]
+    fn only_same_host_referers_are_followed() {
+        let host = Some("127.0.0.1:3000");
+        assert_eq!(
+            same_site_path("http://127.0.0.1:3000/me?", host).as_deref(),
+            Some("/me")
+        );
+        assert_eq!(
+            same_site_path("http://127.0.0.1:3000/a?q=1", host).as_deref(),
+            Some("/a?q=1")
+        );
+        assert_eq!(
+            same_site_path("http://127.0.0.1:3000", host).as_deref(),
+            Some("/")
+        );
+        assert_eq!(same_site_path("https://evil.example/me", host), None);
+    }
 }
