@@ -1,17 +1,39 @@
-import { expect, test } from "@playwright/test";
-import { hydrated } from "./helpers";
+import { expect, Page, test } from "@playwright/test";
+import { DEMO_PASSWORD, hydrated, login } from "./helpers";
 
-// Runs in the 375-px "phone" project (and the desktop one).
-for (const path of ["/", "/login", "/register", "/no-such-page"]) {
-  test(`${path} fits the screen without sideways scrolling`, async ({ page }) => {
-    await page.goto(path);
-    await hydrated(page);
-    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
-    expect(overflow).toBeLessThanOrEqual(0);
-    // Touch targets in the header are at least 36px high.
-    const heights = await page
-      .locator("header a, header button")
-      .evaluateAll((els) => els.filter((e) => (e as HTMLElement).offsetParent !== null).map((e) => e.getBoundingClientRect().height));
-    for (const h of heights) expect(h).toBeGreaterThanOrEqual(36);
+async function fits(page: Page) {
+  await hydrated(page);
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  expect(overflow).toBeLessThanOrEqual(0);
+  // Touch targets in the header are at least 36px high.
+  const heights = await page
+    .locator("header a, header button")
+    .evaluateAll((els) =>
+      els.filter((e) => (e as HTMLElement).offsetParent !== null).map((e) => e.getBoundingClientRect().height),
+    );
+  for (const h of heights) expect(h).toBeGreaterThanOrEqual(36);
+}
+
+// Runs in the 375-px "phone" project (and the desktop one), at both font sizes.
+for (const font of ["standard", "large"]) {
+  test.describe(`font ${font}`, () => {
+    test.beforeEach(async ({ context, baseURL }) => {
+      await context.addCookies([{ name: "sx_font", value: font, url: baseURL! }]);
+    });
+
+    for (const path of ["/", "/login", "/register", "/groups", "/no-such-page"]) {
+      test(`${path} fits the screen without sideways scrolling`, async ({ page }) => {
+        await page.goto(path);
+        await fits(page);
+      });
+    }
+
+    test("signed-in pages fit the screen", async ({ page }) => {
+      await login(page, "admin", DEMO_PASSWORD);
+      await expect(page).toHaveURL(/\/me$/);
+      await fits(page);
+      await page.goto("/admin/users");
+      await fits(page);
+    });
   });
 }
