@@ -54,14 +54,14 @@ export default defineConfig({
     url: `http://127.0.0.1:${port}/healthz`,
     reuseExistingServer: false,
     timeout: 60_000,
-    stdout: "ignore",
+    stdout: "pipe",
     stderr: "pipe",
     env: {
       LEPTOS_SITE_ADDR: `127.0.0.1:${port}`,
       DATABASE_URL: `sqlite://${dataDir}/e2e.db`,
       SHUXIANG_DATA_DIR: dataDir,
       SHUXIANG_DEMO: "1",
-      SHUXIANG_LOG: "warn",
+      SHUXIANG_LOG: process.env.SHUXIANG_LOG ?? "warn",
     },
   },
 });

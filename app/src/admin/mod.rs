@@ -13,6 +13,9 @@ use leptos_router::hooks::use_location;
 use crate::layout::{Forbidden, ShellState};
 
 /// Shows its children to organisers; sends others to sign in, or says no.
+///
+/// The guard re-renders its children whenever the frame's data reloads, so
+/// pages create their resources and actions outside it and pass them in.
 #[component]
 pub fn OrganisersOnly(children: ChildrenFn) -> impl IntoView {
     let shell = expect_context::<ShellState>();

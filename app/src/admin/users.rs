@@ -89,29 +89,35 @@ pub async fn change_role(account_id: i64, role: String) -> Result<String, AppErr
 
 #[component]
 pub fn UsersPage() -> impl IntoView {
+    // Created here, outside the access guard, so that the guard re-rendering
+    // never drops a request in flight or the outcome of a role change.
+    let query = use_query_map();
+    let q = Memo::new(move |_| query.with(|m| m.get("q")).unwrap_or_default());
+    let page = Memo::new(move |_| {
+        query
+            .with(|m| m.get("page"))
+            .and_then(|p| p.parse::<i64>().ok())
+            .unwrap_or(1)
+    });
+    let change = ServerAction::<ChangeRole>::new();
+    let accounts = Resource::new(
+        move || (q.get(), page.get(), change.version().get()),
+        |(q, page, _)| list_accounts(q, page),
+    );
     view! {
         <Title text="用户与角色"/>
         <OrganisersOnly>
-            <UsersConsole/>
+            <UsersConsole q accounts change/>
         </OrganisersOnly>
     }
 }
 
 #[component]
-fn UsersConsole() -> impl IntoView {
-    let query = use_query_map();
-    let q = move || query.with(|m| m.get("q")).unwrap_or_default();
-    let page = move || {
-        query
-            .with(|m| m.get("page"))
-            .and_then(|p| p.parse::<i64>().ok())
-            .unwrap_or(1)
-    };
-    let change = ServerAction::<ChangeRole>::new();
-    let accounts = Resource::new(
-        move || (q(), page(), change.version().get()),
-        |(q, page, _)| list_accounts(q, page),
-    );
+fn UsersConsole(
+    q: Memo<String>,
+    accounts: Resource<Result<AccountPage, AppError>>,
+    change: ServerAction<ChangeRole>,
+) -> impl IntoView {
     let outcome = move || match change.value().get() {
         Some(Ok(msg)) => Some(("notice", msg)),
         Some(Err(e)) => Some(("form-alert", e.to_string())),
@@ -122,7 +128,7 @@ fn UsersConsole() -> impl IntoView {
         <h1>"用户与角色"</h1>
         <Form method="GET" action="" attr:class="search-form" attr:role="search">
             <label for="user-search">"查找用户"</label>
-            <input id="user-search" type="search" name="q" value=q placeholder="用户名或显示名称"/>
+            <input id="user-search" type="search" name="q" value=move || q.get() placeholder="用户名或显示名称"/>
             <button type="submit" class="button">"查找"</button>
         </Form>
         <div role="status" aria-live="polite">
@@ -149,7 +155,7 @@ fn UsersConsole() -> impl IntoView {
                             </tbody>
                         </table>
                     </div>
-                    <Pager page=p.page total=p.total q=q()/>
+                    <Pager page=p.page total=p.total q=q.get_untracked()/>
                 }.into_any(),
             })}
         </Transition>
