@@ -219,6 +219,54 @@ impl TestApp {
             .expect("request")
     }
 
+    /// Calls a server function presenting a session cookie by hand.
+    pub async fn call_as(
+        &self,
+        session: &str,
+        endpoint: &str,
+        form: &[(&str, &str)],
+    ) -> reqwest::Response {
+        self.bare_client()
+            .post(self.url(&format!("/api/{endpoint}")))
+            .header("accept", "application/json")
+            .header("cookie", format!("shuxiang_session={session}"))
+            .form(form)
+            .send()
+            .await
+            .expect("request")
+    }
+
+    /// Posts a form the way a browser without WebAssembly does: asking for
+    /// HTML, from the page at `from`.
+    pub async fn form_post(
+        &self,
+        client: &reqwest::Client,
+        endpoint: &str,
+        from: &str,
+        form: &[(&str, &str)],
+    ) -> reqwest::Response {
+        client
+            .post(self.url(&format!("/api/{endpoint}")))
+            .header("accept", "text/html,application/xhtml+xml")
+            .header("referer", self.url(from))
+            .form(form)
+            .send()
+            .await
+            .expect("request")
+    }
+
+    /// The HTML of a page.
+    pub async fn page(&self, client: &reqwest::Client, path: &str) -> String {
+        client
+            .get(self.url(path))
+            .send()
+            .await
+            .expect("request")
+            .text()
+            .await
+            .expect("body")
+    }
+
     pub async fn login(
         &self,
         client: &reqwest::Client,
@@ -235,13 +283,21 @@ impl TestApp {
 
     /// The signed-in user name as the server sees it, or `None`.
     pub async fn whoami(&self, client: &reqwest::Client) -> Option<String> {
-        let res = self.call(client, "me", &[]).await;
-        assert_eq!(res.status(), 200, "/api/me answers");
-        let body: serde_json::Value = res.json().await.expect("json");
-        body.get("username")
-            .and_then(|u| u.as_str())
-            .map(str::to_owned)
+        username_of(self.call(client, "me", &[]).await).await
     }
+
+    /// Who a session cookie signs in, or `None`.
+    pub async fn whoami_as(&self, session: &str) -> Option<String> {
+        username_of(self.call_as(session, "me", &[]).await).await
+    }
+}
+
+async fn username_of(res: reqwest::Response) -> Option<String> {
+    assert_eq!(res.status(), 200, "/api/me answers");
+    let body: serde_json::Value = res.json().await.expect("json");
+    body.get("username")
+        .and_then(|u| u.as_str())
+        .map(str::to_owned)
 }
 
 fn browser_like() -> reqwest::ClientBuilder {

@@ -96,35 +96,20 @@ async fn session_id_changes_at_login(b: Backend) {
     let first_id = session_cookie(first.headers()).expect("first cookie");
 
     // Sign in again while presenting the first session: a new id comes back.
-    let second = client
-        .post(app.url("/api/login"))
-        .header("accept", "application/json")
-        .header("cookie", format!("shuxiang_session={first_id}"))
-        .form(&[("username", "fixme"), ("password", "password-123")])
-        .send()
-        .await
-        .unwrap();
+    let second = app
+        .call_as(
+            &first_id,
+            "login",
+            &[("username", "fixme"), ("password", "password-123")],
+        )
+        .await;
     assert_eq!(second.status(), 200);
     let second_id = session_cookie(second.headers()).expect("second cookie");
     assert_ne!(first_id, second_id, "session id must change at login");
 
     // The old id no longer signs anyone in; the new one does.
-    let me = |id: String| {
-        let client = client.clone();
-        let url = app.url("/api/me");
-        async move {
-            let res = client
-                .post(url)
-                .header("accept", "application/json")
-                .header("cookie", format!("shuxiang_session={id}"))
-                .send()
-                .await
-                .unwrap();
-            res.json::<serde_json::Value>().await.unwrap()
-        }
-    };
-    assert!(me(first_id).await.is_null());
-    assert_eq!(me(second_id).await["username"], "fixme");
+    assert_eq!(app.whoami_as(&first_id).await, None);
+    assert_eq!(app.whoami_as(&second_id).await.as_deref(), Some("fixme"));
     app.stop().await;
 }
 
@@ -138,13 +123,7 @@ async fn logout_destroys_the_session(b: Backend) {
     let id = session_cookie(res.headers()).unwrap();
     let before = server::sessions::count_live(app.db()).await.unwrap();
     assert_eq!(before, 1);
-    let out = client
-        .post(app.url("/api/logout"))
-        .header("accept", "application/json")
-        .header("cookie", format!("shuxiang_session={id}"))
-        .send()
-        .await
-        .unwrap();
+    let out = app.call_as(&id, "logout", &[]).await;
     assert_eq!(out.status(), 200);
     let cleared = set_cookie_line(out.headers(), "shuxiang_session").expect("cookie removed");
     assert!(
@@ -152,14 +131,7 @@ async fn logout_destroys_the_session(b: Backend) {
         "{cleared}"
     );
     assert_eq!(server::sessions::count_live(app.db()).await.unwrap(), 0);
-    let me = client
-        .post(app.url("/api/me"))
-        .header("accept", "application/json")
-        .header("cookie", format!("shuxiang_session={id}"))
-        .send()
-        .await
-        .unwrap();
-    assert!(me.json::<serde_json::Value>().await.unwrap().is_null());
+    assert_eq!(app.whoami_as(&id).await, None);
     app.stop().await;
 }
 
@@ -181,18 +153,7 @@ async fn sessions_survive_a_restart(b: Backend) {
         session_cookie(res.headers()).unwrap()
     };
     app.restart().await;
-    let res = app
-        .bare_client()
-        .post(app.url("/api/me"))
-        .header("accept", "application/json")
-        .header("cookie", format!("shuxiang_session={cookie}"))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(
-        res.json::<serde_json::Value>().await.unwrap()["username"],
-        "stayer"
-    );
+    assert_eq!(app.whoami_as(&cookie).await.as_deref(), Some("stayer"));
     app.stop().await;
 }
 
@@ -571,18 +532,8 @@ async fn plain_form_posts_redirect_with_errors(b: Backend) {
     let client = app.client();
     let post = |form: Vec<(&'static str, &'static str)>| {
         let client = client.clone();
-        let url = app.url("/api/register");
-        let referer = app.url("/register");
-        async move {
-            client
-                .post(url)
-                .header("accept", "text/html,application/xhtml+xml")
-                .header("referer", referer)
-                .form(&form)
-                .send()
-                .await
-                .unwrap()
-        }
+        let app = &app;
+        async move { app.form_post(&client, "register", "/register", &form).await }
     };
     let bad = post(vec![
         ("username", "ab"),
@@ -596,14 +547,9 @@ async fn plain_form_posts_redirect_with_errors(b: Backend) {
     assert!(location.starts_with(&app.url("/register?")), "{location}");
     assert!(location.contains("__err="), "{location}");
     // The page behind that address shows the Chinese message and the typed name.
-    let page = client
-        .get(&location)
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let page = app
+        .page(&client, location.trim_start_matches(&app.base))
+        .await;
     assert!(
         page.contains("用户名至少需要 3 个字符"),
         "error shown on the page"
@@ -619,14 +565,7 @@ async fn plain_form_posts_redirect_with_errors(b: Backend) {
     .await;
     assert_eq!(good.status(), 302);
     assert_eq!(good.headers()["location"], "/me");
-    let me = client
-        .get(app.url("/me"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let me = app.page(&client, "/me").await;
     assert!(me.contains("表单用户"));
     assert!(me.contains("社会读者"));
     app.stop().await;
@@ -640,21 +579,14 @@ async fn login_redirects_only_to_this_site(b: Backend) {
     let client = app.client();
     let go = |next: &'static str| {
         let client = client.clone();
-        let url = app.url("/api/login");
-        let referer = app.url("/login");
+        let app = &app;
         async move {
-            client
-                .post(url)
-                .header("accept", "text/html")
-                .header("referer", referer)
-                .form(&[
-                    ("username", "nexty"),
-                    ("password", "password-123"),
-                    ("next", next),
-                ])
-                .send()
-                .await
-                .unwrap()
+            let form = [
+                ("username", "nexty"),
+                ("password", "password-123"),
+                ("next", next),
+            ];
+            app.form_post(&client, "login", "/login", &form).await
         }
     };
     assert_eq!(go("/admin").await.headers()["location"], "/admin");

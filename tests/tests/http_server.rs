@@ -65,25 +65,11 @@ async fn pages_are_chinese_and_unknown_ones_are_404(b: Backend) {
     ] {
         assert!(html.contains(text), "home page shows {text}");
     }
-    let register = client
-        .get(app.url("/register"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let register = app.page(&client, "/register").await;
     for label in ["用户名", "显示名称", "密码", "确认密码", ">注册<"] {
         assert!(register.contains(label), "register page has {label}");
     }
-    let login = client
-        .get(app.url("/login"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let login = app.page(&client, "/login").await;
     assert!(login.contains(">登录<"));
     let missing = client.get(app.url("/no/such/page")).send().await.unwrap();
     assert_eq!(missing.status(), 404);
