@@ -19,7 +19,7 @@ help:
 
 ## Starts the platform on the embedded SQLite with the demo data.
 ## Honours DATABASE_URL and LEPTOS_SITE_ADDR; SHUXIANG_DEMO=0 for an empty site.
-run: tools $(RELEASE_STAMP)
+run: build
 	SHUXIANG_DEMO=$${SHUXIANG_DEMO:-1} \
 	LEPTOS_SITE_ADDR=$${LEPTOS_SITE_ADDR:-127.0.0.1:3000} \
 	./target/release/shuxiang
@@ -28,7 +28,9 @@ run: tools $(RELEASE_STAMP)
 test: test-tools
 	scripts/test.sh
 
-build: tools $(RELEASE_STAMP)
+build: tools
+	@scripts/release-site-ok.sh || rm -f $(RELEASE_STAMP)
+	@$(MAKE) --no-print-directory $(RELEASE_STAMP)
 
 # Rebuilt only when a source changed, so a second `make run` starts at once.
 $(RELEASE_STAMP): $(SOURCES)

@@ -33,6 +33,8 @@ fi
 echo "==> Playwright (Chromium) against the release build"
 (cd end2end && npx playwright test) 2>&1 | tee "$LOGS/playwright.log"
 [ "${PIPESTATUS[0]}" -eq 0 ] || status=1
+# The database the end-to-end server used (see end2end/playwright.config.ts).
+rm -rf "${TMPDIR:-/tmp}/shuxiang-e2e-${E2E_PORT:-3210}"
 
 echo
 echo "==> summary"
