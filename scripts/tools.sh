@@ -32,7 +32,7 @@ need_build() {
     cargo install wasm-bindgen-cli --version "$wbg" --force
   fi
 
-  if [ ! -x tools/node_modules/.bin/wasm-opt ]; then
+  if ! npm_current tools; then
     say "installing wasm-opt (npm binaryen)"
     (cd tools && npm ci --no-audit --no-fund)
   fi
@@ -44,7 +44,7 @@ need_test() {
     apt_get update
     apt_get install -y --no-install-recommends chromium
   fi
-  if [ ! -d end2end/node_modules/@playwright/test ]; then
+  if ! npm_current end2end; then
     say "installing the Playwright runner"
     (cd end2end && npm ci --no-audit --no-fund)
   fi
@@ -52,6 +52,12 @@ need_test() {
     say "installing cargo-nextest"
     cargo install cargo-nextest --locked
   fi
+}
+
+# Whether a folder's node_modules was installed from its current package-lock.json.
+npm_current() {
+  local installed="$1/node_modules/.package-lock.json"
+  [ -f "$installed" ] && [ "$installed" -nt "$1/package-lock.json" ]
 }
 
 apt_get() {

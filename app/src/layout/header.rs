@@ -22,8 +22,18 @@ pub fn Header() -> impl IntoView {
             .unwrap_or_else(|| DEFAULT_BRAND.to_owned())
     };
 
+    let demo = move || shell.site().is_some_and(|s| s.demo);
+
     view! {
         <header class="site-header">
+            <Transition fallback=|| ()>
+                <Show when=demo>
+                    <p class="demo-banner" role="note">
+                        <strong>"演示模式"</strong>
+                        "：这里的账号、读书群和内容都是示例数据，请勿填写真实个人信息。"
+                    </p>
+                </Show>
+            </Transition>
             <div class="container header-bar">
                 <a class="brand" href="/">
                     <span class="brand-seal" aria-hidden="true">"书"</span>

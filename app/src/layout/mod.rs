@@ -53,18 +53,9 @@ impl ShellState {
 
 #[component]
 pub fn Layout(children: Children) -> impl IntoView {
-    let shell = ShellState::provide();
-    let demo = move || shell.site().is_some_and(|s| s.demo);
+    ShellState::provide();
     view! {
         <a class="skip-link" href="#main">"跳到正文"</a>
-        <Transition fallback=|| ()>
-            <Show when=demo>
-                <p class="demo-banner" role="note">
-                    <strong>"演示模式"</strong>
-                    "：这里的账号、读书群和内容都是示例数据，请勿填写真实个人信息。"
-                </p>
-            </Show>
-        </Transition>
         <header::Header/>
         <main id="main" class="container main">{children()}</main>
         <Footer/>

@@ -1,0 +1,40 @@
+import AxeBuilder from "@axe-core/playwright";
+import { expect, Page, test } from "@playwright/test";
+import { DEMO_PASSWORD, hydrated, login } from "./helpers";
+
+// WCAG 2.1 A and AA rules checked by axe-core on each page, at both font sizes.
+async function audit(page: Page, what: string) {
+  await hydrated(page);
+  const results = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]).analyze();
+  const problems = results.violations.map(
+    (v) => `${what}: ${v.id} (${v.impact}) ${v.help} — ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`,
+  );
+  expect(problems).toEqual([]);
+  expect(results.passes.length).toBeGreaterThan(10); // the audit really ran
+}
+
+for (const font of ["standard", "large"]) {
+  test(`public pages meet WCAG AA (${font} font)`, async ({ page, context, baseURL }) => {
+    await context.addCookies([{ name: "sx_font", value: font, url: baseURL! }]);
+    for (const path of ["/", "/login", "/register", "/groups", "/no-such-page"]) {
+      await page.goto(path);
+      await audit(page, path);
+    }
+    // A form showing its errors.
+    await page.goto("/register");
+    await hydrated(page);
+    await page.getByRole("button", { name: "注册", exact: true }).click();
+    await expect(page.locator("#field-username-error")).toBeVisible();
+    await audit(page, "/register with errors");
+  });
+}
+
+test("signed-in pages meet WCAG AA", async ({ page }) => {
+  await login(page, "admin", DEMO_PASSWORD);
+  await expect(page).toHaveURL(/\/me$/);
+  await audit(page, "/me");
+  for (const path of ["/admin", "/admin/users"]) {
+    await page.goto(path);
+    await audit(page, path);
+  }
+});
