@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
 # Runs every test of 书香 and ends with the runners' summary lines:
+#   0. lint (rustfmt, clippy with -D warnings on both builds)
 #   1. Rust: unit tests, database tests on SQLite and PostgreSQL, HTTP tests
 #      against the real server (cargo nextest)
 #   2. the release build, then Playwright in Debian's Chromium against it
@@ -20,6 +21,10 @@ export SHUXIANG_TEST_PG_URL
 
 status=0
 
+echo "==> lint: rustfmt, clippy on the ssr and hydrate builds"
+make --no-print-directory lint 2>&1 | tee "$LOGS/lint.log"
+[ "${PIPESTATUS[0]}" -eq 0 ] || { echo "lint failed" >&2; status=1; }
+
 echo "==> Rust tests (unit, database on SQLite and PostgreSQL, HTTP)"
 cargo nextest run --workspace --no-fail-fast 2>&1 | tee "$LOGS/nextest.log"
 [ "${PIPESTATUS[0]}" -eq 0 ] || status=1
@@ -38,6 +43,7 @@ rm -rf "${TMPDIR:-/tmp}/shuxiang-e2e-${E2E_PORT:-3210}"
 
 echo
 echo "==> summary"
+[ "$status" -eq 0 ] || echo "some checks failed: see $LOGS"
 grep -E '^ *Summary ' "$LOGS/nextest.log" | tail -n1 | sed 's/^ */Rust (nextest): /'
 grep -E '^ *[0-9]+ (passed|failed|flaky|skipped)' "$LOGS/playwright.log" | sed 's/^ */Playwright: /'
 exit $status
