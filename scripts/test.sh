@@ -41,6 +41,10 @@ echo "==> Playwright (Chromium) against the release build"
 # The database the end-to-end server used (see end2end/playwright.config.ts).
 rm -rf "${TMPDIR:-/tmp}/shuxiang-e2e-${E2E_PORT:-3210}"
 
+# Stop what was started before the summary, so the summary ends the output.
+cleanup
+trap - EXIT
+
 echo
 echo "==> summary"
 [ "$status" -eq 0 ] || echo "some checks failed: see $LOGS"
