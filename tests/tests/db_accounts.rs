@@ -17,7 +17,6 @@ on_both_backends!(
     throttle_counts_failures_per_name_and_address,
     site_settings_upsert,
     audit_log_records_entries,
-    password_hash_can_be_replaced,
 );
 
 async fn insert_and_find_credentials(b: Backend) {
@@ -371,32 +370,6 @@ async fn audit_log_records_entries(b: Backend) {
             Some("member".into()),
             55
         )
-    );
-    t.drop_db().await;
-}
-
-async fn password_hash_can_be_replaced(b: Backend) {
-    let t = TestDb::new(b).await;
-    let id = queries::insert(t.db.pool(), "pw", "密码", "old", Role::Reader, 1)
-        .await
-        .unwrap();
-    assert!(
-        queries::set_password_hash(t.db.pool(), id, "new")
-            .await
-            .unwrap()
-    );
-    assert_eq!(
-        queries::credentials(t.db.pool(), "pw")
-            .await
-            .unwrap()
-            .unwrap()
-            .password_hash,
-        "new"
-    );
-    assert!(
-        !queries::set_password_hash(t.db.pool(), 987_654, "x")
-            .await
-            .unwrap()
     );
     t.drop_db().await;
 }

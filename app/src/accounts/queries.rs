@@ -61,19 +61,6 @@ pub async fn credentials(
     }))
 }
 
-pub async fn set_password_hash(
-    e: impl Exec<'_>,
-    id: i64,
-    password_hash: &str,
-) -> Result<bool, sqlx::Error> {
-    let done = sqlx::query("UPDATE account SET password_hash = $1 WHERE id = $2")
-        .bind(password_hash)
-        .bind(id)
-        .execute(e)
-        .await?;
-    Ok(done.rows_affected() == 1)
-}
-
 /// The account behind a session, unless it has been disabled since.
 pub async fn session_user(e: impl Exec<'_>, id: i64) -> Result<Option<SessionUser>, sqlx::Error> {
     let row = sqlx::query(

@@ -21,13 +21,6 @@ pub fn date_zh(ts: i64) -> String {
         .unwrap_or_default()
 }
 
-/// `2026年11月27日 08:05`
-pub fn datetime_zh(ts: i64) -> String {
-    beijing(ts)
-        .map(|t| format!("{} {:02}:{:02}", date_zh(ts), t.hour(), t.minute()))
-        .unwrap_or_default()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -37,6 +30,5 @@ mod tests {
         // 2026-11-27T16:05:00Z is 2026-11-28 00:05 in Beijing.
         let ts = 1_795_795_500;
         assert_eq!(date_zh(ts), "2026年11月28日");
-        assert_eq!(datetime_zh(ts), "2026年11月28日 00:05");
     }
 }
