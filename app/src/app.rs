@@ -7,6 +7,10 @@ use leptos_router::{SsrMode, path};
 
 use crate::accounts::pages::{LoginPage, MePage, RegisterPage};
 use crate::admin::{AdminPage, users::UsersPage};
+use crate::books::pages::{
+    BookPage, BooksPage, EditBookPage, ImportPage, NewBookPage, RecommendationQueuePage, RecommendedPage,
+};
+use crate::groups::pages::{EditGroupPage, GroupPage, GroupsPage, ManageGroupPage, NewGroupPage};
 use crate::home::{HomePage, UnderConstruction};
 use crate::layout::{ErrorPage, FontSize, Layout, NotFound};
 
@@ -62,12 +66,18 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/me") view=MePage ssr=SsrMode::Async/>
                         <Route path=path!("/admin") view=AdminPage ssr=SsrMode::Async/>
                         <Route path=path!("/admin/users") view=UsersPage ssr=SsrMode::Async/>
-                        <Route path=path!("/groups") view=|| view! {
-                            <UnderConstruction title="读书群" what="读书群功能正在建设中：上线后可以按主题和界别浏览读书群、申请加入、共读书目。"/>
-                        } ssr=SsrMode::Async/>
-                        <Route path=path!("/books") view=|| view! {
-                            <UnderConstruction title="书目" what="书目功能正在建设中：上线后可以浏览图书、查看读书心得和推荐书目。"/>
-                        } ssr=SsrMode::Async/>
+                        <Route path=path!("/admin/recommendations") view=RecommendationQueuePage ssr=SsrMode::Async/>
+                        <Route path=path!("/groups") view=GroupsPage ssr=SsrMode::Async/>
+                        <Route path=path!("/groups/new") view=NewGroupPage ssr=SsrMode::Async/>
+                        <Route path=path!("/groups/:slug") view=GroupPage ssr=SsrMode::Async/>
+                        <Route path=path!("/groups/:slug/edit") view=EditGroupPage ssr=SsrMode::Async/>
+                        <Route path=path!("/groups/:slug/manage") view=ManageGroupPage ssr=SsrMode::Async/>
+                        <Route path=path!("/books") view=BooksPage ssr=SsrMode::Async/>
+                        <Route path=path!("/books/new") view=NewBookPage ssr=SsrMode::Async/>
+                        <Route path=path!("/books/recommended") view=RecommendedPage ssr=SsrMode::Async/>
+                        <Route path=path!("/books/import") view=ImportPage ssr=SsrMode::Async/>
+                        <Route path=path!("/books/:id") view=BookPage ssr=SsrMode::Async/>
+                        <Route path=path!("/books/:id/edit") view=EditBookPage ssr=SsrMode::Async/>
                         <Route path=path!("/lectures") view=|| view! {
                             <UnderConstruction title="政协大讲堂" what="大讲堂功能正在建设中：上线后可以查看讲座预告、报名、观看直播和回放。"/>
                         } ssr=SsrMode::Async/>

@@ -6,12 +6,45 @@
 
 #![recursion_limit = "256"]
 
+/// Defines an enum stored as text, with its database value and Chinese label.
+macro_rules! labelled_enum {
+    ($(#[$m:meta])* $name:ident { $($variant:ident = $value:literal, $label:literal;)+ }) => {
+        $(#[$m])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+        pub enum $name { $($variant),+ }
+
+        impl $name {
+            pub const ALL: &'static [$name] = &[$($name::$variant),+];
+
+            pub fn as_str(self) -> &'static str {
+                match self { $($name::$variant => $value),+ }
+            }
+
+            pub fn label(self) -> &'static str {
+                match self { $($name::$variant => $label),+ }
+            }
+
+            pub fn parse(s: &str) -> Option<$name> {
+                match s { $($value => Some($name::$variant),)+ _ => None }
+            }
+        }
+    };
+}
+pub(crate) use labelled_enum;
+
+
 pub mod accounts;
 pub mod admin;
 pub mod app;
+pub mod books;
 pub mod error;
+pub mod groups;
 pub mod home;
 pub mod layout;
+#[cfg(feature = "ssr")]
+pub mod markdown;
+pub mod notes;
+pub mod progress;
 #[cfg(feature = "ssr")]
 pub mod server;
 pub mod site;

@@ -73,7 +73,10 @@ pub fn router(config: &Config, db: Db) -> Router {
         db: db.clone(),
         settings: Arc::new(config.settings()),
     };
-    let provide = move || provide_context(context.clone());
+    let provide = {
+        let context = context.clone();
+        move || provide_context(context.clone())
+    };
     let leptos_options = config.leptos.clone();
     let state = AppState {
         leptos_options: leptos_options.clone(),
@@ -105,21 +108,22 @@ pub fn router(config: &Config, db: Db) -> Router {
     };
 
     let routes = generate_route_list(App);
-    Router::new()
+    let pages = Router::new()
         .route("/healthz", get(http::health::healthz))
         .leptos_routes_with_context(&state, routes, provide.clone(), {
             let options = leptos_options.clone();
             move || shell(options.clone())
         })
         .nest_service("/pkg", bundle)
-        .fallback(leptos_axum::file_and_error_handler_with_context::<
-            AppState,
-            _,
-        >(provide, shell))
-        .layer(axum::middleware::from_fn_with_state(
-            csrf,
-            http::csrf::guard,
-        ))
+        .fallback(leptos_axum::file_and_error_handler_with_context::<AppState, _>(provide, shell))
+        .with_state(state)
+        .merge(app::books::routes::router(context.clone()))
+        .merge(app::progress::export::router(context.clone()))
+        .layer(RequestBodyLimitLayer::new(BODY_LIMIT));
+    pages
+        // Cover uploads carry their own, larger limit.
+        .merge(app::books::routes::upload_router(context))
+        .layer(axum::middleware::from_fn_with_state(csrf, http::csrf::guard))
         .layer(sessions)
         .layer(
             ServiceBuilder::new()
@@ -131,14 +135,9 @@ pub fn router(config: &Config, db: Db) -> Router {
                 )
                 .layer(PropagateRequestIdLayer::x_request_id())
                 .layer(CatchPanicLayer::custom(http::panic_page))
-                .layer(axum::middleware::from_fn_with_state(
-                    cache,
-                    http::headers::set,
-                ))
-                .layer(CompressionLayer::new())
-                .layer(RequestBodyLimitLayer::new(BODY_LIMIT)),
+                .layer(axum::middleware::from_fn_with_state(cache, http::headers::set))
+                .layer(CompressionLayer::new()),
         )
-        .with_state(state)
 }
 
 /// The cookie-signing key, derived from the configured secret (SHA-512

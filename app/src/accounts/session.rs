@@ -25,13 +25,17 @@ pub async fn sign_out(session: &Session) -> Result<(), AppError> {
 
 /// The signed-in account, if any (and not disabled since).
 pub async fn current_user() -> Result<Option<SessionUser>, AppError> {
-    let session = session().await?;
+    user_of(&session().await?, &ctx()?.db).await
+}
+
+/// The account a session belongs to; for handlers outside Leptos too.
+pub async fn user_of(session: &Session, db: &crate::server::Db) -> Result<Option<SessionUser>, AppError> {
     let id: Option<i64> = session.get(USER_ID).await.map_err(AppError::internal)?;
     let Some(id) = id else { return Ok(None) };
-    let user = queries::session_user(ctx()?.db.pool(), id).await?;
+    let user = queries::session_user(db.pool(), id).await?;
     if user.is_none() {
         // The account is gone or disabled: end the session too.
-        sign_out(&session).await?;
+        sign_out(session).await?;
     }
     Ok(user)
 }

@@ -10,6 +10,7 @@ use super::OrganisersOnly;
 use crate::accounts::{AccountSummary, Role};
 use crate::error::AppError;
 use crate::ui::time::date_zh;
+use crate::ui::Pager;
 
 pub const PER_PAGE: i64 = 50;
 
@@ -155,7 +156,8 @@ fn UsersConsole(
                             </tbody>
                         </table>
                     </div>
-                    <Pager page=p.page total=p.total q=q.get_untracked()/>
+                    <Pager page=p.page total=p.total per_page=PER_PAGE base="/admin/users".to_owned()
+                        query=vec![("q".to_owned(), q.get_untracked())]/>
                 }.into_any(),
             })}
         </Transition>
@@ -185,30 +187,4 @@ fn AccountRow(account: AccountSummary, action: ServerAction<ChangeRole>) -> impl
             </td>
         </tr>
     }
-}
-
-#[component]
-fn Pager(page: i64, total: i64, q: String) -> impl IntoView {
-    let pages = ((total + PER_PAGE - 1) / PER_PAGE).max(1);
-    let href = move |p: i64| format!("/admin/users?q={}&page={p}", encode(&q));
-    view! {
-        <nav class="pager" aria-label="分页">
-            {(page > 1).then(|| view! { <a href=href(page - 1) rel="prev">"上一页"</a> })}
-            <span>{format!("第 {page} / {pages} 页")}</span>
-            {(page < pages).then(|| view! { <a href=href(page + 1) rel="next">"下一页"</a> })}
-        </nav>
-    }
-}
-
-/// Percent-encodes a query value.
-fn encode(s: &str) -> String {
-    let mut out = String::new();
-    for b in s.bytes() {
-        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~') {
-            out.push(b as char);
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
 }

@@ -184,6 +184,22 @@ pub fn now() -> i64 {
     time::OffsetDateTime::now_utc().unix_timestamp()
 }
 
+/// A random URL-safe token (invitation links): 32 letters and digits.
+pub fn random_token() -> String {
+    use rand::distributions::{Alphanumeric, DistString};
+    Alphanumeric.sample_string(&mut rand::rngs::OsRng, 32)
+}
+
+/// Compares secrets without stopping at the first difference.
+pub fn constant_time_eq(a: &str, b: &str) -> bool {
+    a.len() == b.len() && a.bytes().zip(b.bytes()).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
+/// Today's date in Beijing as `YYYY-MM-DD`.
+pub fn today_string() -> String {
+    crate::ui::time::day_string(crate::ui::time::day_at(now()))
+}
+
 /// Whether a database error is a unique-constraint violation (on either backend).
 pub fn is_unique_violation(e: &sqlx::Error) -> bool {
     e.as_database_error()

@@ -1,6 +1,8 @@
 //! Small building blocks shared by pages: form fields, notices, dates.
 
 pub mod form;
+pub mod pager;
 pub mod time;
 
-pub use form::{FormAlert, SubmitButton, TextField};
+pub use form::{FormAlert, Notice, SelectField, SubmitButton, TextArea, TextField};
+pub use pager::Pager;

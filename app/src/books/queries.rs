@@ -1,0 +1,276 @@
+//! SQL for the catalogue, covers and recommendations.
+
+use sqlx::any::AnyRow;
+use sqlx::Row;
+
+use super::{BookFields, BookSummary, Recommendation, RecommendationStatus};
+use crate::server::Exec;
+
+const BOOK_COLUMNS: &str = "b.id, b.title, b.author, b.publisher, b.year, b.isbn, b.pages, b.summary, b.cover_id";
+
+fn book(r: &AnyRow) -> BookSummary {
+    BookSummary {
+        id: r.get("id"),
+        fields: BookFields {
+            title: r.get("title"),
+            author: r.get("author"),
+            publisher: r.get("publisher"),
+            year: r.get("year"),
+            isbn: r.get("isbn"),
+            pages: r.get("pages"),
+            summary: r.get("summary"),
+        },
+        cover_id: r.get("cover_id"),
+    }
+}
+
+pub async fn insert(e: impl Exec<'_>, f: &BookFields, created_by: Option<i64>, now: i64) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar(
+        "INSERT INTO book (title, author, publisher, year, isbn, pages, summary, created_by, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
+    )
+    .bind(&f.title)
+    .bind(&f.author)
+    .bind(&f.publisher)
+    .bind(f.year)
+    .bind(&f.isbn)
+    .bind(f.pages)
+    .bind(&f.summary)
+    .bind(created_by)
+    .bind(now)
+    .fetch_one(e)
+    .await
+}
+
+pub async fn update(e: impl Exec<'_>, id: i64, f: &BookFields) -> Result<bool, sqlx::Error> {
+    let done = sqlx::query(
+        "UPDATE book SET title = $1, author = $2, publisher = $3, year = $4, isbn = $5, pages = $6, summary = $7 \
+         WHERE id = $8",
+    )
+    .bind(&f.title)
+    .bind(&f.author)
+    .bind(&f.publisher)
+    .bind(f.year)
+    .bind(&f.isbn)
+    .bind(f.pages)
+    .bind(&f.summary)
+    .bind(id)
+    .execute(e)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+pub async fn get(e: impl Exec<'_>, id: i64) -> Result<Option<BookSummary>, sqlx::Error> {
+    let sql = format!("SELECT {BOOK_COLUMNS} FROM book b WHERE b.id = $1");
+    Ok(sqlx::query(&sql).bind(id).fetch_optional(e).await?.as_ref().map(book))
+}
+
+/// The id of the book with this ISBN, if any.
+pub async fn by_isbn(e: impl Exec<'_>, isbn: &str) -> Result<Option<i64>, sqlx::Error> {
+    sqlx::query_scalar("SELECT id FROM book WHERE isbn = $1")
+        .bind(isbn)
+        .fetch_optional(e)
+        .await
+}
+
+/// `%search%` with LIKE wildcards taken literally.
+pub fn like_pattern(search: &str) -> String {
+    let mut p = String::with_capacity(search.len() + 2);
+    p.push('%');
+    for c in search.trim().chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            p.push('\\');
+        }
+        p.push(c);
+    }
+    p.push('%');
+    p
+}
+
+/// Books whose title, author or ISBN contains `search`, by title.
+pub async fn search(e: impl Exec<'_>, search: &str, limit: i64, offset: i64) -> Result<Vec<BookSummary>, sqlx::Error> {
+    let sql = format!(
+        "SELECT {BOOK_COLUMNS} FROM book b WHERE b.title LIKE $1 ESCAPE '\\' OR b.author LIKE $1 ESCAPE '\\' \
+         OR b.isbn LIKE $1 ESCAPE '\\' ORDER BY b.title, b.id LIMIT $2 OFFSET $3"
+    );
+    let rows = sqlx::query(&sql)
+        .bind(like_pattern(search))
+        .bind(limit)
+        .bind(offset)
+        .fetch_all(e)
+        .await?;
+    Ok(rows.iter().map(book).collect())
+}
+
+pub async fn count_matching(e: impl Exec<'_>, search: &str) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar(
+        "SELECT COUNT(*) FROM book b WHERE b.title LIKE $1 ESCAPE '\\' OR b.author LIKE $1 ESCAPE '\\' \
+         OR b.isbn LIKE $1 ESCAPE '\\'",
+    )
+    .bind(like_pattern(search))
+    .fetch_one(e)
+    .await
+}
+
+/// The whole catalogue, for export.
+pub async fn all(e: impl Exec<'_>) -> Result<Vec<BookSummary>, sqlx::Error> {
+    let sql = format!("SELECT {BOOK_COLUMNS} FROM book b ORDER BY b.id");
+    Ok(sqlx::query(&sql).fetch_all(e).await?.iter().map(book).collect())
+}
+
+/// A stored cover image and thumbnail.
+pub struct StoredImage {
+    pub content_type: String,
+    pub bytes: Vec<u8>,
+}
+
+pub struct NewImage<'a> {
+    pub content_type: &'a str,
+    pub width: i64,
+    pub height: i64,
+    pub data: &'a [u8],
+    pub thumb_content_type: &'a str,
+    pub thumb_width: i64,
+    pub thumb_height: i64,
+    pub thumb: &'a [u8],
+}
+
+pub async fn insert_image(e: impl Exec<'_>, img: &NewImage<'_>, now: i64) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar(
+        "INSERT INTO image (content_type, width, height, data, thumb_content_type, thumb_width, thumb_height, thumb, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
+    )
+    .bind(img.content_type)
+    .bind(img.width)
+    .bind(img.height)
+    .bind(img.data)
+    .bind(img.thumb_content_type)
+    .bind(img.thumb_width)
+    .bind(img.thumb_height)
+    .bind(img.thumb)
+    .bind(now)
+    .fetch_one(e)
+    .await
+}
+
+pub async fn image(e: impl Exec<'_>, id: i64, thumb: bool) -> Result<Option<StoredImage>, sqlx::Error> {
+    let sql = if thumb {
+        "SELECT thumb_content_type AS content_type, thumb AS bytes FROM image WHERE id = $1"
+    } else {
+        "SELECT content_type, data AS bytes FROM image WHERE id = $1"
+    };
+    let row = sqlx::query(sql).bind(id).fetch_optional(e).await?;
+    Ok(row.map(|r| StoredImage {
+        content_type: r.get("content_type"),
+        bytes: r.get("bytes"),
+    }))
+}
+
+/// The cover a book has now: `None` when there is no such book.
+pub async fn cover_of(e: impl Exec<'_>, book_id: i64) -> Result<Option<Option<i64>>, sqlx::Error> {
+    sqlx::query_scalar("SELECT cover_id FROM book WHERE id = $1")
+        .bind(book_id)
+        .fetch_optional(e)
+        .await
+}
+
+pub async fn set_cover(e: impl Exec<'_>, book_id: i64, image_id: i64) -> Result<bool, sqlx::Error> {
+    let done = sqlx::query("UPDATE book SET cover_id = $1 WHERE id = $2")
+        .bind(image_id)
+        .bind(book_id)
+        .execute(e)
+        .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+pub async fn delete_image(e: impl Exec<'_>, id: i64) -> Result<(), sqlx::Error> {
+    sqlx::query("DELETE FROM image WHERE id = $1").bind(id).execute(e).await?;
+    Ok(())
+}
+
+pub async fn count(e: impl Exec<'_>) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar("SELECT COUNT(*) FROM book").fetch_one(e).await
+}
+
+// ---- recommendations (荐书) ----
+
+const REC_COLUMNS: &str = "r.id, r.book_id, b.title, b.author, b.cover_id, r.account_id, a.display_name, \
+     r.reason, r.status, r.review_comment, r.reviewed_at, r.created_at";
+
+fn recommendation(r: &AnyRow) -> Recommendation {
+    Recommendation {
+        id: r.get("id"),
+        book_id: r.get("book_id"),
+        title: r.get("title"),
+        author: r.get("author"),
+        cover_id: r.get("cover_id"),
+        account_id: r.get("account_id"),
+        recommender: r.get("display_name"),
+        reason: r.get("reason"),
+        status: RecommendationStatus::parse(r.get::<&str, _>("status")).unwrap_or(RecommendationStatus::Pending),
+        review_comment: r.get("review_comment"),
+        reviewed_at: r.get("reviewed_at"),
+        created_at: r.get("created_at"),
+    }
+}
+
+pub async fn recommend(e: impl Exec<'_>, book_id: i64, account_id: i64, reason: &str, now: i64) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar(
+        "INSERT INTO recommendation (book_id, account_id, reason, status, created_at) \
+         VALUES ($1, $2, $3, 'pending', $4) RETURNING id",
+    )
+    .bind(book_id)
+    .bind(account_id)
+    .bind(reason)
+    .bind(now)
+    .fetch_one(e)
+    .await
+}
+
+/// Recommendations in one status; approved ones newest review first,
+/// pending ones oldest first (a queue).
+pub async fn recommendations(e: impl Exec<'_>, status: RecommendationStatus) -> Result<Vec<Recommendation>, sqlx::Error> {
+    let order = match status {
+        RecommendationStatus::Pending => "r.created_at, r.id",
+        _ => "r.reviewed_at DESC, r.id DESC",
+    };
+    let sql = format!(
+        "SELECT {REC_COLUMNS} FROM recommendation r JOIN book b ON b.id = r.book_id \
+         JOIN account a ON a.id = r.account_id WHERE r.status = $1 ORDER BY {order}"
+    );
+    let rows = sqlx::query(&sql).bind(status.as_str()).fetch_all(e).await?;
+    Ok(rows.iter().map(recommendation).collect())
+}
+
+/// One person's recommendations, newest first.
+pub async fn recommendations_by(e: impl Exec<'_>, account_id: i64) -> Result<Vec<Recommendation>, sqlx::Error> {
+    let sql = format!(
+        "SELECT {REC_COLUMNS} FROM recommendation r JOIN book b ON b.id = r.book_id \
+         JOIN account a ON a.id = r.account_id WHERE r.account_id = $1 ORDER BY r.created_at DESC, r.id DESC"
+    );
+    let rows = sqlx::query(&sql).bind(account_id).fetch_all(e).await?;
+    Ok(rows.iter().map(recommendation).collect())
+}
+
+/// Approves or declines a pending recommendation. False when it is not pending.
+pub async fn review(
+    e: impl Exec<'_>,
+    id: i64,
+    status: RecommendationStatus,
+    comment: &str,
+    reviewer: i64,
+    now: i64,
+) -> Result<bool, sqlx::Error> {
+    let done = sqlx::query(
+        "UPDATE recommendation SET status = $1, review_comment = $2, reviewed_by = $3, reviewed_at = $4 \
+         WHERE id = $5 AND status = 'pending'",
+    )
+    .bind(status.as_str())
+    .bind(comment)
+    .bind(reviewer)
+    .bind(now)
+    .bind(id)
+    .execute(e)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}

@@ -1,0 +1,106 @@
+//! Who may do what in a group. Every server function of this feature asks
+//! here; hiding a button is never the check.
+
+use super::queries::{self, GroupRecord};
+use super::{GroupRole, GroupStatus, Seat};
+use crate::accounts::{Role, SessionUser};
+use crate::error::AppError;
+use crate::server::Db;
+
+/// A group together with the person asking and their part in it.
+pub struct GroupAccess {
+    pub group: GroupRecord,
+    pub user: Option<SessionUser>,
+    pub membership: Option<(GroupRole, Seat)>,
+}
+
+impl GroupAccess {
+    /// Loads the group by its address, with the signed-in person (if any).
+    pub async fn load(db: &Db, slug: &str, today: &str) -> Result<GroupAccess, AppError> {
+        let group = queries::by_slug(db.pool(), slug, today)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        let user = crate::accounts::session::current_user().await?;
+        let membership = match &user {
+            Some(u) => queries::membership(db.pool(), group.summary.id, u.id).await?,
+            None => None,
+        };
+        Ok(GroupAccess {
+            group,
+            user,
+            membership,
+        })
+    }
+
+    pub fn id(&self) -> i64 {
+        self.group.summary.id
+    }
+
+    pub fn is_organiser(&self) -> bool {
+        self.user.as_ref().is_some_and(SessionUser::is_organiser)
+    }
+
+    pub fn role(&self) -> Option<GroupRole> {
+        self.membership.map(|(r, _)| r)
+    }
+
+    pub fn is_member(&self) -> bool {
+        self.membership.is_some()
+    }
+
+    /// Leaders and organisers run the group: reading list, join requests.
+    pub fn can_manage(&self) -> bool {
+        self.is_organiser() || self.role() == Some(GroupRole::Leader)
+    }
+
+    /// Leaders, guides and organisers write guided readings.
+    pub fn can_guide(&self) -> bool {
+        self.can_manage() || self.role() == Some(GroupRole::Guide)
+    }
+
+    pub fn is_closed(&self) -> bool {
+        self.group.summary.status == GroupStatus::Ended
+    }
+
+    /// The signed-in person, or "please sign in".
+    pub fn user(&self) -> Result<&SessionUser, AppError> {
+        self.user.as_ref().ok_or(AppError::Unauthenticated)
+    }
+
+    /// Refuses unless the caller may manage the group.
+    pub fn require_manager(&self) -> Result<&SessionUser, AppError> {
+        let user = self.user()?;
+        if self.can_manage() {
+            Ok(user)
+        } else {
+            Err(AppError::Forbidden)
+        }
+    }
+
+    /// Refuses unless the caller is in the group (organisers count).
+    pub fn require_member(&self) -> Result<&SessionUser, AppError> {
+        let user = self.user()?;
+        if self.is_member() || self.is_organiser() {
+            Ok(user)
+        } else {
+            Err(AppError::Forbidden)
+        }
+    }
+
+    /// Refuses changes to a group whose term is over.
+    pub fn require_open(&self) -> Result<(), AppError> {
+        if self.is_closed() {
+            Err(AppError::message("本群已结束，内容只能查看，不能再修改"))
+        } else {
+            Ok(())
+        }
+    }
+}
+
+/// The quota a person of this platform role counts against.
+pub fn seat_for(role: Role) -> Seat {
+    match role {
+        Role::Member => Seat::Member,
+        _ => Seat::Reader,
+    }
+}

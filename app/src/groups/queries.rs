@@ -1,0 +1,462 @@
+//! SQL for reading groups, their members and join requests.
+
+use sqlx::any::AnyRow;
+use sqlx::{AnyConnection, Row};
+
+use super::{
+    GroupFields, GroupFilter, GroupKind, GroupMember, GroupRole, GroupStatus, GroupSummary, JoinPolicy,
+    JoinRequest, Seat,
+};
+use crate::accounts::Role;
+use crate::server::Exec;
+
+/// Everything stored about a group. No serde: it holds the invitation token.
+#[derive(Debug, Clone)]
+pub struct GroupRecord {
+    pub summary: GroupSummary,
+    pub description_md: String,
+    pub description_html: String,
+    pub sector_id: Option<i64>,
+    pub invite_token: String,
+}
+
+const SUMMARY_COLUMNS: &str = "g.id, g.slug, g.name, g.theme, g.kind, s.name AS sector, g.committee, \
+     g.starts_on, g.ends_on, g.join_policy, g.member_seats, g.reader_seats, g.member_taken, \
+     g.reader_taken, (SELECT COUNT(*) FROM group_member m WHERE m.group_id = g.id) AS members";
+
+fn summary(r: &AnyRow, today: &str) -> GroupSummary {
+    let starts_on: String = r.get("starts_on");
+    let ends_on: String = r.get("ends_on");
+    GroupSummary {
+        id: r.get("id"),
+        slug: r.get("slug"),
+        name: r.get("name"),
+        theme: r.get("theme"),
+        kind: GroupKind::parse(r.get::<&str, _>("kind")).unwrap_or(GroupKind::ReaderGroup),
+        sector: r.get("sector"),
+        committee: r.get("committee"),
+        status: GroupStatus::of_term(&starts_on, &ends_on, today),
+        starts_on,
+        ends_on,
+        join_policy: JoinPolicy::parse(r.get::<&str, _>("join_policy")).unwrap_or(JoinPolicy::Approval),
+        member_seats: r.get("member_seats"),
+        reader_seats: r.get("reader_seats"),
+        member_taken: r.get("member_taken"),
+        reader_taken: r.get("reader_taken"),
+        members: r.get("members"),
+    }
+}
+
+pub async fn insert(
+    e: impl Exec<'_>,
+    f: &GroupFields,
+    description_html: &str,
+    invite_token: &str,
+    created_by: i64,
+    now: i64,
+) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar(
+        "INSERT INTO reading_group (slug, name, theme, description_md, description_html, kind, sector_id, \
+         committee, starts_on, ends_on, join_policy, member_seats, reader_seats, invite_token, created_by, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16) RETURNING id",
+    )
+    .bind(&f.slug)
+    .bind(&f.name)
+    .bind(&f.theme)
+    .bind(&f.description_md)
+    .bind(description_html)
+    .bind(f.kind.as_str())
+    .bind(f.sector_id)
+    .bind(&f.committee)
+    .bind(&f.starts_on)
+    .bind(&f.ends_on)
+    .bind(f.join_policy.as_str())
+    .bind(f.member_seats)
+    .bind(f.reader_seats)
+    .bind(invite_token)
+    .bind(created_by)
+    .bind(now)
+    .fetch_one(e)
+    .await
+}
+
+pub async fn update(e: impl Exec<'_>, id: i64, f: &GroupFields, description_html: &str) -> Result<bool, sqlx::Error> {
+    let done = sqlx::query(
+        "UPDATE reading_group SET slug = $1, name = $2, theme = $3, description_md = $4, description_html = $5, \
+         kind = $6, sector_id = $7, committee = $8, starts_on = $9, ends_on = $10, join_policy = $11, \
+         member_seats = $12, reader_seats = $13 WHERE id = $14",
+    )
+    .bind(&f.slug)
+    .bind(&f.name)
+    .bind(&f.theme)
+    .bind(&f.description_md)
+    .bind(description_html)
+    .bind(f.kind.as_str())
+    .bind(f.sector_id)
+    .bind(&f.committee)
+    .bind(&f.starts_on)
+    .bind(&f.ends_on)
+    .bind(f.join_policy.as_str())
+    .bind(f.member_seats)
+    .bind(f.reader_seats)
+    .bind(id)
+    .execute(e)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+pub async fn by_slug(e: impl Exec<'_>, slug: &str, today: &str) -> Result<Option<GroupRecord>, sqlx::Error> {
+    let sql = format!(
+        "SELECT {SUMMARY_COLUMNS}, g.description_md, g.description_html, g.sector_id, g.invite_token \
+         FROM reading_group g LEFT JOIN sector s ON s.id = g.sector_id WHERE g.slug = $1"
+    );
+    let row = sqlx::query(&sql).bind(slug).fetch_optional(e).await?;
+    Ok(row.map(|r| GroupRecord {
+        summary: summary(&r, today),
+        description_md: r.get("description_md"),
+        description_html: r.get("description_html"),
+        sector_id: r.get("sector_id"),
+        invite_token: r.get("invite_token"),
+    }))
+}
+
+/// The directory, newest term first, filtered.
+pub async fn list(
+    e: impl Exec<'_>,
+    filter: &GroupFilter,
+    today: &str,
+    limit: i64,
+    offset: i64,
+) -> Result<Vec<GroupSummary>, sqlx::Error> {
+    // Every condition is always present and switched off by its own
+    // parameter, so the statement text never depends on input.
+    let sql = format!(
+        "SELECT {SUMMARY_COLUMNS} FROM reading_group g LEFT JOIN sector s ON s.id = g.sector_id \
+         WHERE ($1 = '' OR g.theme = $1) \
+           AND ($2 = '' OR g.kind = $2) \
+           AND ($3 = 0 OR g.sector_id = $3) \
+           AND ($4 = '' \
+                OR ($4 = 'recruiting' AND g.starts_on > $5) \
+                OR ($4 = 'active' AND g.starts_on <= $5 AND g.ends_on >= $5) \
+                OR ($4 = 'ended' AND g.ends_on < $5)) \
+         ORDER BY CASE WHEN g.ends_on < $5 THEN 1 ELSE 0 END, g.starts_on DESC, g.id DESC \
+         LIMIT $6 OFFSET $7"
+    );
+    let rows = sqlx::query(&sql)
+        .bind(filter.theme.clone().unwrap_or_default())
+        .bind(filter.kind.map(|k| k.as_str()).unwrap_or(""))
+        .bind(filter.sector_id.unwrap_or(0))
+        .bind(filter.status.map(|s| s.as_str()).unwrap_or(""))
+        .bind(today)
+        .bind(limit)
+        .bind(offset)
+        .fetch_all(e)
+        .await?;
+    Ok(rows.iter().map(|r| summary(r, today)).collect())
+}
+
+/// Themes in use, for the directory's filter.
+pub async fn themes(e: impl Exec<'_>) -> Result<Vec<String>, sqlx::Error> {
+    sqlx::query_scalar("SELECT DISTINCT theme FROM reading_group WHERE theme <> '' ORDER BY theme")
+        .fetch_all(e)
+        .await
+}
+
+/// Groups someone belongs to, with their part in each.
+pub async fn of_account(
+    e: impl Exec<'_>,
+    account_id: i64,
+    today: &str,
+) -> Result<Vec<(GroupSummary, GroupRole)>, sqlx::Error> {
+    let sql = format!(
+        "SELECT {SUMMARY_COLUMNS}, gm.role AS my_role FROM reading_group g \
+         JOIN group_member gm ON gm.group_id = g.id AND gm.account_id = $1 \
+         LEFT JOIN sector s ON s.id = g.sector_id ORDER BY g.ends_on DESC, g.id DESC"
+    );
+    let rows = sqlx::query(&sql).bind(account_id).fetch_all(e).await?;
+    Ok(rows
+        .iter()
+        .map(|r| {
+            let role = GroupRole::parse(r.get::<&str, _>("my_role")).unwrap_or(GroupRole::Member);
+            (summary(r, today), role)
+        })
+        .collect())
+}
+
+/// Groups with a book on their reading list.
+pub async fn reading_book(e: impl Exec<'_>, book_id: i64, today: &str) -> Result<Vec<GroupSummary>, sqlx::Error> {
+    let sql = format!(
+        "SELECT {SUMMARY_COLUMNS} FROM reading_group g LEFT JOIN sector s ON s.id = g.sector_id \
+         WHERE g.id IN (SELECT group_id FROM reading_list_item WHERE book_id = $1) ORDER BY g.starts_on DESC"
+    );
+    let rows = sqlx::query(&sql).bind(book_id).fetch_all(e).await?;
+    Ok(rows.iter().map(|r| summary(r, today)).collect())
+}
+
+/// Leaders first, then guides, then members in the order they joined.
+pub async fn members(e: impl Exec<'_>, group_id: i64) -> Result<Vec<GroupMember>, sqlx::Error> {
+    let rows = sqlx::query(
+        "SELECT a.id, a.username, a.display_name, a.role AS account_role, gm.role, gm.seat, gm.joined_at \
+         FROM group_member gm JOIN account a ON a.id = gm.account_id WHERE gm.group_id = $1 \
+         ORDER BY CASE gm.role WHEN 'leader' THEN 0 WHEN 'guide' THEN 1 ELSE 2 END, gm.joined_at, a.id",
+    )
+    .bind(group_id)
+    .fetch_all(e)
+    .await?;
+    Ok(rows
+        .iter()
+        .map(|r| GroupMember {
+            account_id: r.get("id"),
+            username: r.get("username"),
+            display_name: r.get("display_name"),
+            account_role: Role::parse(r.get::<&str, _>("account_role")).unwrap_or(Role::Reader),
+            role: GroupRole::parse(r.get::<&str, _>("role")).unwrap_or(GroupRole::Member),
+            seat: Seat::parse(r.get::<&str, _>("seat")).unwrap_or(Seat::Staff),
+            joined_at: r.get("joined_at"),
+        })
+        .collect())
+}
+
+pub async fn membership(
+    e: impl Exec<'_>,
+    group_id: i64,
+    account_id: i64,
+) -> Result<Option<(GroupRole, Seat)>, sqlx::Error> {
+    let row = sqlx::query("SELECT role, seat FROM group_member WHERE group_id = $1 AND account_id = $2")
+        .bind(group_id)
+        .bind(account_id)
+        .fetch_optional(e)
+        .await?;
+    Ok(row.map(|r| {
+        (
+            GroupRole::parse(r.get::<&str, _>("role")).unwrap_or(GroupRole::Member),
+            Seat::parse(r.get::<&str, _>("seat")).unwrap_or(Seat::Staff),
+        )
+    }))
+}
+
+#[derive(Debug, PartialEq, Eq)]
+pub enum SeatOutcome {
+    Joined,
+    AlreadyMember,
+    /// No seat of that kind left: the caller must roll back.
+    Full,
+}
+
+fn taken_column(seat: Seat) -> Option<(&'static str, &'static str)> {
+    match seat {
+        Seat::Member => Some(("member_taken", "member_seats")),
+        Seat::Reader => Some(("reader_taken", "reader_seats")),
+        Seat::Staff => None,
+    }
+}
+
+/// Adds someone to a group on a seat, inside the caller's transaction.
+///
+/// The membership row is written first so the transaction takes the write
+/// lock at once (SQLite), then the seat counter is raised only while it is
+/// below the quota. Under concurrency the database serialises these
+/// conditional updates, so exactly the quota gets in. On `Full` the caller
+/// must roll back to undo the membership row.
+pub async fn take_seat(
+    conn: &mut AnyConnection,
+    group_id: i64,
+    account_id: i64,
+    seat: Seat,
+    now: i64,
+) -> Result<SeatOutcome, sqlx::Error> {
+    let inserted = sqlx::query(
+        "INSERT INTO group_member (group_id, account_id, role, seat, joined_at) VALUES ($1, $2, 'member', $3, $4) \
+         ON CONFLICT (group_id, account_id) DO NOTHING",
+    )
+    .bind(group_id)
+    .bind(account_id)
+    .bind(seat.as_str())
+    .bind(now)
+    .execute(&mut *conn)
+    .await?;
+    if inserted.rows_affected() == 0 {
+        return Ok(SeatOutcome::AlreadyMember);
+    }
+    let Some((taken, quota)) = taken_column(seat) else {
+        return Ok(SeatOutcome::Joined);
+    };
+    // The column names come from the match above, never from input.
+    let sql = format!("UPDATE reading_group SET {taken} = {taken} + 1 WHERE id = $1 AND {taken} < {quota}");
+    let raised = sqlx::query(&sql).bind(group_id).execute(&mut *conn).await?;
+    Ok(if raised.rows_affected() == 1 {
+        SeatOutcome::Joined
+    } else {
+        SeatOutcome::Full
+    })
+}
+
+/// Removes someone from a group and frees their seat. False if they were not in it.
+pub async fn leave(conn: &mut AnyConnection, group_id: i64, account_id: i64) -> Result<bool, sqlx::Error> {
+    let seat: Option<String> =
+        sqlx::query_scalar("DELETE FROM group_member WHERE group_id = $1 AND account_id = $2 RETURNING seat")
+            .bind(group_id)
+            .bind(account_id)
+            .fetch_optional(&mut *conn)
+            .await?;
+    let Some(seat) = seat else { return Ok(false) };
+    if let Some((taken, _)) = Seat::parse(&seat).and_then(taken_column) {
+        let sql = format!("UPDATE reading_group SET {taken} = {taken} - 1 WHERE id = $1 AND {taken} > 0");
+        sqlx::query(&sql).bind(group_id).execute(&mut *conn).await?;
+    }
+    Ok(true)
+}
+
+/// Makes someone a leader or guide (staff: no seat), or back to a plain
+/// member. Staff who held a seat give it back. A new leader replaces the
+/// old one, who stays on as a member.
+pub async fn set_role(
+    conn: &mut AnyConnection,
+    group_id: i64,
+    account_id: i64,
+    role: GroupRole,
+    now: i64,
+) -> Result<(), sqlx::Error> {
+    if role == GroupRole::Leader {
+        sqlx::query("UPDATE group_member SET role = 'member' WHERE group_id = $1 AND role = 'leader' AND account_id <> $2")
+            .bind(group_id)
+            .bind(account_id)
+            .execute(&mut *conn)
+            .await?;
+    }
+    let current = membership(&mut *conn, group_id, account_id).await?;
+    match current {
+        None => {
+            sqlx::query(
+                "INSERT INTO group_member (group_id, account_id, role, seat, joined_at) VALUES ($1, $2, $3, 'staff', $4)",
+            )
+            .bind(group_id)
+            .bind(account_id)
+            .bind(role.as_str())
+            .bind(now)
+            .execute(&mut *conn)
+            .await?;
+        }
+        Some((_, seat)) => {
+            if role != GroupRole::Member && seat != Seat::Staff {
+                if let Some((taken, _)) = taken_column(seat) {
+                    let sql = format!("UPDATE reading_group SET {taken} = {taken} - 1 WHERE id = $1 AND {taken} > 0");
+                    sqlx::query(&sql).bind(group_id).execute(&mut *conn).await?;
+                }
+                sqlx::query("UPDATE group_member SET seat = 'staff' WHERE group_id = $1 AND account_id = $2")
+                    .bind(group_id)
+                    .bind(account_id)
+                    .execute(&mut *conn)
+                    .await?;
+            }
+            sqlx::query("UPDATE group_member SET role = $1 WHERE group_id = $2 AND account_id = $3")
+                .bind(role.as_str())
+                .bind(group_id)
+                .bind(account_id)
+                .execute(&mut *conn)
+                .await?;
+        }
+    }
+    Ok(())
+}
+
+/// Files a request to join; `None` if one is already pending.
+pub async fn request_to_join(
+    e: impl Exec<'_>,
+    group_id: i64,
+    account_id: i64,
+    message: &str,
+    now: i64,
+) -> Result<Option<i64>, sqlx::Error> {
+    sqlx::query_scalar(
+        "INSERT INTO join_request (group_id, account_id, message, status, created_at) \
+         VALUES ($1, $2, $3, 'pending', $4) ON CONFLICT DO NOTHING RETURNING id",
+    )
+    .bind(group_id)
+    .bind(account_id)
+    .bind(message)
+    .bind(now)
+    .fetch_optional(e)
+    .await
+}
+
+pub async fn pending_requests(e: impl Exec<'_>, group_id: i64) -> Result<Vec<JoinRequest>, sqlx::Error> {
+    let rows = sqlx::query(
+        "SELECT r.id, r.account_id, a.display_name, a.role, r.message, r.created_at \
+         FROM join_request r JOIN account a ON a.id = r.account_id \
+         WHERE r.group_id = $1 AND r.status = 'pending' ORDER BY r.created_at, r.id",
+    )
+    .bind(group_id)
+    .fetch_all(e)
+    .await?;
+    Ok(rows
+        .iter()
+        .map(|r| JoinRequest {
+            id: r.get("id"),
+            account_id: r.get("account_id"),
+            display_name: r.get("display_name"),
+            account_role: Role::parse(r.get::<&str, _>("role")).unwrap_or(Role::Reader),
+            message: r.get("message"),
+            created_at: r.get("created_at"),
+        })
+        .collect())
+}
+
+/// Whether someone has a request pending for a group.
+pub async fn has_pending_request(e: impl Exec<'_>, group_id: i64, account_id: i64) -> Result<bool, sqlx::Error> {
+    let n: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM join_request WHERE group_id = $1 AND account_id = $2 AND status = 'pending'",
+    )
+    .bind(group_id)
+    .bind(account_id)
+    .fetch_one(e)
+    .await?;
+    Ok(n > 0)
+}
+
+/// Closes a pending request of this group; returns who asked, or `None`
+/// when there is no such pending request (already decided, or another group's).
+pub async fn decide_request(
+    conn: &mut AnyConnection,
+    request_id: i64,
+    group_id: i64,
+    status: &str,
+    decided_by: Option<i64>,
+    now: i64,
+) -> Result<Option<(i64, Role)>, sqlx::Error> {
+    let account: Option<i64> = sqlx::query_scalar(
+        "UPDATE join_request SET status = $1, decided_by = $2, decided_at = $3 \
+         WHERE id = $4 AND group_id = $5 AND status = 'pending' RETURNING account_id",
+    )
+    .bind(status)
+    .bind(decided_by)
+    .bind(now)
+    .bind(request_id)
+    .bind(group_id)
+    .fetch_optional(&mut *conn)
+    .await?;
+    let Some(account_id) = account else { return Ok(None) };
+    let role = crate::accounts::queries::role_of_account(&mut *conn, account_id)
+        .await?
+        .unwrap_or(Role::Reader);
+    Ok(Some((account_id, role)))
+}
+
+/// Withdraws one's own pending request.
+pub async fn withdraw_request(e: impl Exec<'_>, group_id: i64, account_id: i64, now: i64) -> Result<bool, sqlx::Error> {
+    let done = sqlx::query(
+        "UPDATE join_request SET status = 'withdrawn', decided_at = $1 \
+         WHERE group_id = $2 AND account_id = $3 AND status = 'pending'",
+    )
+    .bind(now)
+    .bind(group_id)
+    .bind(account_id)
+    .execute(e)
+    .await?;
+    Ok(done.rows_affected() > 0)
+}
+
+/// Counts the groups in each status, for the home page.
+pub async fn count(e: impl Exec<'_>) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar("SELECT COUNT(*) FROM reading_group").fetch_one(e).await
+}

@@ -1,0 +1,1127 @@
+//! Markdown → safe HTML for user-written text (server only).
+//!
+//! Reading notes, group descriptions, guided readings and (later) forum posts
+//! are written by users in Markdown. The Markdown source is the record of
+//! truth; the HTML produced here is stored beside it so that pages can embed it
+//! without re-rendering on every request.
+//!
+//! Rendering happens in three steps:
+//!
+//! 1. `pulldown-cmark` parses CommonMark plus the GFM extensions tables,
+//!    strikethrough and task lists. Bare `http://`, `https://` and `www.`
+//!    links in text are turned into links here (GFM "extended autolinks",
+//!    which pulldown-cmark does not implement itself). Task-list checkboxes
+//!    become the characters ☐ / ☑, table alignment becomes an `align`
+//!    attribute instead of inline CSS, links or images whose URL the policy
+//!    below refuses lose their link/image wrapper and keep only their text,
+//!    and block quotes/lists nested deeper than a fixed limit are flattened
+//!    (deep nesting is slow to sanitise).
+//! 2. The resulting HTML — including any raw HTML the user typed — is cleaned
+//!    by an explicitly configured `ammonia` sanitiser. Only a short list of
+//!    tags and attributes survives; everything else is dropped (script-like
+//!    containers are dropped together with their content).
+//! 3. External (`http`/`https`) links get `target="_blank"`, and images whose
+//!    `src` was refused are removed.
+//!
+//! URL policy, shared by steps 1 and 2:
+//!
+//! * links (`<a href>`): `http:`, `https:`, `mailto:`, plus same-site links
+//!   that start with `/` or `#`. Protocol-relative links (`//host/path`, and
+//!   the backslash spellings browsers treat the same way) are rewritten to
+//!   `https://host/path` and then count as external links. Every link gets
+//!   `rel="nofollow ugc noopener"`.
+//! * images (`<img src>`): `http:` and `https:` only (protocol-relative ones
+//!   are rewritten to `https:` as for links). Every image gets
+//!   `loading="lazy"`.
+//! * everything else (`javascript:`, `vbscript:`, `data:`, `file:`, other
+//!   relative paths, unparsable URLs) is removed.
+//!
+//! The output never contains `id`, `name`, `class` (except a validated
+//! `language-xxx` on `<code>`), `style` or event-handler attributes.
+
+use std::borrow::Cow;
+use std::collections::{HashMap, HashSet};
+use std::sync::LazyLock;
+
+use ammonia::{Builder, Url, UrlRelative};
+use pulldown_cmark::{
+    Alignment, CowStr, Event, LinkType, Options, Parser, Tag, TagEnd, TextMergeStream, html,
+};
+
+/// Largest Markdown source, in characters (`str::chars().count()`), that the
+/// application accepts for one text.
+///
+/// [`render`] does not enforce it (it stays safe and fast on longer input);
+/// callers must reject longer submissions before rendering and storing them.
+pub const MAX_SOURCE: usize = 20_000;
+
+/// Renders user-written Markdown to sanitised HTML, ready to be stored and
+/// later embedded in a page as-is.
+pub fn render(markdown: &str) -> String {
+    let options =
+        Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH | Options::ENABLE_TASKLISTS;
+    let parser = TextMergeStream::new(Parser::new_ext(markdown, options));
+    let events = rewrite_events(parser);
+
+    let mut unsafe_html = String::with_capacity(markdown.len() + markdown.len() / 2);
+    html::push_html(&mut unsafe_html, events.into_iter());
+
+    let clean = SANITIZER.clean(&unsafe_html).to_string();
+    finish_html(&clean)
+}
+
+/// Escapes plain text for a one-line field and turns line breaks (`\n`,
+/// `\r\n`, `\r`) into `<br>`. No Markdown is interpreted.
+pub fn render_inline_text(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + text.len() / 8);
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            '\0' => out.push('\u{FFFD}'),
+            '\r' => {
+                if chars.peek() == Some(&'\n') {
+                    chars.next();
+                }
+                out.push_str("<br>");
+            }
+            '\n' => out.push_str("<br>"),
+            other => out.push(other),
+        }
+    }
+    out
+}
+
+// ---------------------------------------------------------------------------
+// URL policy
+// ---------------------------------------------------------------------------
+
+/// Where a URL is going to be used.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum UrlUse {
+    /// `<a href>`: http, https, mailto, `/…` and `#…`.
+    Link,
+    /// `<img src>`: http and https only.
+    Image,
+}
+
+/// Applies the URL policy. Returns the URL to emit, or `None` when it must be
+/// dropped.
+fn sanitize_url(raw: &str, usage: UrlUse) -> Option<String> {
+    // Browsers delete ASCII tab and newline anywhere in a URL and trim
+    // leading/trailing C0 controls and spaces; do the same before judging it.
+    let without_breaks: String = raw
+        .chars()
+        .filter(|c| !matches!(c, '\t' | '\n' | '\r'))
+        .collect();
+    let url = without_breaks.trim_matches(|c: char| c <= ' ');
+    let bytes = url.as_bytes();
+
+    let is_slash = |b: u8| b == b'/' || b == b'\\';
+    if bytes.len() >= 2 && is_slash(bytes[0]) && is_slash(bytes[1]) {
+        // Protocol-relative (`//host`, `\\host`, `/\host`): make it explicit https.
+        return absolute_url(&format!("https:{url}"), usage);
+    }
+    match bytes.first() {
+        Some(b'/') | Some(b'#') if usage == UrlUse::Link => Some(url.to_owned()),
+        Some(b'/') | Some(b'#') => None,
+        _ => absolute_url(url, usage),
+    }
+}
+
+/// Parses an absolute URL and checks its scheme; returns its normalised form.
+fn absolute_url(url: &str, usage: UrlUse) -> Option<String> {
+    let parsed = Url::parse(url).ok()?;
+    let allowed = match parsed.scheme() {
+        "http" | "https" => parsed.host().is_some(),
+        "mailto" => usage == UrlUse::Link,
+        _ => false,
+    };
+    allowed.then(|| parsed.to_string())
+}
+
+/// Whether a (sanitised) URL leaves the site, i.e. is an http(s) URL.
+fn is_external(url: &str) -> bool {
+    Url::parse(url).is_ok_and(|u| matches!(u.scheme(), "http" | "https"))
+}
+
+// ---------------------------------------------------------------------------
+// Markdown event rewriting
+// ---------------------------------------------------------------------------
+
+/// Deepest nesting of block quotes, lists and list items that is rendered as
+/// such; deeper containers are flattened into their parent (their content is
+/// kept). The HTML parser inside the sanitiser takes time quadratic in the
+/// nesting depth, so without this cap 20 000 `>` take over a second to render.
+const MAX_NESTING: usize = 48;
+
+/// Rewrites the parser's events before they are turned into HTML; see the
+/// module documentation for what changes.
+fn rewrite_events<'a>(events: impl Iterator<Item = Event<'a>>) -> Vec<Event<'a>> {
+    let mut out = Vec::new();
+
+    // One entry per open link / image: `true` when its wrapper was dropped
+    // (so the matching end event must be dropped too).
+    let mut open_links: Vec<bool> = Vec::new();
+    let mut open_images: Vec<bool> = Vec::new();
+    let mut in_code_block = false;
+    // Raw `<a ...>` typed by the user is still open: do not nest autolinks in it.
+    let mut raw_anchor_open = false;
+
+    // One entry per open block quote, list or list item: `true` when kept.
+    let mut containers: Vec<bool> = Vec::new();
+    let mut kept_containers = 0usize;
+
+    let mut alignments: Vec<Alignment> = Vec::new();
+    let mut in_table_head = false;
+    let mut cell_index = 0usize;
+
+    for event in events {
+        match event {
+            Event::Start(Tag::Link {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => {
+                // Email autolinks carry the bare address; the HTML writer adds `mailto:`.
+                let dest = if link_type == LinkType::Email {
+                    Some(dest_url)
+                } else {
+                    sanitize_url(&dest_url, UrlUse::Link).map(CowStr::from)
+                };
+                open_links.push(dest.is_none());
+                if let Some(dest_url) = dest {
+                    out.push(Event::Start(Tag::Link {
+                        link_type,
+                        dest_url,
+                        title,
+                        id,
+                    }));
+                }
+            }
+            Event::End(TagEnd::Link) => {
+                if open_links.pop() == Some(false) {
+                    out.push(Event::End(TagEnd::Link));
+                }
+            }
+            Event::Start(Tag::Image {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => {
+                // A refused image keeps its alt text as ordinary text.
+                let dest = sanitize_url(&dest_url, UrlUse::Image);
+                open_images.push(dest.is_none());
+                if let Some(dest) = dest {
+                    out.push(Event::Start(Tag::Image {
+                        link_type,
+                        dest_url: dest.into(),
+                        title,
+                        id,
+                    }));
+                }
+            }
+            Event::End(TagEnd::Image) => {
+                if open_images.pop() == Some(false) {
+                    out.push(Event::End(TagEnd::Image));
+                }
+            }
+            Event::Start(tag @ (Tag::BlockQuote(_) | Tag::List(_) | Tag::Item)) => {
+                let keep = kept_containers < MAX_NESTING;
+                containers.push(keep);
+                if keep {
+                    kept_containers += 1;
+                    out.push(Event::Start(tag));
+                }
+            }
+            Event::End(tag @ (TagEnd::BlockQuote(_) | TagEnd::List(_) | TagEnd::Item)) => {
+                if containers.pop() == Some(true) {
+                    kept_containers -= 1;
+                    out.push(Event::End(tag));
+                }
+            }
+            Event::TaskListMarker(checked) => {
+                out.push(Event::Text(if checked { "☑ " } else { "☐ " }.into()));
+            }
+            Event::Start(Tag::CodeBlock(kind)) => {
+                in_code_block = true;
+                out.push(Event::Start(Tag::CodeBlock(kind)));
+            }
+            Event::End(TagEnd::CodeBlock) => {
+                in_code_block = false;
+                out.push(Event::End(TagEnd::CodeBlock));
+            }
+            Event::Start(Tag::Table(table_alignments)) => {
+                alignments.clone_from(&table_alignments);
+                out.push(Event::Start(Tag::Table(table_alignments)));
+            }
+            Event::Start(Tag::TableHead) => {
+                in_table_head = true;
+                cell_index = 0;
+                out.push(Event::Start(Tag::TableHead));
+            }
+            Event::End(TagEnd::TableHead) => {
+                in_table_head = false;
+                out.push(Event::End(TagEnd::TableHead));
+            }
+            Event::Start(Tag::TableRow) => {
+                cell_index = 0;
+                out.push(Event::Start(Tag::TableRow));
+            }
+            Event::Start(Tag::TableCell) => {
+                // The stock writer expresses alignment as inline CSS, which the
+                // sanitiser forbids; write the opening tag with `align` instead.
+                // The closing tag is still written by the stock writer.
+                let name = if in_table_head { "th" } else { "td" };
+                let align = match alignments.get(cell_index) {
+                    Some(Alignment::Left) => " align=\"left\"",
+                    Some(Alignment::Center) => " align=\"center\"",
+                    Some(Alignment::Right) => " align=\"right\"",
+                    Some(Alignment::None) | None => "",
+                };
+                cell_index += 1;
+                out.push(Event::InlineHtml(format!("<{name}{align}>").into()));
+            }
+            Event::InlineHtml(raw) => {
+                if let Some(open) = raw_anchor_tag(&raw) {
+                    raw_anchor_open = open;
+                }
+                out.push(Event::InlineHtml(raw));
+            }
+            Event::Text(text) => {
+                let linkable = open_links.is_empty()
+                    && open_images.is_empty()
+                    && !in_code_block
+                    && !raw_anchor_open;
+                if linkable {
+                    push_autolinked_text(&mut out, text);
+                } else {
+                    out.push(Event::Text(text));
+                }
+            }
+            other => out.push(other),
+        }
+    }
+    out
+}
+
+/// `Some(true)` for a raw `<a …>` start tag, `Some(false)` for `</a>`,
+/// `None` for anything else.
+fn raw_anchor_tag(raw: &str) -> Option<bool> {
+    let lower = raw.trim_start().to_ascii_lowercase();
+    let after_name = |rest: &str| {
+        rest.chars()
+            .next()
+            .is_none_or(|c| c == '>' || c == '/' || c.is_ascii_whitespace())
+    };
+    if let Some(rest) = lower.strip_prefix("</a") {
+        after_name(rest).then_some(false)
+    } else if let Some(rest) = lower.strip_prefix("<a") {
+        after_name(rest).then_some(true)
+    } else {
+        None
+    }
+}
+
+/// Pushes `text`, turning bare URLs in it into links.
+fn push_autolinked_text<'a>(out: &mut Vec<Event<'a>>, text: CowStr<'a>) {
+    let links = find_bare_urls(&text);
+    if links.is_empty() {
+        out.push(Event::Text(text));
+        return;
+    }
+    let mut last = 0;
+    for (start, end, dest) in links {
+        if start > last {
+            out.push(Event::Text(text[last..start].to_owned().into()));
+        }
+        out.push(Event::Start(Tag::Link {
+            link_type: LinkType::Autolink,
+            dest_url: dest.into(),
+            title: CowStr::Borrowed(""),
+            id: CowStr::Borrowed(""),
+        }));
+        out.push(Event::Text(text[start..end].to_owned().into()));
+        out.push(Event::End(TagEnd::Link));
+        last = end;
+    }
+    if last < text.len() {
+        out.push(Event::Text(text[last..].to_owned().into()));
+    }
+}
+
+/// Finds bare `http://`, `https://` and `www.` URLs in plain text.
+///
+/// Returns `(start, end, destination)` byte ranges. A URL ends at whitespace,
+/// at any non-ASCII character (so Chinese text and full-width punctuation
+/// directly after a URL are not swallowed), or at `<`, `>`, `"` or `` ` ``;
+/// trailing punctuation and unbalanced closing parentheses are left out, as
+/// in GFM. `www.` URLs link to `https://`.
+fn find_bare_urls(text: &str) -> Vec<(usize, usize, String)> {
+    let bytes = text.as_bytes();
+    let mut found = Vec::new();
+    let mut i = 0;
+    while i < bytes.len() {
+        let at_boundary = i == 0 || {
+            let prev = bytes[i - 1];
+            // Non-ASCII bytes (e.g. the end of a Chinese character) count as a boundary.
+            !(prev.is_ascii_alphanumeric() || b"/.:@-_+&=%~".contains(&prev))
+        };
+        let prefix_len = if !at_boundary {
+            0
+        } else if starts_with_ignore_case(&bytes[i..], b"https://") {
+            8
+        } else if starts_with_ignore_case(&bytes[i..], b"http://") {
+            7
+        } else if starts_with_ignore_case(&bytes[i..], b"www.") {
+            4
+        } else {
+            0
+        };
+        if prefix_len == 0 {
+            i += 1;
+            continue;
+        }
+
+        let mut run_end = i;
+        while run_end < bytes.len() && is_url_byte(bytes[run_end]) {
+            run_end += 1;
+        }
+        let end = i + trim_url_end(&text[i..run_end]);
+
+        let host_start = i + prefix_len;
+        let has_host = end > host_start && bytes[host_start].is_ascii_alphanumeric();
+        if has_host {
+            let candidate = &text[i..end];
+            let dest = if prefix_len == 4 {
+                format!("https://{candidate}")
+            } else {
+                candidate.to_owned()
+            };
+            found.push((i, end, dest));
+            i = end;
+        } else {
+            // Skip the whole run: rescanning it from every later `http` in it
+            // could take quadratic time.
+            i = run_end;
+        }
+    }
+    found
+}
+
+fn starts_with_ignore_case(haystack: &[u8], prefix: &[u8]) -> bool {
+    haystack.len() >= prefix.len() && haystack[..prefix.len()].eq_ignore_ascii_case(prefix)
+}
+
+fn is_url_byte(b: u8) -> bool {
+    b.is_ascii_graphic() && !matches!(b, b'<' | b'>' | b'"' | b'`')
+}
+
+/// Length of `url` once trailing punctuation and unbalanced `)` are removed.
+fn trim_url_end(url: &str) -> usize {
+    let bytes = url.as_bytes();
+    let opening = bytes.iter().filter(|&&b| b == b'(').count();
+    let mut closing = bytes.iter().filter(|&&b| b == b')').count();
+    let mut end = bytes.len();
+    while let Some(&last) = bytes[..end].last() {
+        match last {
+            b'?' | b'!' | b'.' | b',' | b':' | b'*' | b'_' | b'~' | b'\'' | b';' => {}
+            b')' if closing > opening => closing -= 1,
+            _ => break,
+        }
+        end -= 1;
+    }
+    end
+}
+
+// ---------------------------------------------------------------------------
+// Sanitiser
+// ---------------------------------------------------------------------------
+
+const ALLOWED_TAGS: &[&str] = &[
+    "p",
+    "br",
+    "hr",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "strong",
+    "em",
+    "del",
+    "s",
+    "code",
+    "pre",
+    "blockquote",
+    "ul",
+    "ol",
+    "li",
+    "a",
+    "img",
+    "table",
+    "thead",
+    "tbody",
+    "tr",
+    "th",
+    "td",
+    "sup",
+    "sub",
+];
+
+/// Elements removed together with everything inside them (not just unwrapped).
+const DROPPED_WITH_CONTENT: &[&str] = &[
+    "script", "style", "iframe", "frame", "frameset", "object", "embed", "applet", "svg", "math",
+    "noscript", "noembed", "noframes", "template", "textarea", "select", "title", "xmp", "head",
+];
+
+static SANITIZER: LazyLock<Builder<'static>> = LazyLock::new(build_sanitizer);
+
+fn build_sanitizer() -> Builder<'static> {
+    let alignments: HashSet<&str> = HashSet::from(["left", "center", "right"]);
+    let mut builder = Builder::empty();
+    builder
+        .tags(ALLOWED_TAGS.iter().copied().collect())
+        .clean_content_tags(DROPPED_WITH_CONTENT.iter().copied().collect())
+        .tag_attributes(HashMap::from([
+            ("a", HashSet::from(["href", "title"])),
+            ("img", HashSet::from(["src", "alt", "title"])),
+            ("code", HashSet::from(["class"])),
+            ("ol", HashSet::from(["start"])),
+        ]))
+        .tag_attribute_values(HashMap::from([
+            ("th", HashMap::from([("align", alignments.clone())])),
+            ("td", HashMap::from([("align", alignments)])),
+        ]))
+        .set_tag_attribute_values(HashMap::from([(
+            "img",
+            HashMap::from([("loading", "lazy")]),
+        )]))
+        .generic_attributes(HashSet::new())
+        .generic_attribute_prefixes(HashSet::new())
+        .url_schemes(HashSet::from(["http", "https", "mailto"]))
+        .url_relative(UrlRelative::Custom(Box::new(filter_relative_url)))
+        .attribute_filter(filter_attribute)
+        .link_rel(Some("nofollow ugc noopener"))
+        .allowed_classes(HashMap::new())
+        .strip_comments(true)
+        .id_prefix(None);
+    builder
+}
+
+/// Per-attribute checks that the allow-lists above cannot express.
+fn filter_attribute<'u>(element: &str, attribute: &str, value: &'u str) -> Option<Cow<'u, str>> {
+    match (element, attribute) {
+        ("a", "href") => sanitize_url(value, UrlUse::Link).map(Cow::Owned),
+        ("img", "src") => sanitize_url(value, UrlUse::Image).map(Cow::Owned),
+        ("code", "class") => is_language_class(value).then_some(Cow::Borrowed(value)),
+        ("ol", "start") => {
+            let valid =
+                !value.is_empty() && value.len() <= 9 && value.bytes().all(|b| b.is_ascii_digit());
+            valid.then_some(Cow::Borrowed(value))
+        }
+        _ => Some(Cow::Borrowed(value)),
+    }
+}
+
+/// Second line of defence for relative URLs that reach ammonia's own
+/// relative-URL step (the attribute filter has already applied the policy).
+fn filter_relative_url(url: &str) -> Option<Cow<'_, str>> {
+    match url.as_bytes() {
+        [b'/', next, ..] if *next != b'/' && *next != b'\\' => Some(Cow::Borrowed(url)),
+        [b'/'] | [b'#', ..] => Some(Cow::Borrowed(url)),
+        _ => None,
+    }
+}
+
+/// `language-xxx` as written by pulldown-cmark for fenced code blocks, with a
+/// conservative character set.
+fn is_language_class(value: &str) -> bool {
+    value.strip_prefix("language-").is_some_and(|lang| {
+        !lang.is_empty()
+            && lang.len() <= 40
+            && lang
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'+' | b'#' | b'.'))
+    })
+}
+
+/// Final pass over ammonia's output: adds `target="_blank"` to every `<a>`
+/// whose `href` is http(s), and drops `<img>` tags left without a `src`.
+///
+/// `html` must be ammonia's (html5ever's) serialisation: outside tags every
+/// `<` is escaped, and attribute values are always double-quoted with `"`
+/// escaped, so a simple scan finds each tag and its attributes reliably.
+fn finish_html(html: &str) -> String {
+    let mut out = String::with_capacity(html.len() + html.len() / 16);
+    let mut rest = html;
+    while let Some(lt) = rest.find('<') {
+        out.push_str(&rest[..lt]);
+        let tail = &rest[lt..];
+        let tag_len = tag_length(tail);
+        let tag = &tail[..tag_len];
+        rest = &tail[tag_len..];
+
+        if is_start_tag(tag, "img") && !has_attribute(tag, "src") {
+            continue;
+        }
+        let external_link = is_start_tag(tag, "a")
+            && serialized_attributes(tag)
+                .iter()
+                .any(|&(name, value)| name == "href" && is_external(value));
+        match tag.strip_suffix('>') {
+            Some(inner) if external_link => {
+                out.push_str(inner);
+                out.push_str(" target=\"_blank\">");
+            }
+            _ => out.push_str(tag),
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// Length of the tag at the start of `s` (which begins with `<`), up to and
+/// including the `>` that is not inside a double-quoted attribute value.
+fn tag_length(s: &str) -> usize {
+    let mut in_quotes = false;
+    for (i, b) in s.bytes().enumerate().skip(1) {
+        match b {
+            b'"' => in_quotes = !in_quotes,
+            b'>' if !in_quotes => return i + 1,
+            _ => {}
+        }
+    }
+    s.len()
+}
+
+/// Whether `tag` is a serialised start tag `<name …>`.
+fn is_start_tag(tag: &str, name: &str) -> bool {
+    tag.strip_prefix('<')
+        .and_then(|t| t.strip_prefix(name))
+        .is_some_and(|t| t.starts_with(' ') || t.starts_with('>'))
+}
+
+fn has_attribute(tag: &str, name: &str) -> bool {
+    serialized_attributes(tag).iter().any(|&(n, _)| n == name)
+}
+
+/// `(name, value)` pairs of a start tag serialised by html5ever
+/// (`<tag a="v" b="w">`); values are returned still HTML-escaped.
+fn serialized_attributes(tag: &str) -> Vec<(&str, &str)> {
+    let inner = tag.strip_prefix('<').unwrap_or(tag);
+    let inner = inner.strip_suffix('>').unwrap_or(inner);
+    let Some(space) = inner.find(' ') else {
+        return Vec::new();
+    };
+    let mut rest = &inner[space..];
+    let mut attributes = Vec::new();
+    loop {
+        rest = rest.trim_start_matches(' ');
+        if rest.is_empty() {
+            return attributes;
+        }
+        let name_end = rest.find(['=', ' ']).unwrap_or(rest.len());
+        let name = &rest[..name_end];
+        rest = &rest[name_end..];
+        if let Some(quoted) = rest.strip_prefix("=\"") {
+            let close = quoted.find('"').unwrap_or(quoted.len());
+            attributes.push((name, &quoted[..close]));
+            rest = quoted.get(close + 1..).unwrap_or("");
+        } else {
+            // Not produced by html5ever; consume a stray `=` so the loop advances.
+            attributes.push((name, ""));
+            rest = rest.strip_prefix('=').unwrap_or(rest);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The tags (`<…>`) of a rendered document, lower-cased. Text never
+    /// contains a raw `<`, so these are exactly the markup.
+    fn markup(html: &str) -> Vec<String> {
+        let mut tags = Vec::new();
+        let mut rest = html;
+        while let Some(lt) = rest.find('<') {
+            let tail = &rest[lt..];
+            let len = tag_length(tail);
+            tags.push(tail[..len].to_ascii_lowercase());
+            rest = &tail[len..];
+        }
+        tags
+    }
+
+    /// Whether `s` contains something shaped like an event-handler
+    /// attribute: `on` + word characters + `=`, not preceded by a letter.
+    fn has_handler_like(s: &str) -> bool {
+        let b = s.as_bytes();
+        (0..b.len().saturating_sub(2)).any(|i| {
+            let word = |c: u8| c.is_ascii_alphanumeric() || c == b'_';
+            if &b[i..i + 2] != b"on" || (i > 0 && word(b[i - 1])) {
+                return false;
+            }
+            let mut j = i + 2;
+            while j < b.len() && word(b[j]) {
+                j += 1;
+            }
+            j > i + 2 && b.get(j) == Some(&b'=')
+        })
+    }
+
+    fn describe(input: &str, output: &str) -> String {
+        let cut: String = input.chars().take(80).collect();
+        let shown: String = output.chars().take(400).collect();
+        format!("input {cut:?} gave {shown:?}")
+    }
+
+    /// Structural check: no dangerous element anywhere, and no dangerous
+    /// attribute or URL inside any tag. (Text may still spell out e.g.
+    /// `javascript:alert(1)` — as escaped text it is inert.)
+    fn assert_inert_markup(input: &str, output: &str) {
+        let lower = output.to_ascii_lowercase();
+        for forbidden_tag in [
+            "<script",
+            "<style",
+            "<iframe",
+            "<svg",
+            "<math",
+            "<form",
+            "<input",
+            "<button",
+            "<textarea",
+            "<select",
+            "<object",
+            "<embed",
+            "<link",
+            "<meta",
+            "<base",
+            "<details",
+            "<div",
+            "<span",
+            "<!--",
+        ] {
+            assert!(
+                !lower.contains(forbidden_tag),
+                "{forbidden_tag}: {}",
+                describe(input, output)
+            );
+        }
+        for tag in markup(&lower) {
+            for forbidden in ["javascript:", "vbscript:", "data:"] {
+                assert!(
+                    !tag.contains(forbidden),
+                    "{forbidden} in {tag}: {}",
+                    describe(input, output)
+                );
+            }
+            for (name, _) in serialized_attributes(&tag) {
+                assert!(
+                    !name.starts_with("on"),
+                    "handler {name} in {tag}: {}",
+                    describe(input, output)
+                );
+                assert!(
+                    !matches!(
+                        name,
+                        "id" | "name" | "style" | "form" | "formaction" | "srcset"
+                    ),
+                    "attribute {name} in {tag}: {}",
+                    describe(input, output)
+                );
+                if name == "class" {
+                    assert!(
+                        tag.starts_with("<code class=\"language-"),
+                        "class in {tag}: {}",
+                        describe(input, output)
+                    );
+                }
+            }
+        }
+    }
+
+    /// The stricter check asked for: the whole output (text included) has
+    /// none of these strings.
+    fn assert_inert_everywhere(input: &str, output: &str) {
+        assert_inert_markup(input, output);
+        let lower = output.to_ascii_lowercase();
+        for forbidden in [
+            "<script",
+            "javascript:",
+            "vbscript:",
+            "data:",
+            "<iframe",
+            "<svg",
+            "<style",
+            "style=",
+            "<form",
+        ] {
+            assert!(
+                !lower.contains(forbidden),
+                "{forbidden}: {}",
+                describe(input, output)
+            );
+        }
+        assert!(
+            !has_handler_like(&lower),
+            "on*=: {}",
+            describe(input, output)
+        );
+    }
+
+    /// Hostile inputs whose whole output must be free of the forbidden strings.
+    fn hostile_inputs() -> Vec<String> {
+        let mut inputs: Vec<String> = [
+            "<script>alert(1)</script>",
+            "[x](javascript:alert(1))",
+            "[x](JaVaScRiPt:alert(1))",
+            "[x](  javascript:alert(1))",
+            "[x](javascript&#58;alert(1))",
+            "<a href=\"javascript&#58;alert(1)\">x</a>",
+            "<a href=\"java&#x09;script:alert(1)\">x</a>",
+            "<a href=\"javascript&colon;alert(1)\">x</a>",
+            "<img src=x onerror=alert(1)>",
+            "<img src=\"https://ok.example/a.png\" onerror=alert(1)>",
+            "![a](javascript:alert(1))",
+            "![a](data:image/svg+xml;base64,PHN2ZyBvbmxvYWQ9YWxlcnQoMSk+)",
+            "[x](data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==)",
+            "<svg onload=alert(1)>",
+            "<svg><animate href=#x attributeName=href values=javascript:alert(1) /></svg>",
+            "<iframe src=https://evil.example></iframe>",
+            "<a href=\"data:text/html,<script>alert(1)</script>\">x</a>",
+            "<form action=https://evil.example><input name=q>\
+             <button formaction=javascript:alert(1)>go</button></form>",
+            "<style>body{display:none}</style>",
+            "<div style=\"position:fixed;top:0\">cover</div>",
+            "<math><mtext><table><mglyph><style><img src=x onerror=alert(1)>",
+            "<noscript><p title=\"</noscript><img src=x onerror=alert(1)>\">",
+            "<b><i>text",
+            "<<script>script>alert(1)<</script>/script>",
+            "<a href=\"vbscript:msgbox\">x</a>",
+            "<base href=//evil.example>",
+            "<meta http-equiv=refresh content=\"0;url=https://evil.example\">",
+            "<link rel=stylesheet href=https://evil.example/x.css>",
+            "<object data=x></object>",
+            "<embed src=javascript:alert(1)>",
+            "[x](//evil.example)",
+            "<a href=\"/\\evil.example\">x</a>",
+            "<a id=\"__proto__\" name=\"getElementById\" class=\"admin\">x</a>",
+            "<details open ontoggle=alert(1)>x</details>",
+            "<textarea><script>alert(1)</script></textarea>",
+            "<template><script>alert(1)</script></template>",
+            "```\"><script>alert(1)</script>\ncode\n```",
+            "```rust onclick=alert(1)\ncode\n```",
+            "- [ ] <img src=x onerror=alert(1)>\n- [x] <input type=checkbox checked>",
+            "<p style=\"color:red\" onclick=\"alert(1)\">x</p>",
+            "| a |\n|---|\n| <td style=\"x\" onmouseover=alert(1)>b |",
+            "<!-- <script>alert(1)</script> -->",
+            "<ol start=\"1 onclick=alert(1)\"><li>x</li></ol>",
+            "<img srcset=\"javascript:alert(1) 1x\" src=\"https://ok.example/a.png\">",
+        ]
+        .iter()
+        .map(|s| (*s).to_owned())
+        .collect();
+        // A single 100 000-character line.
+        inputs.push("长".repeat(40_000) + &"a<b>".repeat(15_000));
+        // 500 and 20 000 nested block quotes.
+        inputs.push(">".repeat(500) + " deep");
+        inputs.push(">".repeat(20_000) + " deeper");
+        // Lists nested 300 deep, written two ways.
+        inputs.push("- ".repeat(300) + "x");
+        let mut indented = String::new();
+        for depth in 0..300 {
+            indented.push_str(&"  ".repeat(depth));
+            indented.push_str("- item\n");
+        }
+        inputs.push(indented);
+        // 300 nested raw elements.
+        inputs.push("<div>".repeat(300) + "<img src=x onerror=alert(1)>");
+        inputs
+    }
+
+    /// Hostile inputs that are inert but whose text legitimately keeps the
+    /// words the user typed (e.g. the literal text `javascript:alert(1)`).
+    const HOSTILE_BUT_ECHOED: &[&str] = &[
+        // CommonMark autolink with a forbidden scheme: the link is dropped, the
+        // address stays as text.
+        "<javascript:alert(1)>",
+        "see javascript:alert(1) and data:text/html,x",
+        // Quote-breaking attempt in a link title: stays inside the title value.
+        "[x](https://ok.example \"\\\" onmouseover=alert(1) x=\\\"\")",
+        "`<script>alert(1)</script>`",
+    ];
+
+    #[test]
+    fn hostile_inputs_render_inert() {
+        let inputs = hostile_inputs();
+        assert!(inputs.len() >= 25);
+        for input in &inputs {
+            assert_inert_everywhere(input, &render(input));
+        }
+        for input in HOSTILE_BUT_ECHOED {
+            assert_inert_markup(input, &render(input));
+        }
+    }
+
+    #[test]
+    fn deep_nesting_is_flattened_but_content_kept() {
+        let out = render(&(">".repeat(500) + " deep"));
+        assert_eq!(out.matches("<blockquote>").count(), MAX_NESTING);
+        assert_eq!(out.matches("</blockquote>").count(), MAX_NESTING);
+        assert!(out.contains("<p>deep</p>"), "{out}");
+
+        let out = render(&("- ".repeat(300) + "x"));
+        assert_eq!(out.matches("<ul>").count(), MAX_NESTING / 2);
+        assert_eq!(out.matches("<li>").count(), MAX_NESTING / 2);
+        assert!(out.contains('x'), "{out}");
+
+        let out = render("> 1. a\n>    > b\n>\n> 2. c");
+        assert_eq!(
+            out,
+            "<blockquote>\n<ol>\n<li>\n<p>a</p>\n<blockquote>\n<p>b</p>\n</blockquote>\n</li>\n\
+             <li>\n<p>c</p>\n</li>\n</ol>\n</blockquote>\n"
+        );
+    }
+
+    #[test]
+    fn echoed_hostile_text_is_escaped() {
+        assert_eq!(
+            render("`<script>alert(1)</script>`"),
+            "<p><code>&lt;script&gt;alert(1)&lt;/script&gt;</code></p>\n"
+        );
+        assert_eq!(
+            render("<javascript:alert(1)>"),
+            "<p>javascript:alert(1)</p>\n"
+        );
+        let titled = render("[x](https://ok.example \"a\\\" onmouseover=alert(1) > b\")");
+        let tags = markup(&titled);
+        let anchor = tags.iter().find(|t| t.starts_with("<a ")).unwrap();
+        let names: Vec<_> = serialized_attributes(anchor)
+            .into_iter()
+            .map(|(n, _)| n)
+            .collect();
+        assert_eq!(names, ["href", "title", "rel", "target"], "{titled}");
+    }
+
+    #[test]
+    fn hostile_links_keep_text_but_lose_href() {
+        for input in [
+            "[x](javascript:alert(1))",
+            "[x](JaVaScRiPt:alert(1))",
+            "[x](  javascript:alert(1))",
+            "[x](javascript&#58;alert(1))",
+        ] {
+            let out = render(input);
+            assert_eq!(out, "<p>x</p>\n", "{input}");
+        }
+        assert_eq!(
+            render("![封面](javascript:alert(1))"),
+            "<p>封面</p>\n",
+            "refused image keeps its alt text"
+        );
+        let out = render("<a href=\"vbscript:msgbox\">x</a>");
+        assert!(!out.contains("href"), "{out}");
+        assert!(out.contains(">x</a>"), "{out}");
+    }
+
+    #[test]
+    fn protocol_relative_links_become_external_https() {
+        let out = render("[x](//evil.example/path)");
+        assert!(out.contains("href=\"https://evil.example/path\""), "{out}");
+        assert!(out.contains("rel=\"nofollow ugc noopener\""), "{out}");
+        assert!(out.contains("target=\"_blank\""), "{out}");
+
+        let raw = render("<a href=\"/\\evil.example\">x</a>");
+        assert!(raw.contains("href=\"https://evil.example/\""), "{raw}");
+        assert!(raw.contains("target=\"_blank\""), "{raw}");
+    }
+
+    #[test]
+    fn id_name_class_and_style_are_removed() {
+        let out = render("<a id=\"__proto__\" name=\"x\" class=\"y\" href=\"/a\">x</a>");
+        assert_eq!(
+            out,
+            "<p><a href=\"/a\" rel=\"nofollow ugc noopener\">x</a></p>\n"
+        );
+        let out = render("<p style=\"color:red\" class=\"x\">字</p>");
+        assert_eq!(out, "<p>字</p>");
+    }
+
+    #[test]
+    fn ordinary_commonmark_survives() {
+        let source = "\
+# 标题一
+
+## Heading two
+
+一段中文，带有全角标点：“引号”、《书名》……还有（括号）！
+
+*emphasis* and **strong** and `inline code` and ~~gone~~.
+
+```rust
+fn main() {}
+```
+
+> 引用的文字
+
+1. first
+2. second
+
+- apple
+- banana
+
+[书香](https://example.com/book?id=1&x=2 \"标题\") and [home](/books/1) and [top](#top)
+
+![封面](https://img.example.com/cover.png \"封面图\")
+
+| 左 | 中 | 右 | 无 |
+|:---|:--:|---:|----|
+| a | b | c | d |
+
+---
+
+line one  
+line two
+
+- [ ] 未读
+- [x] 已读
+
+Mail <reader@example.com>, visit <https://example.org> or https://example.net/a_(b), 见www.example.cn。
+";
+        let out = render(source);
+
+        for expected in [
+            "<h1>标题一</h1>",
+            "<h2>Heading two</h2>",
+            "<p>一段中文，带有全角标点：“引号”、《书名》……还有（括号）！</p>",
+            "<em>emphasis</em>",
+            "<strong>strong</strong>",
+            "<code>inline code</code>",
+            "<del>gone</del>",
+            "<pre><code class=\"language-rust\">fn main() {}\n</code></pre>",
+            "<blockquote>\n<p>引用的文字</p>\n</blockquote>",
+            "<ol>\n<li>first</li>\n<li>second</li>\n</ol>",
+            "<ul>\n<li>apple</li>\n<li>banana</li>\n</ul>",
+            "<a href=\"https://example.com/book?id=1&amp;x=2\" title=\"标题\" \
+             rel=\"nofollow ugc noopener\" target=\"_blank\">书香</a>",
+            "<a href=\"/books/1\" rel=\"nofollow ugc noopener\">home</a>",
+            "<a href=\"#top\" rel=\"nofollow ugc noopener\">top</a>",
+            "<img src=\"https://img.example.com/cover.png\" alt=\"封面\" title=\"封面图\" \
+             loading=\"lazy\">",
+            "<th align=\"left\">左</th><th align=\"center\">中</th>\
+             <th align=\"right\">右</th><th>无</th>",
+            "<td align=\"left\">a</td><td align=\"center\">b</td>\
+             <td align=\"right\">c</td><td>d</td>",
+            "<hr>",
+            "line one<br>\nline two",
+            "<li>☐ 未读</li>",
+            "<li>☑ 已读</li>",
+            "<a href=\"mailto:reader@example.com\" rel=\"nofollow ugc noopener\">\
+             reader@example.com</a>",
+            "<a href=\"https://example.org/\" rel=\"nofollow ugc noopener\" \
+             target=\"_blank\">https://example.org</a>",
+            "<a href=\"https://example.net/a_(b)\" rel=\"nofollow ugc noopener\" \
+             target=\"_blank\">https://example.net/a_(b)</a>,",
+            "见<a href=\"https://www.example.cn/\" rel=\"nofollow ugc noopener\" \
+             target=\"_blank\">www.example.cn</a>。",
+        ] {
+            assert!(out.contains(expected), "missing {expected:?} in:\n{out}");
+        }
+        assert!(!out.contains("<input"), "{out}");
+        assert!(!out.contains("style="), "{out}");
+    }
+
+    #[test]
+    fn allowed_raw_html_is_kept_and_code_is_not_linkified() {
+        let out = render("H<sub>2</sub>O, E=mc<sup>2</sup>, <s>old</s>");
+        assert!(out.contains("H<sub>2</sub>O"), "{out}");
+        assert!(out.contains("mc<sup>2</sup>"), "{out}");
+        assert!(out.contains("<s>old</s>"), "{out}");
+
+        let out = render("`https://example.com` and\n\n    https://example.org\n");
+        assert!(!out.contains("<a "), "{out}");
+    }
+
+    #[test]
+    fn inline_text_is_escaped_and_keeps_line_breaks() {
+        assert_eq!(
+            render_inline_text("a < b > c & \"d\" 'e'\n第二行\r\n第三行\r第四行"),
+            "a &lt; b &gt; c &amp; &quot;d&quot; &#39;e&#39;<br>第二行<br>第三行<br>第四行"
+        );
+        assert_eq!(
+            render_inline_text("<script>alert(1)</script>"),
+            "&lt;script&gt;alert(1)&lt;/script&gt;"
+        );
+        assert_eq!(render_inline_text(""), "");
+    }
+
+    #[test]
+    fn bare_url_detection() {
+        let urls = |s: &str| {
+            find_bare_urls(s)
+                .into_iter()
+                .map(|(a, b, dest)| (s[a..b].to_owned(), dest))
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(
+            urls("see https://a.example/x. Then"),
+            [(
+                "https://a.example/x".to_owned(),
+                "https://a.example/x".to_owned()
+            )]
+        );
+        assert_eq!(
+            urls("(http://a.example/b)"),
+            [(
+                "http://a.example/b".to_owned(),
+                "http://a.example/b".to_owned()
+            )]
+        );
+        assert_eq!(urls("xhttps://a.example"), []);
+        assert_eq!(urls("https:// nothing"), []);
+        assert_eq!(
+            urls("WWW.Example.com/书"),
+            [(
+                "WWW.Example.com/".to_owned(),
+                "https://WWW.Example.com/".to_owned()
+            )]
+        );
+    }
+
+    #[test]
+    fn url_policy() {
+        let link = |s| sanitize_url(s, UrlUse::Link);
+        let image = |s| sanitize_url(s, UrlUse::Image);
+        assert_eq!(link("https://a.example"), Some("https://a.example/".into()));
+        assert_eq!(
+            link("mailto:a@b.example"),
+            Some("mailto:a@b.example".into())
+        );
+        assert_eq!(link("/books/1"), Some("/books/1".into()));
+        assert_eq!(link("#note"), Some("#note".into()));
+        assert_eq!(link("//a.example/x"), Some("https://a.example/x".into()));
+        assert_eq!(link("\\\\a.example"), Some("https://a.example/".into()));
+        assert_eq!(link("books/1"), None);
+        assert_eq!(link("java\tscript:alert(1)"), None);
+        assert_eq!(link(" javascript:alert(1)"), None);
+        assert_eq!(link("data:text/html,x"), None);
+        assert_eq!(link("file:///etc/passwd"), None);
+        assert_eq!(link("https://"), None);
+        assert_eq!(
+            image("https://a.example/p.png"),
+            Some("https://a.example/p.png".into())
+        );
+        assert_eq!(image("/p.png"), None);
+        assert_eq!(image("mailto:a@b.example"), None);
+        assert_eq!(image("data:image/png;base64,AAAA"), None);
+    }
+}

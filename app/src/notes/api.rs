@@ -1,0 +1,115 @@
+//! Server functions of notes and likes.
+
+use leptos::prelude::*;
+
+use crate::error::AppError;
+
+/// Writes a note on a book. A group is optional; "group only" needs one,
+/// and only a member of that group may attach it there.
+#[server(prefix = "/api", endpoint = "note/write")]
+pub async fn write_note(
+    book_id: i64,
+    group_id: String,
+    visibility: String,
+    title: String,
+    body: String,
+) -> Result<String, AppError> {
+    use super::queries::{self, NewNote};
+    use super::{Visibility, TITLE_MAX};
+    use crate::error::FormErrors;
+    use crate::server::{ctx, now, respond};
+    respond(async move {
+        let user = crate::accounts::session::require_user().await?;
+        let ctx = ctx()?;
+        let db = ctx.db.pool();
+        let title = title.trim();
+        let body = body.trim();
+        let mut f = FormErrors::default()
+            .keep("title", &title.chars().take(TITLE_MAX * 2).collect::<String>())
+            .keep("body", &body.chars().take(crate::markdown::MAX_SOURCE).collect::<String>())
+            .keep("visibility", &visibility)
+            .keep("group_id", &group_id);
+        if title.is_empty() {
+            f.add("title", "请填写标题");
+        } else if title.chars().count() > TITLE_MAX {
+            f.add("title", format!("标题不能超过 {TITLE_MAX} 个字"));
+        } else if title.chars().any(char::is_control) {
+            f.add("title", "标题不能换行或包含控制字符");
+        }
+        if body.is_empty() {
+            f.add("body", "请写下读书心得");
+        } else if body.chars().count() > crate::markdown::MAX_SOURCE {
+            f.add("body", format!("心得不能超过 {} 个字", crate::markdown::MAX_SOURCE));
+        }
+        let visibility_parsed = Visibility::parse(&visibility);
+        if visibility_parsed.is_none() {
+            f.add("visibility", "请选择谁可以看到这篇心得");
+        }
+        let group = match group_id.trim() {
+            "" => None,
+            g => match g.parse::<i64>() {
+                Ok(id) => Some(id),
+                Err(_) => {
+                    f.add("group_id", "请选择有效的读书群");
+                    None
+                }
+            },
+        };
+        if visibility_parsed == Some(Visibility::Group) && group.is_none() {
+            f.add("group_id", "“仅本群成员可见”需要选择一个读书群");
+        }
+        f.into_result()?;
+        crate::books::queries::get(db, book_id).await?.ok_or(AppError::NotFound)?;
+        if let Some(g) = group
+            && crate::groups::queries::membership(db, g, user.id).await?.is_none()
+        {
+            return Err(AppError::Forbidden);
+        }
+        let html = crate::markdown::render(body);
+        let note = NewNote {
+            account_id: user.id,
+            book_id,
+            group_id: group,
+            visibility: visibility_parsed.expect("checked"),
+            title,
+            body_md: body,
+            body_html: &html,
+        };
+        queries::insert(db, &note, now()).await?;
+        crate::server::redirect_back();
+        Ok("心得已发布".to_owned())
+    })
+    .await
+}
+
+#[server(prefix = "/api", endpoint = "note/delete")]
+pub async fn delete_note(id: i64) -> Result<String, AppError> {
+    use crate::server::{ctx, respond};
+    respond(async move {
+        let user = crate::accounts::session::require_user().await?;
+        if !super::queries::delete_own(ctx()?.db.pool(), id, user.id).await? {
+            // Someone else's, or gone: do not say which.
+            return Err(AppError::NotFound);
+        }
+        crate::server::redirect_back();
+        Ok("已删除".to_owned())
+    })
+    .await
+}
+
+/// Likes (`like` = "1") or unlikes a note the caller may read; returns the count.
+#[server(prefix = "/api", endpoint = "note/like")]
+pub async fn like_note(id: i64, like: String) -> Result<i64, AppError> {
+    use crate::server::{ctx, now, respond};
+    respond(async move {
+        let user = crate::accounts::session::require_user().await?;
+        let ctx = ctx()?;
+        super::queries::visible(ctx.db.pool(), id, user.id).await?.ok_or(AppError::NotFound)?;
+        let mut tx = ctx.db.pool().begin().await?;
+        let n = super::queries::set_like(&mut tx, id, user.id, like == "1", now()).await?;
+        tx.commit().await?;
+        crate::server::redirect_back();
+        Ok(n)
+    })
+    .await
+}

@@ -1,0 +1,53 @@
+//! Page links (`?page=N`) that keep the other query parameters.
+
+use leptos::prelude::*;
+
+/// Percent-encodes a query value.
+pub fn encode(s: &str) -> String {
+    let mut out = String::new();
+    for b in s.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~') {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+/// `base?k=v&…&page=N`, skipping empty values.
+pub fn page_href(base: &str, query: &[(String, String)], page: i64) -> String {
+    let mut href = format!("{base}?");
+    for (k, v) in query.iter().filter(|(_, v)| !v.is_empty()) {
+        href.push_str(&format!("{k}={}&", encode(v)));
+    }
+    href.push_str(&format!("page={page}"));
+    href
+}
+
+#[component]
+pub fn Pager(page: i64, total: i64, per_page: i64, base: String, query: Vec<(String, String)>) -> impl IntoView {
+    let pages = ((total + per_page - 1) / per_page).max(1);
+    if pages <= 1 {
+        return ().into_any();
+    }
+    view! {
+        <nav class="pager" aria-label="分页">
+            {(page > 1).then(|| view! { <a href=page_href(&base, &query, page - 1) rel="prev">"上一页"</a> })}
+            <span>{format!("第 {page} / {pages} 页")}</span>
+            {(page < pages).then(|| view! { <a href=page_href(&base, &query, page + 1) rel="next">"下一页"</a> })}
+        </nav>
+    }
+    .into_any()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hrefs_keep_the_query() {
+        let q = vec![("q".to_owned(), "三体 x".to_owned()), ("k".to_owned(), String::new())];
+        assert_eq!(page_href("/books", &q, 2), "/books?q=%E4%B8%89%E4%BD%93%20x&page=2");
+    }
+}
