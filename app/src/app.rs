@@ -8,7 +8,8 @@ use leptos_router::{SsrMode, path};
 use crate::accounts::pages::{LoginPage, MePage, RegisterPage};
 use crate::admin::{AdminPage, users::UsersPage};
 use crate::books::pages::{
-    BookPage, BooksPage, EditBookPage, ImportPage, NewBookPage, RecommendationQueuePage, RecommendedPage,
+    BookPage, BooksPage, EditBookPage, ImportPage, NewBookPage, RecommendationQueuePage,
+    RecommendedPage,
 };
 use crate::groups::pages::{EditGroupPage, GroupPage, GroupsPage, ManageGroupPage, NewGroupPage};
 use crate::home::{HomePage, UnderConstruction};

@@ -32,7 +32,6 @@ macro_rules! labelled_enum {
 }
 pub(crate) use labelled_enum;
 
-
 pub mod accounts;
 pub mod admin;
 pub mod app;

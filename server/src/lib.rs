@@ -115,7 +115,10 @@ pub fn router(config: &Config, db: Db) -> Router {
             move || shell(options.clone())
         })
         .nest_service("/pkg", bundle)
-        .fallback(leptos_axum::file_and_error_handler_with_context::<AppState, _>(provide, shell))
+        .fallback(leptos_axum::file_and_error_handler_with_context::<
+            AppState,
+            _,
+        >(provide, shell))
         .with_state(state)
         .merge(app::books::routes::router(context.clone()))
         .merge(app::progress::export::router(context.clone()))
@@ -123,7 +126,10 @@ pub fn router(config: &Config, db: Db) -> Router {
     pages
         // Cover uploads carry their own, larger limit.
         .merge(app::books::routes::upload_router(context))
-        .layer(axum::middleware::from_fn_with_state(csrf, http::csrf::guard))
+        .layer(axum::middleware::from_fn_with_state(
+            csrf,
+            http::csrf::guard,
+        ))
         .layer(sessions)
         .layer(
             ServiceBuilder::new()
@@ -135,7 +141,10 @@ pub fn router(config: &Config, db: Db) -> Router {
                 )
                 .layer(PropagateRequestIdLayer::x_request_id())
                 .layer(CatchPanicLayer::custom(http::panic_page))
-                .layer(axum::middleware::from_fn_with_state(cache, http::headers::set))
+                .layer(axum::middleware::from_fn_with_state(
+                    cache,
+                    http::headers::set,
+                ))
                 .layer(CompressionLayer::new()),
         )
 }

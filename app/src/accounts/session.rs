@@ -29,7 +29,10 @@ pub async fn current_user() -> Result<Option<SessionUser>, AppError> {
 }
 
 /// The account a session belongs to; for handlers outside Leptos too.
-pub async fn user_of(session: &Session, db: &crate::server::Db) -> Result<Option<SessionUser>, AppError> {
+pub async fn user_of(
+    session: &Session,
+    db: &crate::server::Db,
+) -> Result<Option<SessionUser>, AppError> {
     let id: Option<i64> = session.get(USER_ID).await.map_err(AppError::internal)?;
     let Some(id) = id else { return Ok(None) };
     let user = queries::session_user(db.pool(), id).await?;

@@ -49,9 +49,17 @@ pub fn AdminPage() -> impl IntoView {
                     <h2><a href="/admin/users">"用户与角色"</a></h2>
                     <p>"查找用户，设置委员、主讲人、管理员身份。"</p>
                 </li>
-                <li class="card muted">
-                    <h2>"读书群、书目与荐书审核"</h2>
-                    <p>"建设中：随读书群功能上线。"</p>
+                <li class="card">
+                    <h2><a href="/admin/recommendations">"荐书审核"</a></h2>
+                    <p>"审核委员推荐的图书，通过后进入推荐书目。"</p>
+                </li>
+                <li class="card">
+                    <h2><a href="/groups/new">"新建读书群"</a></h2>
+                    <p>"设置主题、类型、期次、名额，任命群主和导读人。"</p>
+                </li>
+                <li class="card">
+                    <h2><a href="/books">"书目管理"</a></h2>
+                    <p>"添加、编辑图书和封面，从 CSV 导入或导出书目。"</p>
                 </li>
                 <li class="card muted">
                     <h2>"内容审核与统计"</h2>

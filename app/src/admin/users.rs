@@ -9,8 +9,8 @@ use serde::{Deserialize, Serialize};
 use super::OrganisersOnly;
 use crate::accounts::{AccountSummary, Role};
 use crate::error::AppError;
-use crate::ui::time::date_zh;
 use crate::ui::Pager;
+use crate::ui::time::date_zh;
 
 pub const PER_PAGE: i64 = 50;
 

@@ -59,8 +59,8 @@ pub struct ImportPreview {
 
 #[cfg(feature = "ssr")]
 mod ssr {
-    pub use crate::accounts::session::{current_user, require_role};
     pub use crate::accounts::Role;
+    pub use crate::accounts::session::{current_user, require_role};
     pub use crate::books::{queries, validate};
     pub use crate::error::FormErrors;
     pub use crate::server::{ctx, now, respond, today_string};
@@ -85,7 +85,12 @@ pub async fn list_books(q: String, page: i64) -> Result<BookPage, AppError> {
         let books = queries::search(ctx.db.pool(), &q, PER_PAGE, (page - 1) * PER_PAGE).await?;
         let total = queries::count_matching(ctx.db.pool(), &q).await?;
         let can_edit = current_user().await?.is_some_and(|u| u.is_organiser());
-        Ok(BookPage { books, total, page, can_edit })
+        Ok(BookPage {
+            books,
+            total,
+            page,
+            can_edit,
+        })
     })
     .await
 }
@@ -122,7 +127,9 @@ pub async fn get_book(id: i64) -> Result<BookDetail, AppError> {
             my_groups,
             viewer: user.as_ref().map(|u| u.id),
             can_edit: user.as_ref().is_some_and(|u| u.is_organiser()),
-            can_recommend: user.as_ref().is_some_and(|u| matches!(u.role, Role::Member | Role::Organiser)),
+            can_recommend: user
+                .as_ref()
+                .is_some_and(|u| matches!(u.role, Role::Member | Role::Organiser)),
         })
     })
     .await
@@ -141,7 +148,15 @@ fn checked_fields(
     summary: &str,
 ) -> Result<super::BookFields, AppError> {
     use ssr::*;
-    let raw = validate::RawBook { title, author, publisher, year, isbn, pages, summary };
+    let raw = validate::RawBook {
+        title,
+        author,
+        publisher,
+        year,
+        isbn,
+        pages,
+        summary,
+    };
     validate::book_fields(&raw, this_year()).map_err(|errors| {
         let mut f = FormErrors::default();
         for (field, msg) in errors {
@@ -184,7 +199,9 @@ pub async fn create_book(
                 leptos_axum::redirect(&format!("/books/{id}"));
                 Ok(id)
             }
-            Err(e) if crate::server::is_unique_violation(&e) => Err(duplicate_isbn(&title, &author, &publisher, &year, &isbn, &pages, &summary)),
+            Err(e) if crate::server::is_unique_violation(&e) => Err(duplicate_isbn(
+                &title, &author, &publisher, &year, &isbn, &pages, &summary,
+            )),
             Err(e) => Err(e.into()),
         }
     })
@@ -193,11 +210,27 @@ pub async fn create_book(
 
 #[cfg(feature = "ssr")]
 #[allow(clippy::too_many_arguments)]
-fn duplicate_isbn(title: &str, author: &str, publisher: &str, year: &str, isbn: &str, pages: &str, summary: &str) -> AppError {
+fn duplicate_isbn(
+    title: &str,
+    author: &str,
+    publisher: &str,
+    year: &str,
+    isbn: &str,
+    pages: &str,
+    summary: &str,
+) -> AppError {
     use ssr::*;
     let mut f = FormErrors::default();
     f.add("isbn", "书目中已有这个 ISBN 的图书");
-    for (k, v) in [("title", title), ("author", author), ("publisher", publisher), ("year", year), ("isbn", isbn), ("pages", pages), ("summary", summary)] {
+    for (k, v) in [
+        ("title", title),
+        ("author", author),
+        ("publisher", publisher),
+        ("year", year),
+        ("isbn", isbn),
+        ("pages", pages),
+        ("summary", summary),
+    ] {
         f = f.keep(k, &clip(v));
     }
     AppError::Invalid(f)
@@ -226,7 +259,9 @@ pub async fn update_book(
                 Ok("已保存".to_owned())
             }
             Ok(false) => Err(AppError::NotFound),
-            Err(e) if crate::server::is_unique_violation(&e) => Err(duplicate_isbn(&title, &author, &publisher, &year, &isbn, &pages, &summary)),
+            Err(e) if crate::server::is_unique_violation(&e) => Err(duplicate_isbn(
+                &title, &author, &publisher, &year, &isbn, &pages, &summary,
+            )),
             Err(e) => Err(e.into()),
         }
     })
@@ -253,7 +288,9 @@ pub async fn recommend_book(book_id: i64, reason: String) -> Result<String, AppE
         }
         f.into_result()?;
         let ctx = ctx()?;
-        queries::get(ctx.db.pool(), book_id).await?.ok_or(AppError::NotFound)?;
+        queries::get(ctx.db.pool(), book_id)
+            .await?
+            .ok_or(AppError::NotFound)?;
         queries::recommend(ctx.db.pool(), book_id, user.id, reason, now()).await?;
         crate::server::redirect_back();
         Ok("已提交推荐，等待管理员审核".to_owned())
@@ -268,13 +305,17 @@ pub async fn recommended_books() -> Result<Vec<Quarter>, AppError> {
     use ssr::*;
     respond(async move {
         let ctx = ctx()?;
-        let approved = queries::recommendations(ctx.db.pool(), RecommendationStatus::Approved).await?;
+        let approved =
+            queries::recommendations(ctx.db.pool(), RecommendationStatus::Approved).await?;
         let mut quarters: Vec<Quarter> = Vec::new();
         for r in approved {
             let (_, _, label) = crate::ui::time::quarter_zh(r.reviewed_at.unwrap_or(r.created_at));
             match quarters.last_mut() {
                 Some(q) if q.label == label => q.recommendations.push(r),
-                _ => quarters.push(Quarter { label, recommendations: vec![r] }),
+                _ => quarters.push(Quarter {
+                    label,
+                    recommendations: vec![r],
+                }),
             }
         }
         Ok(quarters)
@@ -295,7 +336,11 @@ pub async fn pending_recommendations() -> Result<Vec<Recommendation>, AppError> 
 
 /// Approves or declines a recommendation (organisers), with a comment.
 #[server(prefix = "/api", endpoint = "admin/review-recommendation")]
-pub async fn review_recommendation(id: i64, decision: String, comment: String) -> Result<String, AppError> {
+pub async fn review_recommendation(
+    id: i64,
+    decision: String,
+    comment: String,
+) -> Result<String, AppError> {
     use super::RecommendationStatus;
     use ssr::*;
     respond(async move {
@@ -307,7 +352,9 @@ pub async fn review_recommendation(id: i64, decision: String, comment: String) -
         };
         let comment = comment.trim();
         if comment.chars().count() > REASON_MAX {
-            return Err(AppError::message(format!("审核意见不能超过 {REASON_MAX} 个字")));
+            return Err(AppError::message(format!(
+                "审核意见不能超过 {REASON_MAX} 个字"
+            )));
         }
         let ctx = ctx()?;
         let mut tx = ctx.db.pool().begin().await?;
@@ -328,7 +375,14 @@ pub async fn review_recommendation(id: i64, decision: String, comment: String) -
         .await?;
         tx.commit().await?;
         crate::server::redirect_back();
-        Ok(format!("已{}", if status == RecommendationStatus::Approved { "通过" } else { "退回" }))
+        Ok(format!(
+            "已{}",
+            if status == RecommendationStatus::Approved {
+                "通过"
+            } else {
+                "退回"
+            }
+        ))
     })
     .await
 }
@@ -342,7 +396,11 @@ pub async fn preview_import(csv: String) -> Result<ImportPreview, AppError> {
         let ctx = ctx()?;
         let rows = check_import(&ctx.db, &csv).await?;
         let invalid = rows.iter().filter(|r| !r.errors.is_empty()).count();
-        Ok(ImportPreview { valid: rows.len() - invalid, invalid, rows })
+        Ok(ImportPreview {
+            valid: rows.len() - invalid,
+            invalid,
+            rows,
+        })
     })
     .await
 }
@@ -354,11 +412,14 @@ pub async fn import_books(csv: String) -> Result<String, AppError> {
     respond(async move {
         let user = require_role(Role::Organiser).await?;
         let ctx = ctx()?;
-        let checks = crate::books::catalogue_csv::check(&csv, this_year()).map_err(AppError::message)?;
+        let checks =
+            crate::books::catalogue_csv::check(&csv, this_year()).map_err(AppError::message)?;
         let preview = check_import(&ctx.db, &csv).await?;
         let bad = preview.iter().filter(|r| !r.errors.is_empty()).count();
         if bad > 0 {
-            return Err(AppError::message(format!("有 {bad} 行存在问题，没有导入任何图书。请先预览并修正。")));
+            return Err(AppError::message(format!(
+                "有 {bad} 行存在问题，没有导入任何图书。请先预览并修正。"
+            )));
         }
         let at = now();
         let mut tx = ctx.db.pool().begin().await?;

@@ -1,12 +1,13 @@
 //! SQL for the catalogue, covers and recommendations.
 
-use sqlx::any::AnyRow;
 use sqlx::Row;
+use sqlx::any::AnyRow;
 
 use super::{BookFields, BookSummary, Recommendation, RecommendationStatus};
 use crate::server::Exec;
 
-const BOOK_COLUMNS: &str = "b.id, b.title, b.author, b.publisher, b.year, b.isbn, b.pages, b.summary, b.cover_id";
+const BOOK_COLUMNS: &str =
+    "b.id, b.title, b.author, b.publisher, b.year, b.isbn, b.pages, b.summary, b.cover_id";
 
 fn book(r: &AnyRow) -> BookSummary {
     BookSummary {
@@ -24,7 +25,12 @@ fn book(r: &AnyRow) -> BookSummary {
     }
 }
 
-pub async fn insert(e: impl Exec<'_>, f: &BookFields, created_by: Option<i64>, now: i64) -> Result<i64, sqlx::Error> {
+pub async fn insert(
+    e: impl Exec<'_>,
+    f: &BookFields,
+    created_by: Option<i64>,
+    now: i64,
+) -> Result<i64, sqlx::Error> {
     sqlx::query_scalar(
         "INSERT INTO book (title, author, publisher, year, isbn, pages, summary, created_by, created_at) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
@@ -62,7 +68,12 @@ pub async fn update(e: impl Exec<'_>, id: i64, f: &BookFields) -> Result<bool, s
 
 pub async fn get(e: impl Exec<'_>, id: i64) -> Result<Option<BookSummary>, sqlx::Error> {
     let sql = format!("SELECT {BOOK_COLUMNS} FROM book b WHERE b.id = $1");
-    Ok(sqlx::query(&sql).bind(id).fetch_optional(e).await?.as_ref().map(book))
+    Ok(sqlx::query(&sql)
+        .bind(id)
+        .fetch_optional(e)
+        .await?
+        .as_ref()
+        .map(book))
 }
 
 /// The id of the book with this ISBN, if any.
@@ -88,7 +99,12 @@ pub fn like_pattern(search: &str) -> String {
 }
 
 /// Books whose title, author or ISBN contains `search`, by title.
-pub async fn search(e: impl Exec<'_>, search: &str, limit: i64, offset: i64) -> Result<Vec<BookSummary>, sqlx::Error> {
+pub async fn search(
+    e: impl Exec<'_>,
+    search: &str,
+    limit: i64,
+    offset: i64,
+) -> Result<Vec<BookSummary>, sqlx::Error> {
     let sql = format!(
         "SELECT {BOOK_COLUMNS} FROM book b WHERE b.title LIKE $1 ESCAPE '\\' OR b.author LIKE $1 ESCAPE '\\' \
          OR b.isbn LIKE $1 ESCAPE '\\' ORDER BY b.title, b.id LIMIT $2 OFFSET $3"
@@ -115,7 +131,12 @@ pub async fn count_matching(e: impl Exec<'_>, search: &str) -> Result<i64, sqlx:
 /// The whole catalogue, for export.
 pub async fn all(e: impl Exec<'_>) -> Result<Vec<BookSummary>, sqlx::Error> {
     let sql = format!("SELECT {BOOK_COLUMNS} FROM book b ORDER BY b.id");
-    Ok(sqlx::query(&sql).fetch_all(e).await?.iter().map(book).collect())
+    Ok(sqlx::query(&sql)
+        .fetch_all(e)
+        .await?
+        .iter()
+        .map(book)
+        .collect())
 }
 
 /// A stored cover image and thumbnail.
@@ -135,7 +156,11 @@ pub struct NewImage<'a> {
     pub thumb: &'a [u8],
 }
 
-pub async fn insert_image(e: impl Exec<'_>, img: &NewImage<'_>, now: i64) -> Result<i64, sqlx::Error> {
+pub async fn insert_image(
+    e: impl Exec<'_>,
+    img: &NewImage<'_>,
+    now: i64,
+) -> Result<i64, sqlx::Error> {
     sqlx::query_scalar(
         "INSERT INTO image (content_type, width, height, data, thumb_content_type, thumb_width, thumb_height, thumb, created_at) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
@@ -153,7 +178,11 @@ pub async fn insert_image(e: impl Exec<'_>, img: &NewImage<'_>, now: i64) -> Res
     .await
 }
 
-pub async fn image(e: impl Exec<'_>, id: i64, thumb: bool) -> Result<Option<StoredImage>, sqlx::Error> {
+pub async fn image(
+    e: impl Exec<'_>,
+    id: i64,
+    thumb: bool,
+) -> Result<Option<StoredImage>, sqlx::Error> {
     let sql = if thumb {
         "SELECT thumb_content_type AS content_type, thumb AS bytes FROM image WHERE id = $1"
     } else {
@@ -184,12 +213,17 @@ pub async fn set_cover(e: impl Exec<'_>, book_id: i64, image_id: i64) -> Result<
 }
 
 pub async fn delete_image(e: impl Exec<'_>, id: i64) -> Result<(), sqlx::Error> {
-    sqlx::query("DELETE FROM image WHERE id = $1").bind(id).execute(e).await?;
+    sqlx::query("DELETE FROM image WHERE id = $1")
+        .bind(id)
+        .execute(e)
+        .await?;
     Ok(())
 }
 
 pub async fn count(e: impl Exec<'_>) -> Result<i64, sqlx::Error> {
-    sqlx::query_scalar("SELECT COUNT(*) FROM book").fetch_one(e).await
+    sqlx::query_scalar("SELECT COUNT(*) FROM book")
+        .fetch_one(e)
+        .await
 }
 
 // ---- recommendations (荐书) ----
@@ -207,14 +241,21 @@ fn recommendation(r: &AnyRow) -> Recommendation {
         account_id: r.get("account_id"),
         recommender: r.get("display_name"),
         reason: r.get("reason"),
-        status: RecommendationStatus::parse(r.get::<&str, _>("status")).unwrap_or(RecommendationStatus::Pending),
+        status: RecommendationStatus::parse(r.get::<&str, _>("status"))
+            .unwrap_or(RecommendationStatus::Pending),
         review_comment: r.get("review_comment"),
         reviewed_at: r.get("reviewed_at"),
         created_at: r.get("created_at"),
     }
 }
 
-pub async fn recommend(e: impl Exec<'_>, book_id: i64, account_id: i64, reason: &str, now: i64) -> Result<i64, sqlx::Error> {
+pub async fn recommend(
+    e: impl Exec<'_>,
+    book_id: i64,
+    account_id: i64,
+    reason: &str,
+    now: i64,
+) -> Result<i64, sqlx::Error> {
     sqlx::query_scalar(
         "INSERT INTO recommendation (book_id, account_id, reason, status, created_at) \
          VALUES ($1, $2, $3, 'pending', $4) RETURNING id",
@@ -229,7 +270,10 @@ pub async fn recommend(e: impl Exec<'_>, book_id: i64, account_id: i64, reason: 
 
 /// Recommendations in one status; approved ones newest review first,
 /// pending ones oldest first (a queue).
-pub async fn recommendations(e: impl Exec<'_>, status: RecommendationStatus) -> Result<Vec<Recommendation>, sqlx::Error> {
+pub async fn recommendations(
+    e: impl Exec<'_>,
+    status: RecommendationStatus,
+) -> Result<Vec<Recommendation>, sqlx::Error> {
     let order = match status {
         RecommendationStatus::Pending => "r.created_at, r.id",
         _ => "r.reviewed_at DESC, r.id DESC",
@@ -243,7 +287,10 @@ pub async fn recommendations(e: impl Exec<'_>, status: RecommendationStatus) -> 
 }
 
 /// One person's recommendations, newest first.
-pub async fn recommendations_by(e: impl Exec<'_>, account_id: i64) -> Result<Vec<Recommendation>, sqlx::Error> {
+pub async fn recommendations_by(
+    e: impl Exec<'_>,
+    account_id: i64,
+) -> Result<Vec<Recommendation>, sqlx::Error> {
     let sql = format!(
         "SELECT {REC_COLUMNS} FROM recommendation r JOIN book b ON b.id = r.book_id \
          JOIN account a ON a.id = r.account_id WHERE r.account_id = $1 ORDER BY r.created_at DESC, r.id DESC"

@@ -1,17 +1,17 @@
 //! HTTP endpoints of books that are not pages: cover images (served and
 //! uploaded) and the catalogue export.
 
+use axum::Router;
 use axum::body::Bytes;
 use axum::extract::{DefaultBodyLimit, Multipart, Path, State};
-use axum::http::{header, HeaderValue, StatusCode};
+use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
-use axum::Router;
 use tower_sessions::Session;
 
 use super::{cover, queries};
 use crate::accounts::session::user_of;
-use crate::server::{now, AppContext};
+use crate::server::{AppContext, now};
 use crate::ui::pager::encode;
 
 /// Cover reads (cacheable for good: an image id never changes content).
@@ -39,15 +39,26 @@ async fn serve_thumb(state: State<AppContext>, id: Path<String>) -> Response {
     serve_cover(state, id, true).await
 }
 
-async fn serve_cover(State(ctx): State<AppContext>, Path(id): Path<String>, thumb: bool) -> Response {
+async fn serve_cover(
+    State(ctx): State<AppContext>,
+    Path(id): Path<String>,
+    thumb: bool,
+) -> Response {
     let Ok(id) = id.parse::<i64>() else {
         return StatusCode::NOT_FOUND.into_response();
     };
     match queries::image(ctx.db.pool(), id, thumb).await {
         Ok(Some(img)) => (
             [
-                (header::CONTENT_TYPE, HeaderValue::from_str(&img.content_type).unwrap_or(HeaderValue::from_static("image/jpeg"))),
-                (header::CACHE_CONTROL, HeaderValue::from_static("public, max-age=31536000, immutable")),
+                (
+                    header::CONTENT_TYPE,
+                    HeaderValue::from_str(&img.content_type)
+                        .unwrap_or(HeaderValue::from_static("image/jpeg")),
+                ),
+                (
+                    header::CACHE_CONTROL,
+                    HeaderValue::from_static("public, max-age=31536000, immutable"),
+                ),
             ],
             Bytes::from(img.bytes),
         )
@@ -68,11 +79,15 @@ async fn upload_cover(
     Path(book_id): Path<i64>,
     multipart: Multipart,
 ) -> Response {
-    let back = |msg: &str| Redirect::to(&format!("/books/{book_id}/edit?cover={}", encode(msg))).into_response();
+    let back = |msg: &str| {
+        Redirect::to(&format!("/books/{book_id}/edit?cover={}", encode(msg))).into_response()
+    };
     match user_of(&session, &ctx.db).await {
         Ok(Some(u)) if u.is_organiser() => {}
         Ok(Some(_)) => return (StatusCode::FORBIDDEN, "没有权限执行此操作").into_response(),
-        Ok(None) => return Redirect::to(&format!("/login?next=/books/{book_id}/edit")).into_response(),
+        Ok(None) => {
+            return Redirect::to(&format!("/login?next=/books/{book_id}/edit")).into_response();
+        }
         Err(_) => return StatusCode::INTERNAL_SERVER_ERROR.into_response(),
     }
     match store_cover(&ctx, book_id, multipart).await {
@@ -92,9 +107,17 @@ enum Failure {
     Internal(String),
 }
 
-async fn store_cover(ctx: &AppContext, book_id: i64, mut multipart: Multipart) -> Result<(), Failure> {
+async fn store_cover(
+    ctx: &AppContext,
+    book_id: i64,
+    mut multipart: Multipart,
+) -> Result<(), Failure> {
     let internal = |e: sqlx::Error| Failure::Internal(e.to_string());
-    if queries::cover_of(ctx.db.pool(), book_id).await.map_err(internal)?.is_none() {
+    if queries::cover_of(ctx.db.pool(), book_id)
+        .await
+        .map_err(internal)?
+        .is_none()
+    {
         return Err(Failure::NoBook);
     }
     let mut upload = None;
@@ -127,11 +150,20 @@ async fn store_cover(ctx: &AppContext, book_id: i64, mut multipart: Multipart) -
         thumb: &processed.thumb.bytes,
     };
     let mut tx = ctx.db.pool().begin().await.map_err(internal)?;
-    let old = queries::cover_of(&mut *tx, book_id).await.map_err(internal)?.flatten();
-    let image_id = queries::insert_image(&mut *tx, &img, now()).await.map_err(internal)?;
-    queries::set_cover(&mut *tx, book_id, image_id).await.map_err(internal)?;
+    let old = queries::cover_of(&mut *tx, book_id)
+        .await
+        .map_err(internal)?
+        .flatten();
+    let image_id = queries::insert_image(&mut *tx, &img, now())
+        .await
+        .map_err(internal)?;
+    queries::set_cover(&mut *tx, book_id, image_id)
+        .await
+        .map_err(internal)?;
     if let Some(old) = old {
-        queries::delete_image(&mut *tx, old).await.map_err(internal)?;
+        queries::delete_image(&mut *tx, old)
+            .await
+            .map_err(internal)?;
     }
     tx.commit().await.map_err(internal)?;
     Ok(())
@@ -162,7 +194,10 @@ pub fn csv_download(body: String, filename: &str) -> Response {
     (
         [
             (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
-            (header::CONTENT_DISPOSITION, format!("attachment; filename=\"{filename}\"")),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{filename}\""),
+            ),
             (header::CACHE_CONTROL, "no-store".to_owned()),
         ],
         body,

@@ -81,11 +81,11 @@ pub struct GroupFormData {
 
 #[cfg(feature = "ssr")]
 mod ssr {
-    pub use super::super::access::{seat_for, GroupAccess};
+    pub use super::super::access::{GroupAccess, seat_for};
     pub use super::super::queries::{self, SeatOutcome};
-    pub use super::super::{list_queries, GroupRole, JoinPolicy, Seat};
-    pub use crate::accounts::session::{current_user, require_role};
+    pub use super::super::{GroupRole, JoinPolicy, Seat, list_queries};
     pub use crate::accounts::Role;
+    pub use crate::accounts::session::{current_user, require_role};
     pub use crate::error::FormErrors;
     pub use crate::server::{ctx, now, respond, today_string};
 
@@ -103,17 +103,24 @@ mod ssr {
 }
 
 #[server(prefix = "/api", endpoint = "groups")]
-pub async fn list_groups(theme: String, kind: String, sector: String, status: String) -> Result<GroupDirectory, AppError> {
+pub async fn list_groups(
+    theme: String,
+    kind: String,
+    sector: String,
+    status: String,
+) -> Result<GroupDirectory, AppError> {
     use ssr::*;
     respond(async move {
         let ctx = ctx()?;
         let filter = super::GroupFilter {
-            theme: Some(theme.trim().chars().take(40).collect::<String>()).filter(|t| !t.is_empty()),
+            theme: Some(theme.trim().chars().take(40).collect::<String>())
+                .filter(|t| !t.is_empty()),
             kind: super::GroupKind::parse(&kind),
             sector_id: sector.parse().ok(),
             status: super::GroupStatus::parse(&status),
         };
-        let groups = queries::list(ctx.db.pool(), &filter, &today_string(), DIRECTORY_MAX, 0).await?;
+        let groups =
+            queries::list(ctx.db.pool(), &filter, &today_string(), DIRECTORY_MAX, 0).await?;
         Ok(GroupDirectory {
             groups,
             themes: queries::themes(ctx.db.pool()).await?,
@@ -143,7 +150,8 @@ pub async fn get_group(slug: String) -> Result<GroupPage, AppError> {
                 role: access.role(),
                 seat: seat_for(u.role),
                 pending_request: queries::has_pending_request(db, gid, u.id).await?,
-                checked_in_today: crate::progress::queries::checked_in(db, gid, u.id, &today).await?,
+                checked_in_today: crate::progress::queries::checked_in(db, gid, u.id, &today)
+                    .await?,
                 can_manage: access.can_manage(),
                 can_guide: access.can_guide(),
             }),
@@ -198,7 +206,11 @@ async fn board(
                         .map(|(_, p)| p.describe(None))
                 })
                 .collect();
-            let mine: Vec<String> = days.iter().filter(|(a, _)| *a == m.account_id).map(|(_, d)| d.clone()).collect();
+            let mine: Vec<String> = days
+                .iter()
+                .filter(|(a, _)| *a == m.account_id)
+                .map(|(_, d)| d.clone())
+                .collect();
             let (streak, longest_streak) = streaks(&mine, today_date);
             BoardRow {
                 display_name: m.display_name.clone(),
@@ -216,7 +228,11 @@ pub const REQUEST_MESSAGE_MAX: usize = 200;
 /// Joins a group: at once when it is open (or with the right invitation),
 /// or by filing a request when it needs approval. Holds the seat quota.
 #[server(prefix = "/api", endpoint = "group/join")]
-pub async fn join_group(slug: String, invite: Option<String>, message: Option<String>) -> Result<String, AppError> {
+pub async fn join_group(
+    slug: String,
+    invite: Option<String>,
+    message: Option<String>,
+) -> Result<String, AppError> {
     use ssr::*;
     respond(async move {
         let access = load(&slug).await?;
@@ -228,13 +244,19 @@ pub async fn join_group(slug: String, invite: Option<String>, message: Option<St
         let ctx = ctx()?;
         let gid = access.id();
         let group = &access.group;
-        let invited = invite
-            .as_deref()
-            .is_some_and(|t| !t.is_empty() && crate::server::constant_time_eq(t, &group.invite_token));
+        let invited = invite.as_deref().is_some_and(|t| {
+            !t.is_empty() && crate::server::constant_time_eq(t, &group.invite_token)
+        });
         match group.summary.join_policy {
             JoinPolicy::Approval if !invited => {
-                let message: String = message.unwrap_or_default().trim().chars().take(REQUEST_MESSAGE_MAX).collect();
-                match queries::request_to_join(ctx.db.pool(), gid, user.id, &message, now()).await? {
+                let message: String = message
+                    .unwrap_or_default()
+                    .trim()
+                    .chars()
+                    .take(REQUEST_MESSAGE_MAX)
+                    .collect();
+                match queries::request_to_join(ctx.db.pool(), gid, user.id, &message, now()).await?
+                {
                     Some(_) => {
                         crate::server::redirect_back();
                         Ok("已提交加入申请，请等待群主审核".to_owned())
@@ -242,7 +264,9 @@ pub async fn join_group(slug: String, invite: Option<String>, message: Option<St
                     None => Ok("你的申请正在等待审核".to_owned()),
                 }
             }
-            JoinPolicy::Invitation if !invited => Err(AppError::message("本群仅限受邀加入，请使用群主分享的邀请链接")),
+            JoinPolicy::Invitation if !invited => Err(AppError::message(
+                "本群仅限受邀加入，请使用群主分享的邀请链接",
+            )),
             _ => {
                 let seat = seat_for(user.role);
                 let mut tx = ctx.db.pool().begin().await?;
@@ -274,7 +298,9 @@ pub async fn leave_group(slug: String) -> Result<String, AppError> {
         access.require_open()?;
         match access.role() {
             None => return Err(AppError::message("你不是本群成员")),
-            Some(GroupRole::Leader) => return Err(AppError::message("群主不能退出本群，请先请管理员更换群主")),
+            Some(GroupRole::Leader) => {
+                return Err(AppError::message("群主不能退出本群，请先请管理员更换群主"));
+            }
             Some(_) => {}
         }
         let ctx = ctx()?;
@@ -303,7 +329,11 @@ pub async fn withdraw_join_request(slug: String) -> Result<String, AppError> {
 /// The leader (or an organiser) accepts or declines a join request.
 /// Accepting takes a seat under the same quota rule as joining.
 #[server(prefix = "/api", endpoint = "group/decide-request")]
-pub async fn decide_join_request(slug: String, request_id: i64, decision: String) -> Result<String, AppError> {
+pub async fn decide_join_request(
+    slug: String,
+    request_id: i64,
+    decision: String,
+) -> Result<String, AppError> {
     use ssr::*;
     respond(async move {
         let access = load(&slug).await?;
@@ -317,21 +347,37 @@ pub async fn decide_join_request(slug: String, request_id: i64, decision: String
         let ctx = ctx()?;
         let mut tx = ctx.db.pool().begin().await?;
         let status = if accept { "accepted" } else { "declined" };
-        let Some((account_id, role)) =
-            queries::decide_request(&mut tx, request_id, access.id(), status, Some(manager.id), now()).await?
+        let Some((account_id, role)) = queries::decide_request(
+            &mut tx,
+            request_id,
+            access.id(),
+            status,
+            Some(manager.id),
+            now(),
+        )
+        .await?
         else {
             return Err(AppError::message("这条申请已处理过了"));
         };
         if accept {
             let seat = seat_for(role);
-            if queries::take_seat(&mut tx, access.id(), account_id, seat, now()).await? == SeatOutcome::Full {
+            if queries::take_seat(&mut tx, access.id(), account_id, seat, now()).await?
+                == SeatOutcome::Full
+            {
                 tx.rollback().await?;
-                return Err(AppError::message(full_message(seat).replace("无法加入", "无法同意这条申请")));
+                return Err(AppError::message(
+                    full_message(seat).replace("无法加入", "无法同意这条申请"),
+                ));
             }
         }
         tx.commit().await?;
         crate::server::redirect_back();
-        Ok(if accept { "已同意加入申请" } else { "已拒绝加入申请" }.to_owned())
+        Ok(if accept {
+            "已同意加入申请"
+        } else {
+            "已拒绝加入申请"
+        }
+        .to_owned())
     })
     .await
 }
@@ -346,7 +392,12 @@ pub async fn group_form(slug: String) -> Result<GroupFormData, AppError> {
         let ctx = ctx()?;
         let sectors = crate::site::queries::sectors(ctx.db.pool()).await?;
         if slug.is_empty() {
-            return Ok(GroupFormData { fields: None, leader: String::new(), guides: String::new(), sectors });
+            return Ok(GroupFormData {
+                fields: None,
+                leader: String::new(),
+                guides: String::new(),
+                sectors,
+            });
         }
         let group = queries::by_slug(ctx.db.pool(), &slug, &today_string())
             .await?
@@ -405,7 +456,7 @@ pub async fn save_group(
     leader: String,
     guides: String,
 ) -> Result<String, AppError> {
-    use super::validate::{group_fields, RawGroup};
+    use super::validate::{RawGroup, group_fields};
     use ssr::*;
     respond(async move {
         let organiser = require_role(Role::Organiser).await?;
@@ -441,7 +492,12 @@ pub async fn save_group(
             ("leader", &leader),
             ("guides", &guides),
         ] {
-            errors = errors.keep(k, &v.chars().take(super::validate::DESCRIPTION_MAX).collect::<String>());
+            errors = errors.keep(
+                k,
+                &v.chars()
+                    .take(super::validate::DESCRIPTION_MAX)
+                    .collect::<String>(),
+            );
         }
         let fields = group_fields(&raw).map_err(|errs| {
             let mut e = errors.clone();
@@ -453,16 +509,25 @@ pub async fn save_group(
         // Staff by user name: resolved before anything is written.
         let leader_id = match leader.trim() {
             "" => None,
-            name => match crate::accounts::queries::credentials(ctx.db.pool(), &name.to_lowercase()).await? {
-                Some(c) => Some(c.id),
-                None => {
-                    errors.add("leader", format!("找不到用户名为 {name} 的用户"));
-                    None
+            name => {
+                match crate::accounts::queries::credentials(ctx.db.pool(), &name.to_lowercase())
+                    .await?
+                {
+                    Some(c) => Some(c.id),
+                    None => {
+                        errors.add("leader", format!("找不到用户名为 {name} 的用户"));
+                        None
+                    }
                 }
-            },
+            }
         };
         let mut guide_ids = Vec::new();
-        for g in guides.split([',', '，', ' ', '、']).map(str::trim).filter(|g| !g.is_empty()).take(20) {
+        for g in guides
+            .split([',', '，', ' ', '、'])
+            .map(str::trim)
+            .filter(|g| !g.is_empty())
+            .take(20)
+        {
             match crate::accounts::queries::credentials(ctx.db.pool(), &g.to_lowercase()).await? {
                 Some(c) if Some(c.id) != leader_id => guide_ids.push(c.id),
                 Some(_) => {}
@@ -496,9 +561,13 @@ pub async fn save_group(
         let saved = match &existing {
             None => {
                 let token = crate::server::random_token();
-                queries::insert(&mut *tx, &fields, &html, &token, organiser.id, at).await.map(|id| (id, true))
+                queries::insert(&mut *tx, &fields, &html, &token, organiser.id, at)
+                    .await
+                    .map(|id| (id, true))
             }
-            Some(g) => queries::update(&mut *tx, g.summary.id, &fields, &html).await.map(|_| (g.summary.id, false)),
+            Some(g) => queries::update(&mut *tx, g.summary.id, &fields, &html)
+                .await
+                .map(|_| (g.summary.id, false)),
         };
         let (group_id, created) = match saved {
             Ok(v) => v,
@@ -526,7 +595,11 @@ pub async fn save_group(
             &mut *tx,
             crate::admin::audit::Entry {
                 actor_id: organiser.id,
-                action: if created { "group.create" } else { "group.update" },
+                action: if created {
+                    "group.create"
+                } else {
+                    "group.update"
+                },
                 target: &format!("group:{group_id}"),
                 before: existing.as_ref().map(|g| g.summary.slug.as_str()),
                 after: Some(&fields.slug),
@@ -536,7 +609,12 @@ pub async fn save_group(
         .await?;
         tx.commit().await?;
         leptos_axum::redirect(&format!("/groups/{}", fields.slug));
-        Ok(if created { "读书群已创建" } else { "已保存" }.to_owned())
+        Ok(if created {
+            "读书群已创建"
+        } else {
+            "已保存"
+        }
+        .to_owned())
     })
     .await
 }
@@ -562,7 +640,11 @@ pub async fn manage_group(slug: String) -> Result<ManagePage, AppError> {
             .collect();
         Ok(ManagePage {
             items: list_queries::items(db, gid).await?,
-            requests: if access.can_manage() { queries::pending_requests(db, gid).await? } else { Vec::new() },
+            requests: if access.can_manage() {
+                queries::pending_requests(db, gid).await?
+            } else {
+                Vec::new()
+            },
             invite_path: invite_path(&access.group.summary.slug, &access.group.invite_token),
             books,
             can_manage: access.can_manage(),
@@ -574,12 +656,22 @@ pub async fn manage_group(slug: String) -> Result<ManagePage, AppError> {
 
 /// The schedule and guided reading of a list entry, checked.
 #[cfg(feature = "ssr")]
-fn list_fields(starts_on: &str, ends_on: &str, guide_md: &str) -> Result<(String, String, String, String), AppError> {
+fn list_fields(
+    starts_on: &str,
+    ends_on: &str,
+    guide_md: &str,
+) -> Result<(String, String, String, String), AppError> {
     use crate::ui::time::{day_string, parse_day};
     let mut f = FormErrors::default()
         .keep("starts_on", starts_on)
         .keep("ends_on", ends_on)
-        .keep("guide_md", &guide_md.chars().take(crate::markdown::MAX_SOURCE).collect::<String>());
+        .keep(
+            "guide_md",
+            &guide_md
+                .chars()
+                .take(crate::markdown::MAX_SOURCE)
+                .collect::<String>(),
+        );
     let s = parse_day(starts_on).map_err(|m| f.add("starts_on", m)).ok();
     let e = parse_day(ends_on).map_err(|m| f.add("ends_on", m)).ok();
     if let (Some(s), Some(e)) = (s, e)
@@ -588,7 +680,10 @@ fn list_fields(starts_on: &str, ends_on: &str, guide_md: &str) -> Result<(String
         f.add("ends_on", "结束日期不能早于开始日期");
     }
     if guide_md.chars().count() > crate::markdown::MAX_SOURCE {
-        f.add("guide_md", format!("导读不能超过 {} 个字", crate::markdown::MAX_SOURCE));
+        f.add(
+            "guide_md",
+            format!("导读不能超过 {} 个字", crate::markdown::MAX_SOURCE),
+        );
     }
     f.into_result()?;
     let (s, e) = (s.expect("checked"), e.expect("checked"));
@@ -602,7 +697,13 @@ use ssr::FormErrors;
 
 /// Adds a catalogue book to the reading list (leader or organiser).
 #[server(prefix = "/api", endpoint = "group/list/add")]
-pub async fn add_to_list(slug: String, book_id: String, starts_on: String, ends_on: String, guide_md: String) -> Result<String, AppError> {
+pub async fn add_to_list(
+    slug: String,
+    book_id: String,
+    starts_on: String,
+    ends_on: String,
+    guide_md: String,
+) -> Result<String, AppError> {
     use ssr::*;
     respond(async move {
         let access = load(&slug).await?;
@@ -612,16 +713,32 @@ pub async fn add_to_list(slug: String, book_id: String, starts_on: String, ends_
             let mut f = FormErrors::default()
                 .keep("starts_on", &starts_on)
                 .keep("ends_on", &ends_on)
-                .keep("guide_md", &guide_md.chars().take(crate::markdown::MAX_SOURCE).collect::<String>());
+                .keep(
+                    "guide_md",
+                    &guide_md
+                        .chars()
+                        .take(crate::markdown::MAX_SOURCE)
+                        .collect::<String>(),
+                );
             f.add("book_id", "请选择图书");
             return Err(AppError::Invalid(f));
         };
         let (s, e, guide, html) = list_fields(&starts_on, &ends_on, &guide_md)?;
         let ctx = ctx()?;
-        crate::books::queries::get(ctx.db.pool(), book_id).await?.ok_or(AppError::NotFound)?;
+        crate::books::queries::get(ctx.db.pool(), book_id)
+            .await?
+            .ok_or(AppError::NotFound)?;
         let mut tx = ctx.db.pool().begin().await?;
-        let fields = list_queries::ItemFields { starts_on: &s, ends_on: &e, guide_md: &guide, guide_html: &html };
-        if list_queries::add(&mut tx, access.id(), book_id, &fields).await?.is_none() {
+        let fields = list_queries::ItemFields {
+            starts_on: &s,
+            ends_on: &e,
+            guide_md: &guide,
+            guide_html: &html,
+        };
+        if list_queries::add(&mut tx, access.id(), book_id, &fields)
+            .await?
+            .is_none()
+        {
             return Err(AppError::message("这本书已在本群书目中"));
         }
         tx.commit().await?;
@@ -633,7 +750,13 @@ pub async fn add_to_list(slug: String, book_id: String, starts_on: String, ends_
 
 /// Changes an entry's dates and guided reading (leaders, guides, organisers).
 #[server(prefix = "/api", endpoint = "group/list/update")]
-pub async fn update_list_item(slug: String, item_id: i64, starts_on: String, ends_on: String, guide_md: String) -> Result<String, AppError> {
+pub async fn update_list_item(
+    slug: String,
+    item_id: i64,
+    starts_on: String,
+    ends_on: String,
+    guide_md: String,
+) -> Result<String, AppError> {
     use ssr::*;
     respond(async move {
         let access = load(&slug).await?;
@@ -643,7 +766,12 @@ pub async fn update_list_item(slug: String, item_id: i64, starts_on: String, end
         }
         access.require_open()?;
         let (s, e, guide, html) = list_fields(&starts_on, &ends_on, &guide_md)?;
-        let fields = list_queries::ItemFields { starts_on: &s, ends_on: &e, guide_md: &guide, guide_html: &html };
+        let fields = list_queries::ItemFields {
+            starts_on: &s,
+            ends_on: &e,
+            guide_md: &guide,
+            guide_html: &html,
+        };
         if !list_queries::update(ctx()?.db.pool(), access.id(), item_id, &fields).await? {
             return Err(AppError::NotFound);
         }
@@ -670,7 +798,11 @@ pub async fn remove_from_list(slug: String, item_id: i64) -> Result<String, AppE
 }
 
 #[server(prefix = "/api", endpoint = "group/list/move")]
-pub async fn move_in_list(slug: String, item_id: i64, direction: String) -> Result<String, AppError> {
+pub async fn move_in_list(
+    slug: String,
+    item_id: i64,
+    direction: String,
+) -> Result<String, AppError> {
     use ssr::*;
     respond(async move {
         let access = load(&slug).await?;
@@ -686,7 +818,12 @@ pub async fn move_in_list(slug: String, item_id: i64, direction: String) -> Resu
         let moved = list_queries::move_item(&mut tx, access.id(), item_id, up).await?;
         tx.commit().await?;
         crate::server::redirect_back();
-        Ok(if moved { "已调整顺序" } else { "已在最前或最后" }.to_owned())
+        Ok(if moved {
+            "已调整顺序"
+        } else {
+            "已在最前或最后"
+        }
+        .to_owned())
     })
     .await
 }

@@ -61,7 +61,12 @@ pub async fn add(
     .await
 }
 
-pub async fn update(e: impl Exec<'_>, group_id: i64, item_id: i64, f: &ItemFields<'_>) -> Result<bool, sqlx::Error> {
+pub async fn update(
+    e: impl Exec<'_>,
+    group_id: i64,
+    item_id: i64,
+    f: &ItemFields<'_>,
+) -> Result<bool, sqlx::Error> {
     let done = sqlx::query(
         "UPDATE reading_list_item SET starts_on = $1, ends_on = $2, guide_md = $3, guide_html = $4 \
          WHERE id = $5 AND group_id = $6",
@@ -88,14 +93,22 @@ pub async fn remove(e: impl Exec<'_>, group_id: i64, item_id: i64) -> Result<boo
 
 /// Swaps an entry with its neighbour above (`up`) or below. False when it
 /// is already first or last, or not on this group's list.
-pub async fn move_item(conn: &mut AnyConnection, group_id: i64, item_id: i64, up: bool) -> Result<bool, sqlx::Error> {
-    let position: Option<i64> =
-        sqlx::query_scalar("SELECT position FROM reading_list_item WHERE id = $1 AND group_id = $2")
-            .bind(item_id)
-            .bind(group_id)
-            .fetch_optional(&mut *conn)
-            .await?;
-    let Some(position) = position else { return Ok(false) };
+pub async fn move_item(
+    conn: &mut AnyConnection,
+    group_id: i64,
+    item_id: i64,
+    up: bool,
+) -> Result<bool, sqlx::Error> {
+    let position: Option<i64> = sqlx::query_scalar(
+        "SELECT position FROM reading_list_item WHERE id = $1 AND group_id = $2",
+    )
+    .bind(item_id)
+    .bind(group_id)
+    .fetch_optional(&mut *conn)
+    .await?;
+    let Some(position) = position else {
+        return Ok(false);
+    };
     let neighbour_sql = if up {
         "SELECT id, position FROM reading_list_item WHERE group_id = $1 AND position < $2 \
          ORDER BY position DESC LIMIT 1"
@@ -108,7 +121,9 @@ pub async fn move_item(conn: &mut AnyConnection, group_id: i64, item_id: i64, up
         .bind(position)
         .fetch_optional(&mut *conn)
         .await?;
-    let Some(neighbour) = neighbour else { return Ok(false) };
+    let Some(neighbour) = neighbour else {
+        return Ok(false);
+    };
     let (other_id, other_position): (i64, i64) = (neighbour.get("id"), neighbour.get("position"));
     for (id, pos) in [(item_id, other_position), (other_id, position)] {
         sqlx::query("UPDATE reading_list_item SET position = $1 WHERE id = $2")

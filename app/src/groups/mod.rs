@@ -16,7 +16,6 @@ pub mod queries;
 
 use serde::{Deserialize, Serialize};
 
-
 crate::labelled_enum!(
     /// What sort of group it is.
     GroupKind {

@@ -4,8 +4,8 @@ use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
 
 use super::{
-    GroupFields, GroupFilter, GroupKind, GroupMember, GroupRole, GroupStatus, GroupSummary, JoinPolicy,
-    JoinRequest, Seat,
+    GroupFields, GroupFilter, GroupKind, GroupMember, GroupRole, GroupStatus, GroupSummary,
+    JoinPolicy, JoinRequest, Seat,
 };
 use crate::accounts::Role;
 use crate::server::Exec;
@@ -38,7 +38,8 @@ fn summary(r: &AnyRow, today: &str) -> GroupSummary {
         status: GroupStatus::of_term(&starts_on, &ends_on, today),
         starts_on,
         ends_on,
-        join_policy: JoinPolicy::parse(r.get::<&str, _>("join_policy")).unwrap_or(JoinPolicy::Approval),
+        join_policy: JoinPolicy::parse(r.get::<&str, _>("join_policy"))
+            .unwrap_or(JoinPolicy::Approval),
         member_seats: r.get("member_seats"),
         reader_seats: r.get("reader_seats"),
         member_taken: r.get("member_taken"),
@@ -80,7 +81,12 @@ pub async fn insert(
     .await
 }
 
-pub async fn update(e: impl Exec<'_>, id: i64, f: &GroupFields, description_html: &str) -> Result<bool, sqlx::Error> {
+pub async fn update(
+    e: impl Exec<'_>,
+    id: i64,
+    f: &GroupFields,
+    description_html: &str,
+) -> Result<bool, sqlx::Error> {
     let done = sqlx::query(
         "UPDATE reading_group SET slug = $1, name = $2, theme = $3, description_md = $4, description_html = $5, \
          kind = $6, sector_id = $7, committee = $8, starts_on = $9, ends_on = $10, join_policy = $11, \
@@ -105,7 +111,11 @@ pub async fn update(e: impl Exec<'_>, id: i64, f: &GroupFields, description_html
     Ok(done.rows_affected() == 1)
 }
 
-pub async fn by_slug(e: impl Exec<'_>, slug: &str, today: &str) -> Result<Option<GroupRecord>, sqlx::Error> {
+pub async fn by_slug(
+    e: impl Exec<'_>,
+    slug: &str,
+    today: &str,
+) -> Result<Option<GroupRecord>, sqlx::Error> {
     let sql = format!(
         "SELECT {SUMMARY_COLUMNS}, g.description_md, g.description_html, g.sector_id, g.invite_token \
          FROM reading_group g LEFT JOIN sector s ON s.id = g.sector_id WHERE g.slug = $1"
@@ -184,7 +194,11 @@ pub async fn of_account(
 }
 
 /// Groups with a book on their reading list.
-pub async fn reading_book(e: impl Exec<'_>, book_id: i64, today: &str) -> Result<Vec<GroupSummary>, sqlx::Error> {
+pub async fn reading_book(
+    e: impl Exec<'_>,
+    book_id: i64,
+    today: &str,
+) -> Result<Vec<GroupSummary>, sqlx::Error> {
     let sql = format!(
         "SELECT {SUMMARY_COLUMNS} FROM reading_group g LEFT JOIN sector s ON s.id = g.sector_id \
          WHERE g.id IN (SELECT group_id FROM reading_list_item WHERE book_id = $1) ORDER BY g.starts_on DESC"
@@ -222,11 +236,12 @@ pub async fn membership(
     group_id: i64,
     account_id: i64,
 ) -> Result<Option<(GroupRole, Seat)>, sqlx::Error> {
-    let row = sqlx::query("SELECT role, seat FROM group_member WHERE group_id = $1 AND account_id = $2")
-        .bind(group_id)
-        .bind(account_id)
-        .fetch_optional(e)
-        .await?;
+    let row =
+        sqlx::query("SELECT role, seat FROM group_member WHERE group_id = $1 AND account_id = $2")
+            .bind(group_id)
+            .bind(account_id)
+            .fetch_optional(e)
+            .await?;
     Ok(row.map(|r| {
         (
             GroupRole::parse(r.get::<&str, _>("role")).unwrap_or(GroupRole::Member),
@@ -282,7 +297,9 @@ pub async fn take_seat(
         return Ok(SeatOutcome::Joined);
     };
     // The column names come from the match above, never from input.
-    let sql = format!("UPDATE reading_group SET {taken} = {taken} + 1 WHERE id = $1 AND {taken} < {quota}");
+    let sql = format!(
+        "UPDATE reading_group SET {taken} = {taken} + 1 WHERE id = $1 AND {taken} < {quota}"
+    );
     let raised = sqlx::query(&sql).bind(group_id).execute(&mut *conn).await?;
     Ok(if raised.rows_affected() == 1 {
         SeatOutcome::Joined
@@ -292,16 +309,22 @@ pub async fn take_seat(
 }
 
 /// Removes someone from a group and frees their seat. False if they were not in it.
-pub async fn leave(conn: &mut AnyConnection, group_id: i64, account_id: i64) -> Result<bool, sqlx::Error> {
-    let seat: Option<String> =
-        sqlx::query_scalar("DELETE FROM group_member WHERE group_id = $1 AND account_id = $2 RETURNING seat")
-            .bind(group_id)
-            .bind(account_id)
-            .fetch_optional(&mut *conn)
-            .await?;
+pub async fn leave(
+    conn: &mut AnyConnection,
+    group_id: i64,
+    account_id: i64,
+) -> Result<bool, sqlx::Error> {
+    let seat: Option<String> = sqlx::query_scalar(
+        "DELETE FROM group_member WHERE group_id = $1 AND account_id = $2 RETURNING seat",
+    )
+    .bind(group_id)
+    .bind(account_id)
+    .fetch_optional(&mut *conn)
+    .await?;
     let Some(seat) = seat else { return Ok(false) };
     if let Some((taken, _)) = Seat::parse(&seat).and_then(taken_column) {
-        let sql = format!("UPDATE reading_group SET {taken} = {taken} - 1 WHERE id = $1 AND {taken} > 0");
+        let sql =
+            format!("UPDATE reading_group SET {taken} = {taken} - 1 WHERE id = $1 AND {taken} > 0");
         sqlx::query(&sql).bind(group_id).execute(&mut *conn).await?;
     }
     Ok(true)
@@ -340,7 +363,9 @@ pub async fn set_role(
         Some((_, seat)) => {
             if role != GroupRole::Member && seat != Seat::Staff {
                 if let Some((taken, _)) = taken_column(seat) {
-                    let sql = format!("UPDATE reading_group SET {taken} = {taken} - 1 WHERE id = $1 AND {taken} > 0");
+                    let sql = format!(
+                        "UPDATE reading_group SET {taken} = {taken} - 1 WHERE id = $1 AND {taken} > 0"
+                    );
                     sqlx::query(&sql).bind(group_id).execute(&mut *conn).await?;
                 }
                 sqlx::query("UPDATE group_member SET seat = 'staff' WHERE group_id = $1 AND account_id = $2")
@@ -349,12 +374,14 @@ pub async fn set_role(
                     .execute(&mut *conn)
                     .await?;
             }
-            sqlx::query("UPDATE group_member SET role = $1 WHERE group_id = $2 AND account_id = $3")
-                .bind(role.as_str())
-                .bind(group_id)
-                .bind(account_id)
-                .execute(&mut *conn)
-                .await?;
+            sqlx::query(
+                "UPDATE group_member SET role = $1 WHERE group_id = $2 AND account_id = $3",
+            )
+            .bind(role.as_str())
+            .bind(group_id)
+            .bind(account_id)
+            .execute(&mut *conn)
+            .await?;
         }
     }
     Ok(())
@@ -380,7 +407,10 @@ pub async fn request_to_join(
     .await
 }
 
-pub async fn pending_requests(e: impl Exec<'_>, group_id: i64) -> Result<Vec<JoinRequest>, sqlx::Error> {
+pub async fn pending_requests(
+    e: impl Exec<'_>,
+    group_id: i64,
+) -> Result<Vec<JoinRequest>, sqlx::Error> {
     let rows = sqlx::query(
         "SELECT r.id, r.account_id, a.display_name, a.role, r.message, r.created_at \
          FROM join_request r JOIN account a ON a.id = r.account_id \
@@ -403,7 +433,11 @@ pub async fn pending_requests(e: impl Exec<'_>, group_id: i64) -> Result<Vec<Joi
 }
 
 /// Whether someone has a request pending for a group.
-pub async fn has_pending_request(e: impl Exec<'_>, group_id: i64, account_id: i64) -> Result<bool, sqlx::Error> {
+pub async fn has_pending_request(
+    e: impl Exec<'_>,
+    group_id: i64,
+    account_id: i64,
+) -> Result<bool, sqlx::Error> {
     let n: i64 = sqlx::query_scalar(
         "SELECT COUNT(*) FROM join_request WHERE group_id = $1 AND account_id = $2 AND status = 'pending'",
     )
@@ -435,7 +469,9 @@ pub async fn decide_request(
     .bind(group_id)
     .fetch_optional(&mut *conn)
     .await?;
-    let Some(account_id) = account else { return Ok(None) };
+    let Some(account_id) = account else {
+        return Ok(None);
+    };
     let role = crate::accounts::queries::role_of_account(&mut *conn, account_id)
         .await?
         .unwrap_or(Role::Reader);
@@ -443,7 +479,12 @@ pub async fn decide_request(
 }
 
 /// Withdraws one's own pending request.
-pub async fn withdraw_request(e: impl Exec<'_>, group_id: i64, account_id: i64, now: i64) -> Result<bool, sqlx::Error> {
+pub async fn withdraw_request(
+    e: impl Exec<'_>,
+    group_id: i64,
+    account_id: i64,
+    now: i64,
+) -> Result<bool, sqlx::Error> {
     let done = sqlx::query(
         "UPDATE join_request SET status = 'withdrawn', decided_at = $1 \
          WHERE group_id = $2 AND account_id = $3 AND status = 'pending'",
@@ -458,5 +499,7 @@ pub async fn withdraw_request(e: impl Exec<'_>, group_id: i64, account_id: i64, 
 
 /// Counts the groups in each status, for the home page.
 pub async fn count(e: impl Exec<'_>) -> Result<i64, sqlx::Error> {
-    sqlx::query_scalar("SELECT COUNT(*) FROM reading_group").fetch_one(e).await
+    sqlx::query_scalar("SELECT COUNT(*) FROM reading_group")
+        .fetch_one(e)
+        .await
 }

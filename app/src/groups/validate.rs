@@ -40,8 +40,14 @@ pub fn slug(s: &str) -> Result<String, String> {
     if s.is_empty() {
         return Err("请填写网址名".into());
     }
-    let ok_chars = s.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
-    if !ok_chars || !s.starts_with(|c: char| c.is_ascii_lowercase()) || s.ends_with('-') || s.contains("--") {
+    let ok_chars = s
+        .chars()
+        .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
+    if !ok_chars
+        || !s.starts_with(|c: char| c.is_ascii_lowercase())
+        || s.ends_with('-')
+        || s.contains("--")
+    {
         return Err("网址名只能用小写英文字母、数字和连字符，以字母开头，例如 xuexi-2026".into());
     }
     if chars(&s) < 3 || chars(&s) > SLUG_MAX {
@@ -91,9 +97,15 @@ pub fn group_fields(raw: &RawGroup) -> Result<GroupFields, Vec<(&'static str, St
     let slug = check("slug", slug(raw.slug));
     let name = check("name", text(raw.name, NAME_MAX, "群名称", true));
     let theme = check("theme", text(raw.theme, THEME_MAX, "主题", false));
-    let committee = check("committee", text(raw.committee, COMMITTEE_MAX, "专委会", false));
+    let committee = check(
+        "committee",
+        text(raw.committee, COMMITTEE_MAX, "专委会", false),
+    );
     let description = if chars(raw.description_md) > DESCRIPTION_MAX {
-        check("description_md", Err(format!("简介不能超过 {DESCRIPTION_MAX} 个字")))
+        check(
+            "description_md",
+            Err(format!("简介不能超过 {DESCRIPTION_MAX} 个字")),
+        )
     } else {
         Some(raw.description_md.trim().to_owned())
     };
@@ -115,19 +127,40 @@ pub fn group_fields(raw: &RawGroup) -> Result<GroupFields, Vec<(&'static str, St
             }
         },
     };
-    let starts = parse_day(raw.starts_on).map_err(|m| errors.push(("starts_on", format!("开始日期：{m}")))).ok();
-    let ends = parse_day(raw.ends_on).map_err(|m| errors.push(("ends_on", format!("结束日期：{m}")))).ok();
+    let starts = parse_day(raw.starts_on)
+        .map_err(|m| errors.push(("starts_on", format!("开始日期：{m}"))))
+        .ok();
+    let ends = parse_day(raw.ends_on)
+        .map_err(|m| errors.push(("ends_on", format!("结束日期：{m}"))))
+        .ok();
     if let (Some(s), Some(e)) = (starts, ends)
         && e < s
     {
         errors.push(("ends_on", "结束日期不能早于开始日期".into()));
     }
-    let member_seats = seats(raw.member_seats, "委员名额").map_err(|m| errors.push(("member_seats", m))).ok();
-    let reader_seats = seats(raw.reader_seats, "读者名额").map_err(|m| errors.push(("reader_seats", m))).ok();
+    let member_seats = seats(raw.member_seats, "委员名额")
+        .map_err(|m| errors.push(("member_seats", m)))
+        .ok();
+    let reader_seats = seats(raw.reader_seats, "读者名额")
+        .map_err(|m| errors.push(("reader_seats", m)))
+        .ok();
     if member_seats == Some(0) && reader_seats == Some(0) {
         errors.push(("member_seats", "委员名额和读者名额不能都为 0".into()));
     }
-    match (slug, name, theme, committee, description, kind, join_policy, sector_id, starts, ends, member_seats, reader_seats) {
+    match (
+        slug,
+        name,
+        theme,
+        committee,
+        description,
+        kind,
+        join_policy,
+        sector_id,
+        starts,
+        ends,
+        member_seats,
+        reader_seats,
+    ) {
         (
             Some(slug),
             Some(name),
@@ -205,7 +238,16 @@ mod tests {
         };
         let errors = group_fields(&r).unwrap_err();
         let fields: Vec<_> = errors.iter().map(|(f, _)| *f).collect();
-        for f in ["slug", "name", "kind", "join_policy", "ends_on", "member_seats", "reader_seats", "sector_id"] {
+        for f in [
+            "slug",
+            "name",
+            "kind",
+            "join_policy",
+            "ends_on",
+            "member_seats",
+            "reader_seats",
+            "sector_id",
+        ] {
             assert!(fields.contains(&f), "{f} missing in {errors:?}");
         }
     }
@@ -213,14 +255,27 @@ mod tests {
     #[test]
     fn slugs() {
         assert_eq!(slug(" Book-Club-1 ").unwrap(), "book-club-1");
-        for bad in ["ab", "1abc", "a--b", "abc-", "a b c", "new", "群组", &"a".repeat(41)] {
+        for bad in [
+            "ab",
+            "1abc",
+            "a--b",
+            "abc-",
+            "a b c",
+            "new",
+            "群组",
+            &"a".repeat(41),
+        ] {
             assert!(slug(bad).is_err(), "{bad}");
         }
     }
 
     #[test]
     fn zero_seats_everywhere_is_refused() {
-        let r = RawGroup { member_seats: "0", reader_seats: "", ..raw() };
+        let r = RawGroup {
+            member_seats: "0",
+            reader_seats: "",
+            ..raw()
+        };
         assert!(group_fields(&r).is_err());
     }
 }

@@ -6,23 +6,43 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use serde::{Deserialize, Serialize};
 
+use crate::books::Recommendation;
 use crate::error::AppError;
+use crate::groups::GroupSummary;
+use crate::groups::pages::GroupCards;
 use crate::layout::ShellState;
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Figures {
     pub readers: i64,
     pub members: i64,
-    pub lecturers: i64,
+    pub groups: i64,
+    pub books: i64,
+    pub notes: i64,
     pub sectors: i64,
 }
 
-#[server(prefix = "/api", endpoint = "home-figures")]
-pub async fn home_figures() -> Result<Figures, AppError> {
+/// What the home page lists besides the figures.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Home {
+    pub figures: Figures,
+    pub groups: Vec<GroupSummary>,
+    pub recommended: Vec<Recommendation>,
+}
+
+/// How many groups and recommendations the home page shows.
+const HOME_GROUPS: usize = 6;
+const HOME_BOOKS: usize = 6;
+
+#[server(prefix = "/api", endpoint = "home")]
+pub async fn home_data() -> Result<Home, AppError> {
     use crate::accounts::Role;
+    use crate::books::RecommendationStatus;
+    use crate::groups::{GroupFilter, GroupStatus};
     crate::server::respond(async move {
         let ctx = crate::server::ctx()?;
-        let by_role = crate::accounts::queries::count_by_role(ctx.db.pool()).await?;
+        let db = ctx.db.pool();
+        let by_role = crate::accounts::queries::count_by_role(db).await?;
         let count = |role| {
             by_role
                 .iter()
@@ -30,13 +50,35 @@ pub async fn home_figures() -> Result<Figures, AppError> {
                 .map_or(0, |(_, n)| *n)
         };
         let sectors: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM sector")
-            .fetch_one(ctx.db.pool())
+            .fetch_one(db)
             .await?;
-        Ok(Figures {
-            readers: by_role.iter().map(|(_, n)| n).sum(),
-            members: count(Role::Member),
-            lecturers: count(Role::Lecturer),
-            sectors,
+        let today = crate::server::today_string();
+        // Running groups first, then those recruiting.
+        let mut groups = Vec::new();
+        for status in [GroupStatus::Active, GroupStatus::Recruiting] {
+            let filter = GroupFilter {
+                status: Some(status),
+                ..GroupFilter::default()
+            };
+            groups.extend(
+                crate::groups::queries::list(db, &filter, &today, HOME_GROUPS as i64, 0).await?,
+            );
+        }
+        groups.truncate(HOME_GROUPS);
+        let mut recommended =
+            crate::books::queries::recommendations(db, RecommendationStatus::Approved).await?;
+        recommended.truncate(HOME_BOOKS);
+        Ok(Home {
+            figures: Figures {
+                readers: by_role.iter().map(|(_, n)| n).sum(),
+                members: count(Role::Member),
+                groups: crate::groups::queries::count(db).await?,
+                books: crate::books::queries::count(db).await?,
+                notes: crate::notes::queries::count(db).await?,
+                sectors,
+            },
+            groups,
+            recommended,
         })
     })
     .await
@@ -45,7 +87,7 @@ pub async fn home_figures() -> Result<Figures, AppError> {
 #[component]
 pub fn HomePage() -> impl IntoView {
     let shell = expect_context::<ShellState>();
-    let figures = Resource::new(|| (), |_| home_figures());
+    let home = Resource::new(|| (), |_| home_data());
     let site = move || shell.site();
 
     view! {
@@ -69,37 +111,58 @@ pub fn HomePage() -> impl IntoView {
             </Transition>
         </section>
 
+        <Transition fallback=|| view! { <p class="loading">"正在加载…"</p> }>
+            {move || home.get().map(|r| match r {
+                Err(e) => view! { <p class="form-alert" role="alert">{e.to_string()}</p> }.into_any(),
+                Ok(h) => view! { <HomeSections home=h/> }.into_any(),
+            })}
+        </Transition>
+    }
+}
+
+#[component]
+fn HomeSections(home: Home) -> impl IntoView {
+    let f = home.figures;
+    view! {
         <section class="figures" aria-labelledby="figures-title">
             <h2 id="figures-title">"数据概览"</h2>
-            <Transition fallback=|| view! { <p class="loading">"正在统计…"</p> }>
-                {move || figures.get().map(|r| match r {
-                    Ok(f) => view! {
-                        <ul class="figure-list">
-                            <li><span class="figure">{f.readers}</span><span class="figure-label">"注册用户"</span></li>
-                            <li><span class="figure">{f.members}</span><span class="figure-label">"委员"</span></li>
-                            <li><span class="figure">{f.lecturers}</span><span class="figure-label">"主讲人"</span></li>
-                            <li><span class="figure">{f.sectors}</span><span class="figure-label">"界别"</span></li>
-                        </ul>
-                    }.into_any(),
-                    Err(e) => view! { <p class="form-alert" role="alert">{e.to_string()}</p> }.into_any(),
-                })}
-            </Transition>
+            <ul class="figure-list">
+                <li><span class="figure">{f.groups}</span><span class="figure-label">"读书群"</span></li>
+                <li><span class="figure">{f.readers}</span><span class="figure-label">"注册读者"</span></li>
+                <li><span class="figure">{f.members}</span><span class="figure-label">"委员"</span></li>
+                <li><span class="figure">{f.books}</span><span class="figure-label">"书目图书"</span></li>
+                <li><span class="figure">{f.notes}</span><span class="figure-label">"读书心得"</span></li>
+                <li><span class="figure">{f.sectors}</span><span class="figure-label">"界别"</span></li>
+            </ul>
         </section>
 
-        <div class="home-grid">
-            <section class="panel" aria-labelledby="lectures-title">
-                <h2 id="lectures-title">"政协大讲堂 · 直播与预告"</h2>
-                <p class="empty">"暂无直播或即将开讲的讲座。大讲堂功能正在建设中，上线后这里会显示正在直播和即将开讲的场次。"</p>
-            </section>
-            <section class="panel" aria-labelledby="groups-title">
-                <h2 id="groups-title">"活跃读书群"</h2>
-                <p class="empty">"还没有读书群。读书群功能正在建设中。"</p>
-            </section>
-            <section class="panel" aria-labelledby="books-title">
-                <h2 id="books-title">"推荐书目"</h2>
-                <p class="empty">"还没有推荐书目。荐书功能正在建设中。"</p>
-            </section>
-        </div>
+        <section class="panel" aria-labelledby="lectures-title">
+            <h2 id="lectures-title">"政协大讲堂 · 直播与预告"</h2>
+            <p class="empty">"暂无直播或即将开讲的讲座。大讲堂功能正在建设中，上线后这里会显示正在直播和即将开讲的场次。"</p>
+        </section>
+        <section class="panel" aria-labelledby="groups-title">
+            <h2 id="groups-title">"活跃读书群"</h2>
+            <GroupCards groups=home.groups empty="还没有进行中或招募中的读书群。"/>
+            <p><a href="/groups">"查看全部读书群"</a></p>
+        </section>
+        <section class="panel" aria-labelledby="books-title">
+            <h2 id="books-title">"推荐书目"</h2>
+            {if home.recommended.is_empty() {
+                view! { <p class="empty">"还没有推荐书目。"</p> }.into_any()
+            } else {
+                view! {
+                    <ul class="rec-strip">
+                        {home.recommended.into_iter().map(|r| view! {
+                            <li>
+                                <a href=format!("/books/{}", r.book_id)>{format!("《{}》", r.title)}</a>
+                                <span class="muted small">{format!("{} 推荐", r.recommender)}</span>
+                            </li>
+                        }).collect_view()}
+                    </ul>
+                }.into_any()
+            }}
+            <p><a href="/books/recommended">"查看推荐书目"</a></p>
+        </section>
     }
 }
 

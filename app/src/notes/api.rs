@@ -15,7 +15,7 @@ pub async fn write_note(
     body: String,
 ) -> Result<String, AppError> {
     use super::queries::{self, NewNote};
-    use super::{Visibility, TITLE_MAX};
+    use super::{TITLE_MAX, Visibility};
     use crate::error::FormErrors;
     use crate::server::{ctx, now, respond};
     respond(async move {
@@ -25,8 +25,17 @@ pub async fn write_note(
         let title = title.trim();
         let body = body.trim();
         let mut f = FormErrors::default()
-            .keep("title", &title.chars().take(TITLE_MAX * 2).collect::<String>())
-            .keep("body", &body.chars().take(crate::markdown::MAX_SOURCE).collect::<String>())
+            .keep(
+                "title",
+                &title.chars().take(TITLE_MAX * 2).collect::<String>(),
+            )
+            .keep(
+                "body",
+                &body
+                    .chars()
+                    .take(crate::markdown::MAX_SOURCE)
+                    .collect::<String>(),
+            )
             .keep("visibility", &visibility)
             .keep("group_id", &group_id);
         if title.is_empty() {
@@ -39,7 +48,10 @@ pub async fn write_note(
         if body.is_empty() {
             f.add("body", "请写下读书心得");
         } else if body.chars().count() > crate::markdown::MAX_SOURCE {
-            f.add("body", format!("心得不能超过 {} 个字", crate::markdown::MAX_SOURCE));
+            f.add(
+                "body",
+                format!("心得不能超过 {} 个字", crate::markdown::MAX_SOURCE),
+            );
         }
         let visibility_parsed = Visibility::parse(&visibility);
         if visibility_parsed.is_none() {
@@ -59,9 +71,13 @@ pub async fn write_note(
             f.add("group_id", "“仅本群成员可见”需要选择一个读书群");
         }
         f.into_result()?;
-        crate::books::queries::get(db, book_id).await?.ok_or(AppError::NotFound)?;
+        crate::books::queries::get(db, book_id)
+            .await?
+            .ok_or(AppError::NotFound)?;
         if let Some(g) = group
-            && crate::groups::queries::membership(db, g, user.id).await?.is_none()
+            && crate::groups::queries::membership(db, g, user.id)
+                .await?
+                .is_none()
         {
             return Err(AppError::Forbidden);
         }
@@ -104,7 +120,9 @@ pub async fn like_note(id: i64, like: String) -> Result<i64, AppError> {
     respond(async move {
         let user = crate::accounts::session::require_user().await?;
         let ctx = ctx()?;
-        super::queries::visible(ctx.db.pool(), id, user.id).await?.ok_or(AppError::NotFound)?;
+        super::queries::visible(ctx.db.pool(), id, user.id)
+            .await?
+            .ok_or(AppError::NotFound)?;
         let mut tx = ctx.db.pool().begin().await?;
         let n = super::queries::set_like(&mut tx, id, user.id, like == "1", now()).await?;
         tx.commit().await?;

@@ -104,7 +104,11 @@ pub fn NoteForm(book_id: i64, groups: Vec<(i64, String)>, on_saved: Callback<()>
         .iter()
         .map(|v| (v.as_str().to_owned(), v.label().to_owned()))
         .collect();
-    let visibility = Signal::derive(move || kept_value(value, "visibility").get().or(Some("public".to_owned())));
+    let visibility = Signal::derive(move || {
+        kept_value(value, "visibility")
+            .get()
+            .or(Some("public".to_owned()))
+    });
     view! {
         <ActionForm action node_ref=form attr:class="form note-form" attr:novalidate=true>
             <input type="hidden" name="book_id" value=book_id/>

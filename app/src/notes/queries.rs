@@ -29,7 +29,8 @@ fn view(r: &sqlx::any::AnyRow) -> NoteView {
         book_title: r.get("book_title"),
         group_slug: r.get("slug"),
         group_name: r.get("group_name"),
-        visibility: Visibility::parse(r.get::<&str, _>("visibility")).unwrap_or(Visibility::Private),
+        visibility: Visibility::parse(r.get::<&str, _>("visibility"))
+            .unwrap_or(Visibility::Private),
         title: r.get("title"),
         body_md: r.get("body_md"),
         body_html: r.get("body_html"),
@@ -67,7 +68,11 @@ pub async fn insert(e: impl Exec<'_>, n: &NewNote<'_>, now: i64) -> Result<i64, 
 }
 
 /// Deletes one's own note.
-pub async fn delete_own(e: impl Exec<'_>, note_id: i64, account_id: i64) -> Result<bool, sqlx::Error> {
+pub async fn delete_own(
+    e: impl Exec<'_>,
+    note_id: i64,
+    account_id: i64,
+) -> Result<bool, sqlx::Error> {
     let done = sqlx::query("DELETE FROM note WHERE id = $1 AND account_id = $2")
         .bind(note_id)
         .bind(account_id)
@@ -76,35 +81,71 @@ pub async fn delete_own(e: impl Exec<'_>, note_id: i64, account_id: i64) -> Resu
     Ok(done.rows_affected() == 1)
 }
 
-pub async fn for_book(e: impl Exec<'_>, book_id: i64, viewer: Viewer) -> Result<Vec<NoteView>, sqlx::Error> {
-    let sql = format!("SELECT {COLUMNS} {FROM} WHERE n.book_id = $2 AND {VISIBLE} ORDER BY n.created_at DESC, n.id DESC");
-    let rows = sqlx::query(&sql).bind(viewer).bind(book_id).fetch_all(e).await?;
+pub async fn for_book(
+    e: impl Exec<'_>,
+    book_id: i64,
+    viewer: Viewer,
+) -> Result<Vec<NoteView>, sqlx::Error> {
+    let sql = format!(
+        "SELECT {COLUMNS} {FROM} WHERE n.book_id = $2 AND {VISIBLE} ORDER BY n.created_at DESC, n.id DESC"
+    );
+    let rows = sqlx::query(&sql)
+        .bind(viewer)
+        .bind(book_id)
+        .fetch_all(e)
+        .await?;
     Ok(rows.iter().map(view).collect())
 }
 
-pub async fn for_group(e: impl Exec<'_>, group_id: i64, viewer: Viewer) -> Result<Vec<NoteView>, sqlx::Error> {
-    let sql = format!("SELECT {COLUMNS} {FROM} WHERE n.group_id = $2 AND {VISIBLE} ORDER BY n.created_at DESC, n.id DESC");
-    let rows = sqlx::query(&sql).bind(viewer).bind(group_id).fetch_all(e).await?;
+pub async fn for_group(
+    e: impl Exec<'_>,
+    group_id: i64,
+    viewer: Viewer,
+) -> Result<Vec<NoteView>, sqlx::Error> {
+    let sql = format!(
+        "SELECT {COLUMNS} {FROM} WHERE n.group_id = $2 AND {VISIBLE} ORDER BY n.created_at DESC, n.id DESC"
+    );
+    let rows = sqlx::query(&sql)
+        .bind(viewer)
+        .bind(group_id)
+        .fetch_all(e)
+        .await?;
     Ok(rows.iter().map(view).collect())
 }
 
 /// All of someone's own notes (private ones included), newest first.
 pub async fn of_account(e: impl Exec<'_>, account_id: i64) -> Result<Vec<NoteView>, sqlx::Error> {
-    let sql = format!("SELECT {COLUMNS} {FROM} WHERE n.account_id = $1 ORDER BY n.created_at DESC, n.id DESC");
+    let sql = format!(
+        "SELECT {COLUMNS} {FROM} WHERE n.account_id = $1 ORDER BY n.created_at DESC, n.id DESC"
+    );
     let rows = sqlx::query(&sql).bind(account_id).fetch_all(e).await?;
     Ok(rows.iter().map(view).collect())
 }
 
 /// A note, if the viewer may read it.
-pub async fn visible(e: impl Exec<'_>, note_id: i64, viewer: Viewer) -> Result<Option<NoteView>, sqlx::Error> {
+pub async fn visible(
+    e: impl Exec<'_>,
+    note_id: i64,
+    viewer: Viewer,
+) -> Result<Option<NoteView>, sqlx::Error> {
     let sql = format!("SELECT {COLUMNS} {FROM} WHERE n.id = $2 AND {VISIBLE}");
-    let row = sqlx::query(&sql).bind(viewer).bind(note_id).fetch_optional(e).await?;
+    let row = sqlx::query(&sql)
+        .bind(viewer)
+        .bind(note_id)
+        .fetch_optional(e)
+        .await?;
     Ok(row.as_ref().map(view))
 }
 
 /// Likes or unlikes a note; returns the new count. Keeps the counter in
 /// step with the like rows in one transaction (the caller's).
-pub async fn set_like(conn: &mut AnyConnection, note_id: i64, account_id: i64, like: bool, now: i64) -> Result<i64, sqlx::Error> {
+pub async fn set_like(
+    conn: &mut AnyConnection,
+    note_id: i64,
+    account_id: i64,
+    like: bool,
+    now: i64,
+) -> Result<i64, sqlx::Error> {
     let changed = if like {
         sqlx::query("INSERT INTO note_like (note_id, account_id, created_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING")
             .bind(note_id)
@@ -136,5 +177,7 @@ pub async fn set_like(conn: &mut AnyConnection, note_id: i64, account_id: i64, l
 }
 
 pub async fn count(e: impl Exec<'_>) -> Result<i64, sqlx::Error> {
-    sqlx::query_scalar("SELECT COUNT(*) FROM note").fetch_one(e).await
+    sqlx::query_scalar("SELECT COUNT(*) FROM note")
+        .fetch_one(e)
+        .await
 }

@@ -3,8 +3,8 @@
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use super::streak::Heatmap;
 use super::Progress;
+use super::streak::Heatmap;
 use crate::error::AppError;
 use crate::groups::{GroupRole, GroupSummary};
 use crate::notes::NoteView;
@@ -23,7 +23,10 @@ pub struct ReadingOverview {
 /// Parses an optional whole number in a range; `what` names it in the message.
 #[cfg(feature = "ssr")]
 fn optional_number(s: &str, max: i64, what: &str) -> Result<Option<i64>, String> {
-    let t = s.trim().trim_end_matches(['页', '%', '％', '分']).trim_end_matches("分钟");
+    let t = s
+        .trim()
+        .trim_end_matches(['页', '%', '％', '分'])
+        .trim_end_matches("分钟");
     if t.is_empty() {
         return Ok(None);
     }
@@ -35,29 +38,53 @@ fn optional_number(s: &str, max: i64, what: &str) -> Result<Option<i64>, String>
 
 /// Records where the signed-in reader is with a book.
 #[server(prefix = "/api", endpoint = "progress")]
-pub async fn set_progress(book_id: i64, status: String, page: String, percent: String) -> Result<String, AppError> {
+pub async fn set_progress(
+    book_id: i64,
+    status: String,
+    page: String,
+    percent: String,
+) -> Result<String, AppError> {
     use super::ReadingStatus;
     use crate::error::FormErrors;
     use crate::server::{ctx, now, respond};
     respond(async move {
         let user = crate::accounts::session::require_user().await?;
-        let mut f = FormErrors::default().keep("page", &page).keep("percent", &percent);
+        let mut f = FormErrors::default()
+            .keep("page", &page)
+            .keep("percent", &percent);
         let status = ReadingStatus::parse(&status);
         if status.is_none() {
             f.add("status", "请选择想读、在读或读完");
         }
-        let page = optional_number(&page, 100_000, "页码").map_err(|m| f.add("page", m)).ok().flatten();
-        let percent = optional_number(&percent, 100, "百分比").map_err(|m| f.add("percent", m)).ok().flatten();
+        let page = optional_number(&page, 100_000, "页码")
+            .map_err(|m| f.add("page", m))
+            .ok()
+            .flatten();
+        let percent = optional_number(&percent, 100, "百分比")
+            .map_err(|m| f.add("percent", m))
+            .ok()
+            .flatten();
         f.into_result()?;
         let status = status.expect("checked");
         let ctx = ctx()?;
-        let book = crate::books::queries::get(ctx.db.pool(), book_id).await?.ok_or(AppError::NotFound)?;
+        let book = crate::books::queries::get(ctx.db.pool(), book_id)
+            .await?
+            .ok_or(AppError::NotFound)?;
         if let (Some(p), Some(total)) = (page, book.fields.pages)
             && p > total
         {
             return Err(AppError::message(format!("这本书只有 {total} 页")));
         }
-        super::queries::set(ctx.db.pool(), user.id, book_id, status, page, percent, now()).await?;
+        super::queries::set(
+            ctx.db.pool(),
+            user.id,
+            book_id,
+            status,
+            page,
+            percent,
+            now(),
+        )
+        .await?;
         crate::server::redirect_back();
         Ok(format!("已记录：{}", status.label()))
     })
@@ -67,11 +94,16 @@ pub async fn set_progress(book_id: i64, status: String, page: String, percent: S
 /// Today's check-in in a group: once a day (Beijing date), members only,
 /// while the group runs.
 #[server(prefix = "/api", endpoint = "check-in")]
-pub async fn check_in(slug: String, minutes: String, pages: String, line: String) -> Result<String, AppError> {
+pub async fn check_in(
+    slug: String,
+    minutes: String,
+    pages: String,
+    line: String,
+) -> Result<String, AppError> {
     use super::{LINE_MAX, MINUTES_MAX, PAGES_MAX};
     use crate::error::FormErrors;
-    use crate::groups::access::GroupAccess;
     use crate::groups::GroupStatus;
+    use crate::groups::access::GroupAccess;
     use crate::server::{ctx, now, respond, today_string};
     respond(async move {
         let ctx = ctx()?;
@@ -86,9 +118,18 @@ pub async fn check_in(slug: String, minutes: String, pages: String, line: String
             return Err(AppError::message("本群还没有开始，开始后才能打卡"));
         }
         let line = line.trim();
-        let mut f = FormErrors::default().keep("minutes", &minutes).keep("pages", &pages).keep("line", &line.chars().take(LINE_MAX * 2).collect::<String>());
-        let minutes = optional_number(&minutes, MINUTES_MAX, "阅读分钟数").map_err(|m| f.add("minutes", m)).ok().flatten();
-        let pages = optional_number(&pages, PAGES_MAX, "阅读页数").map_err(|m| f.add("pages", m)).ok().flatten();
+        let mut f = FormErrors::default()
+            .keep("minutes", &minutes)
+            .keep("pages", &pages)
+            .keep("line", &line.chars().take(LINE_MAX * 2).collect::<String>());
+        let minutes = optional_number(&minutes, MINUTES_MAX, "阅读分钟数")
+            .map_err(|m| f.add("minutes", m))
+            .ok()
+            .flatten();
+        let pages = optional_number(&pages, PAGES_MAX, "阅读页数")
+            .map_err(|m| f.add("pages", m))
+            .ok()
+            .flatten();
         if line.chars().count() > LINE_MAX {
             f.add("line", format!("打卡感想不能超过 {LINE_MAX} 个字"));
         }
@@ -99,7 +140,18 @@ pub async fn check_in(slug: String, minutes: String, pages: String, line: String
             f.add("minutes", "请填写今天读了多少分钟或多少页");
         }
         f.into_result()?;
-        if !super::queries::check_in(ctx.db.pool(), access.id(), user.id, &today, minutes, pages, line, now()).await? {
+        if !super::queries::check_in(
+            ctx.db.pool(),
+            access.id(),
+            user.id,
+            &today,
+            minutes,
+            pages,
+            line,
+            now(),
+        )
+        .await?
+        {
             return Err(AppError::message("今天已经打过卡了，明天再来吧"));
         }
         crate::server::redirect_back();
@@ -143,7 +195,11 @@ mod tests {
         assert_eq!(optional_number(" 45% ", 100, "x"), Ok(Some(45)));
         assert_eq!(optional_number("120页", 1000, "x"), Ok(Some(120)));
         assert_eq!(optional_number("30分钟", 1440, "x"), Ok(Some(30)));
-        assert!(optional_number("101", 100, "百分比").unwrap_err().contains("百分比"));
+        assert!(
+            optional_number("101", 100, "百分比")
+                .unwrap_err()
+                .contains("百分比")
+        );
         assert!(optional_number("-1", 100, "x").is_err());
         assert!(optional_number("abc", 100, "x").is_err());
     }

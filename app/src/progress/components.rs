@@ -10,7 +10,11 @@ use crate::ui::{FormAlert, Notice, SubmitButton, TextField};
 
 /// 想读 / 在读 / 读完 with page or percent, for one book.
 #[component]
-pub fn ProgressForm(book_id: i64, current: Option<Progress>, on_saved: Callback<()>) -> impl IntoView {
+pub fn ProgressForm(
+    book_id: i64,
+    current: Option<Progress>,
+    on_saved: Callback<()>,
+) -> impl IntoView {
     let action = ServerAction::<SetProgress>::new();
     let value = action.value();
     Effect::new(move |_| {
@@ -20,9 +24,17 @@ pub fn ProgressForm(book_id: i64, current: Option<Progress>, on_saved: Callback<
     });
     let status = current.as_ref().map(|p| p.status);
     let page = current.as_ref().and_then(|p| p.page).map(|p| p.to_string());
-    let percent = current.as_ref().and_then(|p| p.percent).map(|p| p.to_string());
-    let page_value = Signal::derive(move || kept_value(value, "page").get().or_else(|| page.clone()));
-    let percent_value = Signal::derive(move || kept_value(value, "percent").get().or_else(|| percent.clone()));
+    let percent = current
+        .as_ref()
+        .and_then(|p| p.percent)
+        .map(|p| p.to_string());
+    let page_value =
+        Signal::derive(move || kept_value(value, "page").get().or_else(|| page.clone()));
+    let percent_value = Signal::derive(move || {
+        kept_value(value, "percent")
+            .get()
+            .or_else(|| percent.clone())
+    });
     view! {
         <ActionForm action attr:class="form progress-form" attr:novalidate=true>
             <input type="hidden" name="book_id" value=book_id/>

@@ -2,7 +2,7 @@
 //! check-ins and notes. Only ever the signed-in person's own.
 
 use axum::extract::State;
-use axum::http::{header, StatusCode};
+use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
 use axum::{Json, Router};
@@ -10,8 +10,8 @@ use serde::Serialize;
 use tower_sessions::Session;
 
 use super::{CheckIn, Progress};
-use crate::accounts::session::user_of;
 use crate::accounts::SessionUser;
+use crate::accounts::session::user_of;
 use crate::notes::NoteView;
 use crate::server::AppContext;
 
@@ -90,7 +90,10 @@ async fn json(State(ctx): State<AppContext>, session: Session) -> Response {
     match collect(&ctx, &user).await {
         Ok(export) => (
             [
-                (header::CONTENT_DISPOSITION, "attachment; filename=\"my-reading.json\""),
+                (
+                    header::CONTENT_DISPOSITION,
+                    "attachment; filename=\"my-reading.json\"",
+                ),
                 (header::CACHE_CONTROL, "no-store"),
             ],
             Json(export),
@@ -116,28 +119,58 @@ fn to_csv(e: &Export) -> String {
     }
     let num = |n: Option<i64>| n.map(|n| n.to_string()).unwrap_or_default();
     let date = |ts: i64| crate::ui::time::day_string(crate::ui::time::day_at(ts));
-    let mut out = String::from("\u{feff}类型,日期,书名,读书群,状态,页码,百分比,分钟,页数,标题,内容\r\n");
+    let mut out =
+        String::from("\u{feff}类型,日期,书名,读书群,状态,页码,百分比,分钟,页数,标题,内容\r\n");
     let mut row = |cols: [String; 11]| {
         out.push_str(&cols.iter().map(|c| cell(c)).collect::<Vec<_>>().join(","));
         out.push_str("\r\n");
     };
     for p in &e.progress {
         row([
-            "阅读进度".into(), date(p.updated_at), p.title.clone(), String::new(), p.status.label().into(),
-            num(p.page), num(p.percent), String::new(), String::new(), String::new(), String::new(),
+            "阅读进度".into(),
+            date(p.updated_at),
+            p.title.clone(),
+            String::new(),
+            p.status.label().into(),
+            num(p.page),
+            num(p.percent),
+            String::new(),
+            String::new(),
+            String::new(),
+            String::new(),
         ]);
     }
     for c in &e.check_ins {
         row([
-            "打卡".into(), c.day.clone(), String::new(), c.group_name.clone(), String::new(), String::new(),
-            String::new(), num(c.minutes), num(c.pages), String::new(), c.line.clone(),
+            "打卡".into(),
+            c.day.clone(),
+            String::new(),
+            c.group_name.clone(),
+            String::new(),
+            String::new(),
+            String::new(),
+            num(c.minutes),
+            num(c.pages),
+            String::new(),
+            c.line.clone(),
         ]);
     }
     for n in &e.notes {
         row([
-            "读书心得".into(), date(n.created_at), n.book.clone(), n.group.clone().unwrap_or_default(),
-            crate::notes::Visibility::parse(n.visibility).map(|v| v.label()).unwrap_or("").into(),
-            String::new(), String::new(), String::new(), String::new(), n.title.clone(), n.markdown.clone(),
+            "读书心得".into(),
+            date(n.created_at),
+            n.book.clone(),
+            n.group.clone().unwrap_or_default(),
+            crate::notes::Visibility::parse(n.visibility)
+                .map(|v| v.label())
+                .unwrap_or("")
+                .into(),
+            String::new(),
+            String::new(),
+            String::new(),
+            String::new(),
+            n.title.clone(),
+            n.markdown.clone(),
         ]);
     }
     out

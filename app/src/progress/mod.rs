@@ -86,12 +86,30 @@ mod tests {
 
     #[test]
     fn percent_from_pages_or_as_recorded() {
-        assert_eq!(p(ReadingStatus::Reading, Some(150), None).percent_of(Some(300)), Some(50));
-        assert_eq!(p(ReadingStatus::Reading, Some(150), Some(20)).percent_of(Some(300)), Some(20));
-        assert_eq!(p(ReadingStatus::Reading, Some(150), None).percent_of(None), None);
-        assert_eq!(p(ReadingStatus::Finished, None, None).percent_of(None), Some(100));
-        assert_eq!(p(ReadingStatus::Reading, None, Some(45)).describe(None), "在读 · 45%");
-        assert_eq!(p(ReadingStatus::Reading, Some(120), None).describe(None), "在读 · 第 120 页");
+        assert_eq!(
+            p(ReadingStatus::Reading, Some(150), None).percent_of(Some(300)),
+            Some(50)
+        );
+        assert_eq!(
+            p(ReadingStatus::Reading, Some(150), Some(20)).percent_of(Some(300)),
+            Some(20)
+        );
+        assert_eq!(
+            p(ReadingStatus::Reading, Some(150), None).percent_of(None),
+            None
+        );
+        assert_eq!(
+            p(ReadingStatus::Finished, None, None).percent_of(None),
+            Some(100)
+        );
+        assert_eq!(
+            p(ReadingStatus::Reading, None, Some(45)).describe(None),
+            "在读 · 45%"
+        );
+        assert_eq!(
+            p(ReadingStatus::Reading, Some(120), None).describe(None),
+            "在读 · 第 120 页"
+        );
         assert_eq!(p(ReadingStatus::Want, None, None).describe(None), "想读");
     }
 }

@@ -41,7 +41,11 @@ fn progress(r: &sqlx::any::AnyRow) -> Progress {
     }
 }
 
-pub async fn of_book(e: impl Exec<'_>, account_id: i64, book_id: i64) -> Result<Option<Progress>, sqlx::Error> {
+pub async fn of_book(
+    e: impl Exec<'_>,
+    account_id: i64,
+    book_id: i64,
+) -> Result<Option<Progress>, sqlx::Error> {
     let row = sqlx::query(
         "SELECT p.book_id, b.title, p.status, p.page, p.percent, p.updated_at FROM reading_progress p \
          JOIN book b ON b.id = p.book_id WHERE p.account_id = $1 AND p.book_id = $2",
@@ -77,7 +81,10 @@ pub async fn board(e: impl Exec<'_>, group_id: i64) -> Result<Vec<(i64, Progress
     .bind(group_id)
     .fetch_all(e)
     .await?;
-    Ok(rows.iter().map(|r| (r.get("account_id"), progress(r))).collect())
+    Ok(rows
+        .iter()
+        .map(|r| (r.get("account_id"), progress(r)))
+        .collect())
 }
 
 /// Records today's check-in; false when there already is one for that day.
@@ -108,27 +115,44 @@ pub async fn check_in(
     Ok(id.is_some())
 }
 
-pub async fn checked_in(e: impl Exec<'_>, group_id: i64, account_id: i64, day: &str) -> Result<bool, sqlx::Error> {
-    let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM check_in WHERE group_id = $1 AND account_id = $2 AND day = $3")
-        .bind(group_id)
-        .bind(account_id)
-        .bind(day)
-        .fetch_one(e)
-        .await?;
+pub async fn checked_in(
+    e: impl Exec<'_>,
+    group_id: i64,
+    account_id: i64,
+    day: &str,
+) -> Result<bool, sqlx::Error> {
+    let n: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM check_in WHERE group_id = $1 AND account_id = $2 AND day = $3",
+    )
+    .bind(group_id)
+    .bind(account_id)
+    .bind(day)
+    .fetch_one(e)
+    .await?;
     Ok(n > 0)
 }
 
 /// Check-in days in a group since `since`: (account, day).
-pub async fn group_days(e: impl Exec<'_>, group_id: i64, since: &str) -> Result<Vec<(i64, String)>, sqlx::Error> {
-    sqlx::query_as("SELECT account_id, day FROM check_in WHERE group_id = $1 AND day >= $2 ORDER BY day")
-        .bind(group_id)
-        .bind(since)
-        .fetch_all(e)
-        .await
+pub async fn group_days(
+    e: impl Exec<'_>,
+    group_id: i64,
+    since: &str,
+) -> Result<Vec<(i64, String)>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT account_id, day FROM check_in WHERE group_id = $1 AND day >= $2 ORDER BY day",
+    )
+    .bind(group_id)
+    .bind(since)
+    .fetch_all(e)
+    .await
 }
 
 /// Someone's check-ins per day, across groups, since `since`.
-pub async fn daily_counts(e: impl Exec<'_>, account_id: i64, since: &str) -> Result<Vec<(String, i64)>, sqlx::Error> {
+pub async fn daily_counts(
+    e: impl Exec<'_>,
+    account_id: i64,
+    since: &str,
+) -> Result<Vec<(String, i64)>, sqlx::Error> {
     sqlx::query_as(
         "SELECT day, COUNT(*) AS n FROM check_in WHERE account_id = $1 AND day >= $2 GROUP BY day ORDER BY day",
     )

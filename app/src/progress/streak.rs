@@ -51,7 +51,10 @@ pub fn heatmap(counts: &[(String, i64)], today: Date) -> Heatmap {
                 week.push(None);
             } else {
                 let key = day_string(day);
-                let n = counts.iter().find(|(d, _)| *d == key).map_or(0, |(_, n)| *n);
+                let n = counts
+                    .iter()
+                    .find(|(d, _)| *d == key)
+                    .map_or(0, |(_, n)| *n);
                 week.push(Some((key, n)));
             }
             day += Duration::days(1);
@@ -84,15 +87,27 @@ mod tests {
     #[test]
     fn streak_counts_consecutive_days() {
         let today = d("2026-03-10");
-        assert_eq!(streaks(&days(&["2026-03-08", "2026-03-09", "2026-03-10"]), today), (3, 3));
+        assert_eq!(
+            streaks(&days(&["2026-03-08", "2026-03-09", "2026-03-10"]), today),
+            (3, 3)
+        );
         // Today not yet checked in: yesterday's run still counts.
         assert_eq!(streaks(&days(&["2026-03-08", "2026-03-09"]), today), (2, 2));
         // A gap ends the current streak.
-        assert_eq!(streaks(&days(&["2026-03-01", "2026-03-02", "2026-03-03", "2026-03-08"]), today), (0, 3));
+        assert_eq!(
+            streaks(
+                &days(&["2026-03-01", "2026-03-02", "2026-03-03", "2026-03-08"]),
+                today
+            ),
+            (0, 3)
+        );
         assert_eq!(streaks(&[], today), (0, 0));
         // Across a month end, with duplicates from several groups.
         assert_eq!(
-            streaks(&days(&["2026-02-27", "2026-02-28", "2026-03-01", "2026-03-01"]), d("2026-03-01")),
+            streaks(
+                &days(&["2026-02-27", "2026-02-28", "2026-03-01", "2026-03-01"]),
+                d("2026-03-01")
+            ),
             (3, 3)
         );
     }
@@ -100,12 +115,23 @@ mod tests {
     #[test]
     fn heatmap_covers_a_year_in_weeks() {
         let today = d("2026-11-27");
-        let h = heatmap(&[("2026-11-27".into(), 2), ("2026-11-20".into(), 1), ("2020-01-01".into(), 5)], today);
+        let h = heatmap(
+            &[
+                ("2026-11-27".into(), 2),
+                ("2026-11-20".into(), 1),
+                ("2020-01-01".into(), 5),
+            ],
+            today,
+        );
         assert!(h.weeks.len() == 53 || h.weeks.len() == 54);
         assert!(h.weeks.iter().all(|w| w.len() == 7));
         assert_eq!(h.total_days, 2);
         assert_eq!(h.total, 3);
         let last = h.weeks.last().unwrap();
-        assert!(last.iter().flatten().any(|(day, n)| day == "2026-11-27" && *n == 2));
+        assert!(
+            last.iter()
+                .flatten()
+                .any(|(day, n)| day == "2026-11-27" && *n == 2)
+        );
     }
 }

@@ -43,5 +43,7 @@ pub async fn set(e: impl Exec<'_>, key: &str, value: &str) -> Result<(), sqlx::E
 
 /// The sectors (界别), in their display order.
 pub async fn sectors(e: impl Exec<'_>) -> Result<Vec<(i64, String)>, sqlx::Error> {
-    sqlx::query_as("SELECT id, name FROM sector ORDER BY position, id").fetch_all(e).await
+    sqlx::query_as("SELECT id, name FROM sector ORDER BY position, id")
+        .fetch_all(e)
+        .await
 }

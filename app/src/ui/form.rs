@@ -72,7 +72,11 @@ impl FieldIds {
     }
 
     /// `aria-describedby`: the error when shown, then the hint.
-    fn described_by(&self, error: Signal<Option<String>>, has_hint: bool) -> impl Fn() -> Option<String> + Send + Sync + 'static {
+    fn described_by(
+        &self,
+        error: Signal<Option<String>>,
+        has_hint: bool,
+    ) -> impl Fn() -> Option<String> + Send + Sync + 'static {
         let (error_id, hint_id) = (self.error_id.clone(), self.hint_id.clone());
         move || {
             let mut ids = Vec::new();

@@ -26,7 +26,13 @@ pub fn page_href(base: &str, query: &[(String, String)], page: i64) -> String {
 }
 
 #[component]
-pub fn Pager(page: i64, total: i64, per_page: i64, base: String, query: Vec<(String, String)>) -> impl IntoView {
+pub fn Pager(
+    page: i64,
+    total: i64,
+    per_page: i64,
+    base: String,
+    query: Vec<(String, String)>,
+) -> impl IntoView {
     let pages = ((total + per_page - 1) / per_page).max(1);
     if pages <= 1 {
         return ().into_any();
@@ -47,7 +53,13 @@ mod tests {
 
     #[test]
     fn hrefs_keep_the_query() {
-        let q = vec![("q".to_owned(), "三体 x".to_owned()), ("k".to_owned(), String::new())];
-        assert_eq!(page_href("/books", &q, 2), "/books?q=%E4%B8%89%E4%BD%93%20x&page=2");
+        let q = vec![
+            ("q".to_owned(), "三体 x".to_owned()),
+            ("k".to_owned(), String::new()),
+        ];
+        assert_eq!(
+            page_href("/books", &q, 2),
+            "/books?q=%E4%B8%89%E4%BD%93%20x&page=2"
+        );
     }
 }

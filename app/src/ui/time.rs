@@ -29,14 +29,14 @@ pub fn day_zh(d: Date) -> String {
 
 /// `2026年11月27日` for a `YYYY-MM-DD` string (shown as given when malformed).
 pub fn day_text_zh(day: &str) -> String {
-    parse_day(day).map(day_zh).unwrap_or_else(|_| day.to_owned())
+    parse_day(day)
+        .map(day_zh)
+        .unwrap_or_else(|_| day.to_owned())
 }
 
 /// The calendar day in Beijing at Unix time `ts`.
 pub fn day_at(ts: i64) -> Date {
-    beijing(ts)
-        .map(|t| t.date())
-        .unwrap_or(Date::MIN)
+    beijing(ts).map(|t| t.date()).unwrap_or(Date::MIN)
 }
 
 /// `YYYY-MM-DD`
@@ -46,7 +46,12 @@ pub fn day_string(d: Date) -> String {
 
 /// Parses `YYYY-MM-DD` (what `<input type="date">` sends).
 pub fn parse_day(s: &str) -> Result<Date, String> {
-    let bad = || format!("日期格式应为 年-月-日，例如 2026-03-01（收到：{}）", s.chars().take(20).collect::<String>());
+    let bad = || {
+        format!(
+            "日期格式应为 年-月-日，例如 2026-03-01（收到：{}）",
+            s.chars().take(20).collect::<String>()
+        )
+    };
     let mut parts = s.trim().splitn(3, '-');
     let (Some(y), Some(m), Some(d)) = (parts.next(), parts.next(), parts.next()) else {
         return Err(bad());
@@ -88,7 +93,14 @@ mod tests {
         assert_eq!(day_zh(d), "2026年3月1日");
         assert_eq!(day_text_zh("2026-12-31"), "2026年12月31日");
         assert!(parse_day("2026-02-30").unwrap_err().contains("没有30日"));
-        for bad in ["", "2026", "2026-13-01", "26-01-01", "abcd-ef-gh", "2026/01/01"] {
+        for bad in [
+            "",
+            "2026",
+            "2026-13-01",
+            "26-01-01",
+            "abcd-ef-gh",
+            "2026/01/01",
+        ] {
             assert!(parse_day(bad).is_err(), "{bad}");
         }
     }

@@ -1,6 +1,11 @@
-//! The demo data set: a brand, sectors and one account of each role, so a
-//! newcomer has something real to look at. Loaded once, into an empty
-//! database, only when `SHUXIANG_DEMO` is on.
+//! The demo data set, so a newcomer has something real to look at: the
+//! brand, sectors and accounts of every role (part 1), then books, reading
+//! groups and everything people do in them (part 2). Loaded only when
+//! `SHUXIANG_DEMO` is on; each part once, so a database seeded by an older
+//! version gains the newer parts on the next start.
+
+pub mod catalogue;
+mod reading;
 
 use app::accounts::{Role, password, queries as accounts};
 use app::server::{Db, now};
@@ -81,19 +86,41 @@ pub const SECTORS: &[&str] = &[
     "特邀界",
 ];
 
-pub async fn is_seeded(db: &Db) -> Result<bool, sqlx::Error> {
-    let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM site_setting WHERE key = $1")
+/// The newest part of the demo data; the marker stores the last one loaded.
+const VERSION: i64 = 2;
+
+/// The demo part loaded into this database (0: none).
+async fn seeded_version(db: &Db) -> Result<i64, sqlx::Error> {
+    let v: Option<String> = sqlx::query_scalar("SELECT value FROM site_setting WHERE key = $1")
         .bind(MARKER)
-        .fetch_one(db.pool())
+        .fetch_optional(db.pool())
         .await?;
-    Ok(n > 0)
+    Ok(v.and_then(|v| v.parse().ok()).unwrap_or(0))
 }
 
-/// Loads the demo data unless it is already there. All or nothing.
+pub async fn is_seeded(db: &Db) -> Result<bool, sqlx::Error> {
+    Ok(seeded_version(db).await? > 0)
+}
+
+/// Loads the parts of the demo data not loaded yet, each all or nothing.
+/// Returns whether anything was loaded.
 pub async fn seed(db: &Db) -> Result<bool, crate::BoxError> {
-    if is_seeded(db).await? {
+    let version = seeded_version(db).await?;
+    if version >= VERSION {
         return Ok(false);
     }
+    if version < 1 {
+        seed_people(db).await?;
+    }
+    let mut tx = db.pool().begin().await?;
+    reading::seed(&mut tx, now()).await?;
+    site::set(&mut *tx, MARKER, &VERSION.to_string()).await?;
+    tx.commit().await?;
+    Ok(true)
+}
+
+/// Part 1: brand, sectors, accounts.
+async fn seed_people(db: &Db) -> Result<(), crate::BoxError> {
     let hash = password::hash(PASSWORD.to_owned()).await?;
     let at = now();
     let mut tx = db.pool().begin().await?;
@@ -124,5 +151,5 @@ pub async fn seed(db: &Db) -> Result<bool, crate::BoxError> {
     }
     site::set(&mut *tx, MARKER, "1").await?;
     tx.commit().await?;
-    Ok(true)
+    Ok(())
 }

@@ -3,7 +3,7 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 
 use super::Cover;
-use crate::books::api::{get_book, BookDetail, RecommendBook};
+use crate::books::api::{BookDetail, RecommendBook, get_book};
 use crate::books::isbn::hyphenless_isbn10;
 use crate::groups::pages::GroupCards;
 use crate::layout::NotFound;
@@ -15,14 +15,21 @@ use crate::ui::{FormAlert, Notice, SubmitButton, TextArea};
 #[component]
 pub fn BookPage() -> impl IntoView {
     let params = use_params_map();
-    let id = Memo::new(move |_| params.with(|p| p.get("id")).and_then(|s| s.parse::<i64>().ok()));
-    let version = RwSignal::new(0u64);
-    let detail = Resource::new(move || (id.get(), version.get()), |(id, _)| async move {
-        match id {
-            Some(id) => get_book(id).await.map(Some),
-            None => Ok(None),
-        }
+    let id = Memo::new(move |_| {
+        params
+            .with(|p| p.get("id"))
+            .and_then(|s| s.parse::<i64>().ok())
     });
+    let version = RwSignal::new(0u64);
+    let detail = Resource::new(
+        move || (id.get(), version.get()),
+        |(id, _)| async move {
+            match id {
+                Some(id) => get_book(id).await.map(Some),
+                None => Ok(None),
+            }
+        },
+    );
     let refresh = Callback::new(move |_| version.update(|v| *v += 1));
     view! {
         <Suspense fallback=|| view! { <p class="loading">"正在加载…"</p> }>
@@ -39,7 +46,16 @@ pub fn BookPage() -> impl IntoView {
 
 #[component]
 fn BookView(detail: BookDetail, refresh: Callback<()>) -> impl IntoView {
-    let BookDetail { book, groups, notes, my_progress, my_groups, viewer: me, can_edit, can_recommend } = detail;
+    let BookDetail {
+        book,
+        groups,
+        notes,
+        my_progress,
+        my_groups,
+        viewer: me,
+        can_edit,
+        can_recommend,
+    } = detail;
     let f = book.fields.clone();
     let isbn10 = f.isbn.as_deref().and_then(hyphenless_isbn10);
     let next = format!("/login?next=/books/{}", book.id);

@@ -3,8 +3,8 @@ use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
 use crate::admin::OrganisersOnly;
-use crate::books::api::{get_book, CreateBook, UpdateBook};
 use crate::books::BookFields;
+use crate::books::api::{CreateBook, UpdateBook, get_book};
 use crate::error::AppError;
 use crate::ui::form::{field_error, form_error, kept_value, success_message};
 use crate::ui::{FormAlert, Notice, SubmitButton, TextArea, TextField};
@@ -23,7 +23,11 @@ where
 {
     let field = move |k: &'static str, f: fn(&BookFields) -> String| {
         let initial = initial.clone();
-        Signal::derive(move || kept_value(value, k).get().or_else(|| initial.as_ref().map(f)))
+        Signal::derive(move || {
+            kept_value(value, k)
+                .get()
+                .or_else(|| initial.as_ref().map(f))
+        })
     };
     view! {
         <TextField label="书名" name="title" error=field_error(value, "title") value=field("title", |b| b.title.clone())/>
@@ -68,9 +72,17 @@ pub fn NewBookPage() -> impl IntoView {
 pub fn EditBookPage() -> impl IntoView {
     let params = use_params_map();
     let query = use_query_map();
-    let id = Memo::new(move |_| params.with(|p| p.get("id")).and_then(|s| s.parse::<i64>().ok()).unwrap_or(0));
+    let id = Memo::new(move |_| {
+        params
+            .with(|p| p.get("id"))
+            .and_then(|s| s.parse::<i64>().ok())
+            .unwrap_or(0)
+    });
     let action = ServerAction::<UpdateBook>::new();
-    let book = Resource::new(move || (id.get(), action.version().get()), |(id, _)| get_book(id));
+    let book = Resource::new(
+        move || (id.get(), action.version().get()),
+        |(id, _)| get_book(id),
+    );
     let cover_message = Memo::new(move |_| query.with(|q| q.get("cover")));
     view! {
         <Title text="编辑图书"/>

@@ -89,10 +89,16 @@ pub fn ImportPage() -> impl IntoView {
 }
 
 /// Reads the chosen file into the text box (after hydration).
-fn read_file(input: leptos::web_sys::HtmlInputElement, text: RwSignal<String>, error: RwSignal<Option<String>>) {
+fn read_file(
+    input: leptos::web_sys::HtmlInputElement,
+    text: RwSignal<String>,
+    error: RwSignal<Option<String>>,
+) {
     #[cfg(feature = "hydrate")]
     {
-        let Some(file) = input.files().and_then(|f| f.get(0)) else { return };
+        let Some(file) = input.files().and_then(|f| f.get(0)) else {
+            return;
+        };
         if file.size() > 1024.0 * 1024.0 {
             error.set(Some("文件不能超过 1 MB".to_owned()));
             return;
@@ -103,7 +109,9 @@ fn read_file(input: leptos::web_sys::HtmlInputElement, text: RwSignal<String>, e
                     error.set(None);
                     text.set(v.as_string().unwrap_or_default());
                 }
-                Err(_) => error.set(Some("无法读取这个文件，请确认它是 UTF-8 编码的 CSV".to_owned())),
+                Err(_) => error.set(Some(
+                    "无法读取这个文件，请确认它是 UTF-8 编码的 CSV".to_owned(),
+                )),
             }
         });
     }

@@ -4,15 +4,23 @@ use leptos_router::components::Form;
 use leptos_router::hooks::use_query_map;
 
 use super::Cover;
-use crate::books::api::{list_books, PER_PAGE};
+use crate::books::api::{PER_PAGE, list_books};
 use crate::ui::Pager;
 
 #[component]
 pub fn BooksPage() -> impl IntoView {
     let query = use_query_map();
     let q = Memo::new(move |_| query.with(|m| m.get("q")).unwrap_or_default());
-    let page = Memo::new(move |_| query.with(|m| m.get("page")).and_then(|p| p.parse().ok()).unwrap_or(1i64));
-    let books = Resource::new(move || (q.get(), page.get()), |(q, page)| list_books(q, page));
+    let page = Memo::new(move |_| {
+        query
+            .with(|m| m.get("page"))
+            .and_then(|p| p.parse().ok())
+            .unwrap_or(1i64)
+    });
+    let books = Resource::new(
+        move || (q.get(), page.get()),
+        |(q, page)| list_books(q, page),
+    );
     view! {
         <Title text="书目"/>
         <div class="page-head">
@@ -23,7 +31,7 @@ pub fn BooksPage() -> impl IntoView {
                     {move || books.get().and_then(Result::ok).filter(|p| p.can_edit).map(|_| view! {
                         <a class="button small" href="/books/new">"添加图书"</a>
                         <a class="button small" href="/books/import">"导入 CSV"</a>
-                        <a class="button small" href="/books/export.csv" download="shuxiang-books.csv">"导出 CSV"</a>
+                        <a class="button small" href="/books/export.csv" download="shuxiang-books.csv" rel="external">"导出 CSV"</a>
                     })}
                 </Transition>
             </p>

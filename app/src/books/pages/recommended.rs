@@ -3,7 +3,7 @@ use leptos_meta::Title;
 
 use super::Cover;
 use crate::admin::OrganisersOnly;
-use crate::books::api::{pending_recommendations, recommended_books, ReviewRecommendation};
+use crate::books::api::{ReviewRecommendation, pending_recommendations, recommended_books};
 use crate::books::{BookFields, BookSummary, Recommendation};
 use crate::ui::form::{form_error, success_message};
 use crate::ui::time::date_zh;
@@ -64,7 +64,10 @@ pub fn RecommendedPage() -> impl IntoView {
 #[component]
 pub fn RecommendationQueuePage() -> impl IntoView {
     let review = ServerAction::<ReviewRecommendation>::new();
-    let queue = Resource::new(move || review.version().get(), |_| pending_recommendations());
+    let queue = Resource::new(
+        move || review.version().get(),
+        |_| pending_recommendations(),
+    );
     let value = review.value();
     view! {
         <Title text="荐书审核"/>

@@ -2,9 +2,11 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
-use super::{seats_text, term_text, StatusBadge};
+use super::{StatusBadge, seats_text, term_text};
 use crate::error::AppError;
-use crate::groups::api::{get_group, GroupPage as Page, JoinGroup, LeaveGroup, MyPlace, WithdrawJoinRequest};
+use crate::groups::api::{
+    GroupPage as Page, JoinGroup, LeaveGroup, MyPlace, WithdrawJoinRequest, get_group,
+};
 use crate::groups::{GroupRole, GroupStatus, JoinPolicy, Seat};
 use crate::layout::NotFound;
 use crate::notes::components::NoteList;
@@ -24,11 +26,23 @@ pub fn GroupPage() -> impl IntoView {
     let withdraw = ServerAction::<WithdrawJoinRequest>::new();
     let version = RwSignal::new(0u64);
     let page = Resource::new(
-        move || (slug.get(), version.get(), join.version().get(), leave.version().get(), withdraw.version().get()),
+        move || {
+            (
+                slug.get(),
+                version.get(),
+                join.version().get(),
+                leave.version().get(),
+                withdraw.version().get(),
+            )
+        },
         |(slug, ..)| get_group(slug),
     );
     let refresh = Callback::new(move |_| version.update(|v| *v += 1));
-    let actions = JoinActions { join, leave, withdraw };
+    let actions = JoinActions {
+        join,
+        leave,
+        withdraw,
+    };
     view! {
         <Suspense fallback=|| view! { <p class="loading">"正在加载…"</p> }>
             {move || Suspend::new(async move {
@@ -50,12 +64,26 @@ struct JoinActions {
 }
 
 #[component]
-fn GroupView(page: Page, invite: Option<String>, actions: JoinActions, refresh: Callback<()>) -> impl IntoView {
+fn GroupView(
+    page: Page,
+    invite: Option<String>,
+    actions: JoinActions,
+    refresh: Callback<()>,
+) -> impl IntoView {
     let g = page.summary.clone();
     let slug = g.slug.clone();
     let viewer = page.viewer;
-    let current: Vec<_> = page.items.iter().filter(|i| i.is_current(&page.today)).cloned().collect();
-    let leader = page.members.iter().find(|m| m.role == GroupRole::Leader).map(|m| m.display_name.clone());
+    let current: Vec<_> = page
+        .items
+        .iter()
+        .filter(|i| i.is_current(&page.today))
+        .cloned()
+        .collect();
+    let leader = page
+        .members
+        .iter()
+        .find(|m| m.role == GroupRole::Leader)
+        .map(|m| m.display_name.clone());
     view! {
         <Title text=g.name.clone()/>
         <article class="group">
@@ -171,12 +199,15 @@ fn JoinPanel(page: Page, invite: Option<String>, actions: JoinActions) -> impl I
     let g = page.summary.clone();
     let slug = g.slug.clone();
     let outcome = Signal::derive(move || {
-        success_message(actions.join.value()).get()
+        success_message(actions.join.value())
+            .get()
             .or_else(|| success_message(actions.leave.value()).get())
             .or_else(|| success_message(actions.withdraw.value()).get())
     });
     let failure = Signal::derive(move || {
-        form_error(actions.join.value()).get().or_else(|| form_error(actions.leave.value()).get())
+        form_error(actions.join.value())
+            .get()
+            .or_else(|| form_error(actions.leave.value()).get())
     });
     let body = match (&page.me, g.status) {
         (_, GroupStatus::Ended) => view! { <p class="muted">"本群已结束，内容仅供查看。"</p> }.into_any(),

@@ -10,8 +10,14 @@ use crate::groups::{GroupKind, GroupStatus};
 #[component]
 pub fn GroupsPage() -> impl IntoView {
     let query = use_query_map();
-    let param = move |k: &'static str| Memo::new(move |_| query.with(|q| q.get(k)).unwrap_or_default());
-    let (theme, kind, sector, status) = (param("theme"), param("kind"), param("sector"), param("status"));
+    let param =
+        move |k: &'static str| Memo::new(move |_| query.with(|q| q.get(k)).unwrap_or_default());
+    let (theme, kind, sector, status) = (
+        param("theme"),
+        param("kind"),
+        param("sector"),
+        param("status"),
+    );
     let directory = Resource::new(
         move || (theme.get(), kind.get(), sector.get(), status.get()),
         |(t, k, s, st)| list_groups(t, k, s, st),

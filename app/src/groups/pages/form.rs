@@ -3,7 +3,7 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 
 use crate::admin::OrganisersOnly;
-use crate::groups::api::{group_form, GroupFormData, SaveGroup};
+use crate::groups::api::{GroupFormData, SaveGroup, group_form};
 use crate::groups::{GroupFields, GroupKind, JoinPolicy};
 use crate::ui::form::{field_error, form_error, kept_value};
 use crate::ui::{FormAlert, SelectField, SubmitButton, TextArea, TextField};
@@ -55,14 +55,30 @@ fn GroupFormView(form: GroupFormData) -> impl IntoView {
     // What was typed (after an error), else the stored value.
     let field = move |k: &'static str, f: fn(&GroupFields) -> String| {
         let initial = initial.clone();
-        Signal::derive(move || kept_value(value, k).get().or_else(|| initial.as_ref().map(f)))
+        Signal::derive(move || {
+            kept_value(value, k)
+                .get()
+                .or_else(|| initial.as_ref().map(f))
+        })
     };
-    let kinds = GroupKind::ALL.iter().map(|k| (k.as_str().to_owned(), k.label().to_owned())).collect();
-    let policies = JoinPolicy::ALL.iter().map(|p| (p.as_str().to_owned(), p.label().to_owned())).collect();
+    let kinds = GroupKind::ALL
+        .iter()
+        .map(|k| (k.as_str().to_owned(), k.label().to_owned()))
+        .collect();
+    let policies = JoinPolicy::ALL
+        .iter()
+        .map(|p| (p.as_str().to_owned(), p.label().to_owned()))
+        .collect();
     let mut sectors = vec![(String::new(), "不属于某个界别".to_owned())];
-    sectors.extend(form.sectors.iter().map(|(id, n)| (id.to_string(), n.clone())));
-    let leader = Signal::derive(move || kept_value(value, "leader").get().or(Some(staff.0.clone())));
-    let guides = Signal::derive(move || kept_value(value, "guides").get().or(Some(staff.1.clone())));
+    sectors.extend(
+        form.sectors
+            .iter()
+            .map(|(id, n)| (id.to_string(), n.clone())),
+    );
+    let leader =
+        Signal::derive(move || kept_value(value, "leader").get().or(Some(staff.0.clone())));
+    let guides =
+        Signal::derive(move || kept_value(value, "guides").get().or(Some(staff.1.clone())));
     view! {
         <section class="form-card wide">
             <h1>{if editing.is_some() { "编辑读书群" } else { "新建读书群" }}</h1>

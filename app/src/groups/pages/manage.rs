@@ -2,12 +2,13 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 
+use crate::error::AppError;
 use crate::groups::api::{
-    manage_group, AddToList, DecideJoinRequest, ManagePage, MoveInList, RemoveFromList, UpdateListItem,
+    AddToList, DecideJoinRequest, ManagePage, MoveInList, RemoveFromList, UpdateListItem,
+    manage_group,
 };
 use crate::groups::reading_list::ListItem;
 use crate::layout::{Forbidden, NotFound};
-use crate::error::AppError;
 use crate::ui::form::{field_error, form_error, kept_value, success_message};
 use crate::ui::time::date_zh;
 use crate::ui::{FormAlert, Notice, SelectField, SubmitButton, TextArea, TextField};
@@ -66,14 +67,16 @@ pub fn ManageGroupPage() -> impl IntoView {
 fn ManageView(page: ManagePage, actions: Actions) -> impl IntoView {
     let slug = page.summary.slug.clone();
     let outcome = Signal::derive(move || {
-        success_message(actions.add.value()).get()
+        success_message(actions.add.value())
+            .get()
             .or_else(|| success_message(actions.update.value()).get())
             .or_else(|| success_message(actions.remove.value()).get())
             .or_else(|| success_message(actions.reorder.value()).get())
             .or_else(|| success_message(actions.decide.value()).get())
     });
     let failure = Signal::derive(move || {
-        form_error(actions.update.value()).get()
+        form_error(actions.update.value())
+            .get()
             .or_else(|| form_error(actions.remove.value()).get())
             .or_else(|| form_error(actions.reorder.value()).get())
             .or_else(|| form_error(actions.decide.value()).get())
@@ -168,7 +171,14 @@ fn ManageView(page: ManagePage, actions: Actions) -> impl IntoView {
 }
 
 #[component]
-fn ListItemEditor(slug: String, item: ListItem, first: bool, last: bool, can_manage: bool, actions: Actions) -> impl IntoView {
+fn ListItemEditor(
+    slug: String,
+    item: ListItem,
+    first: bool,
+    last: bool,
+    can_manage: bool,
+    actions: Actions,
+) -> impl IntoView {
     let id = item.id;
     let start_id = format!("start-{id}");
     let end_id = format!("end-{id}");

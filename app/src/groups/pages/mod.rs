@@ -20,16 +20,28 @@ use crate::ui::time::day_text_zh;
 pub fn seats_text(g: &GroupSummary) -> String {
     let mut parts = Vec::new();
     if g.member_seats > 0 {
-        parts.push(format!("委员名额剩余 {}/{}", g.member_seats_left(), g.member_seats));
+        parts.push(format!(
+            "委员名额剩余 {}/{}",
+            g.member_seats_left(),
+            g.member_seats
+        ));
     }
     if g.reader_seats > 0 {
-        parts.push(format!("读者名额剩余 {}/{}", g.reader_seats_left(), g.reader_seats));
+        parts.push(format!(
+            "读者名额剩余 {}/{}",
+            g.reader_seats_left(),
+            g.reader_seats
+        ));
     }
     parts.join(" · ")
 }
 
 pub fn term_text(g: &GroupSummary) -> String {
-    format!("{} 至 {}", day_text_zh(&g.starts_on), day_text_zh(&g.ends_on))
+    format!(
+        "{} 至 {}",
+        day_text_zh(&g.starts_on),
+        day_text_zh(&g.ends_on)
+    )
 }
 
 /// A status badge: 招募中 / 进行中 / 已结束.
