@@ -119,6 +119,104 @@ impl TestDb {
     }
 }
 
+/// A group for tests: `starts`/`ends` in days from today.
+pub struct GroupSpec<'a> {
+    pub slug: &'a str,
+    pub policy: app::groups::JoinPolicy,
+    pub member_seats: i64,
+    pub reader_seats: i64,
+    pub starts: i64,
+    pub ends: i64,
+}
+
+impl Default for GroupSpec<'_> {
+    fn default() -> Self {
+        GroupSpec {
+            slug: "test-group",
+            policy: app::groups::JoinPolicy::Open,
+            member_seats: 5,
+            reader_seats: 5,
+            starts: -1,
+            ends: 30,
+        }
+    }
+}
+
+/// `YYYY-MM-DD` for today plus `offset` days (Beijing).
+pub fn day(offset: i64) -> String {
+    let today = app::ui::time::day_at(app::server::now());
+    app::ui::time::day_string(today + time::Duration::days(offset))
+}
+
+impl TestDb {
+    /// A catalogue book; returns its id.
+    pub async fn book(&self, title: &str, isbn: Option<&str>) -> i64 {
+        self.book_result(title, isbn).await.expect("insert book")
+    }
+
+    pub async fn book_result(&self, title: &str, isbn: Option<&str>) -> Result<i64, sqlx::Error> {
+        let fields = app::books::BookFields {
+            title: title.to_owned(),
+            author: "测试作者".to_owned(),
+            publisher: String::new(),
+            year: Some(2020),
+            isbn: isbn.map(str::to_owned),
+            pages: Some(300),
+            summary: String::new(),
+        };
+        app::books::queries::insert(self.db.pool(), &fields, None, app::server::now()).await
+    }
+
+    /// A reading group; returns its id. Its invitation token is "token-<slug>".
+    pub async fn group(&self, spec: GroupSpec<'_>) -> i64 {
+        let fields = app::groups::GroupFields {
+            slug: spec.slug.to_owned(),
+            name: format!("测试群 {}", spec.slug),
+            theme: "测试主题".to_owned(),
+            description_md: String::new(),
+            kind: app::groups::GroupKind::ReaderGroup,
+            sector_id: None,
+            committee: String::new(),
+            starts_on: day(spec.starts),
+            ends_on: day(spec.ends),
+            join_policy: spec.policy,
+            member_seats: spec.member_seats,
+            reader_seats: spec.reader_seats,
+        };
+        app::groups::queries::insert(
+            self.db.pool(),
+            &fields,
+            "",
+            &format!("token-{}", spec.slug),
+            None,
+            app::server::now(),
+        )
+        .await
+        .expect("insert group")
+    }
+
+    /// Puts someone in a group with a role (leader/guide are staff).
+    pub async fn add_to_group(&self, group_id: i64, account_id: i64, role: app::groups::GroupRole) {
+        let mut conn = self.db.pool().acquire().await.expect("conn");
+        match role {
+            app::groups::GroupRole::Member => {
+                app::groups::queries::take_seat(
+                    &mut conn,
+                    group_id,
+                    account_id,
+                    app::groups::Seat::Reader,
+                    1,
+                )
+                .await
+                .expect("join");
+            }
+            other => app::groups::queries::set_role(&mut conn, group_id, account_id, other, 1)
+                .await
+                .expect("role"),
+        }
+    }
+}
+
 /// The real server, started on port 0 against a fresh database.
 pub struct TestApp {
     pub base: String,

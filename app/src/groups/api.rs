@@ -561,7 +561,7 @@ pub async fn save_group(
         let saved = match &existing {
             None => {
                 let token = crate::server::random_token();
-                queries::insert(&mut *tx, &fields, &html, &token, organiser.id, at)
+                queries::insert(&mut *tx, &fields, &html, &token, Some(organiser.id), at)
                     .await
                     .map(|id| (id, true))
             }

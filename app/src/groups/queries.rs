@@ -53,7 +53,7 @@ pub async fn insert(
     f: &GroupFields,
     description_html: &str,
     invite_token: &str,
-    created_by: i64,
+    created_by: Option<i64>,
     now: i64,
 ) -> Result<i64, sqlx::Error> {
     sqlx::query_scalar(

@@ -31,7 +31,9 @@ pub struct Home {
 }
 
 /// How many groups and recommendations the home page shows.
+#[cfg(feature = "ssr")]
 const HOME_GROUPS: usize = 6;
+#[cfg(feature = "ssr")]
 const HOME_BOOKS: usize = 6;
 
 #[server(prefix = "/api", endpoint = "home")]

@@ -236,7 +236,7 @@ pub async fn seed(conn: &mut AnyConnection, now: i64) -> Result<(), sqlx::Error>
             &fields,
             &render(g.description),
             &token,
-            id_of("admin"),
+            Some(id_of("admin")),
             now,
         )
         .await?;
