@@ -16,7 +16,10 @@ async function audit(page: Page, what: string) {
 for (const font of ["standard", "large"]) {
   test(`public pages meet WCAG AA (${font} font)`, async ({ page, context, baseURL }) => {
     await context.addCookies([{ name: "sx_font", value: font, url: baseURL! }]);
-    for (const path of ["/", "/login", "/register", "/groups", "/no-such-page"]) {
+    for (const path of [
+      "/", "/login", "/register", "/groups", "/groups/xuexi-xinsixiang", "/groups/jiankang-dushu",
+      "/books", "/books/recommended", "/no-such-page",
+    ]) {
       await page.goto(path);
       await audit(page, path);
     }
@@ -33,8 +36,20 @@ test("signed-in pages meet WCAG AA", async ({ page }) => {
   await login(page, "admin", DEMO_PASSWORD);
   await expect(page).toHaveURL(/\/me$/);
   await audit(page, "/me");
-  for (const path of ["/admin", "/admin/users"]) {
+  for (const path of [
+    "/admin", "/admin/users", "/admin/recommendations", "/groups/new", "/groups/xuexi-xinsixiang",
+    "/groups/xuexi-xinsixiang/manage", "/books/import", "/books/new",
+  ]) {
     await page.goto(path);
     await audit(page, path);
   }
+});
+
+test("a book page meets WCAG AA", async ({ page }) => {
+  await login(page, "weiyuan", DEMO_PASSWORD);
+  await expect(page).toHaveURL(/\/me$/);
+  await page.goto("/books?q=" + encodeURIComponent("乡土中国"));
+  await page.getByRole("link", { name: "乡土中国" }).click();
+  await expect(page.getByRole("heading", { level: 1 })).toContainText("乡土中国");
+  await audit(page, "book page");
 });

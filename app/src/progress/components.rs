@@ -10,18 +10,9 @@ use crate::ui::{FormAlert, Notice, SubmitButton, TextField};
 
 /// 想读 / 在读 / 读完 with page or percent, for one book.
 #[component]
-pub fn ProgressForm(
-    book_id: i64,
-    current: Option<Progress>,
-    on_saved: Callback<()>,
-) -> impl IntoView {
+pub fn ProgressForm(book_id: i64, current: Option<Progress>) -> impl IntoView {
     let action = ServerAction::<SetProgress>::new();
     let value = action.value();
-    Effect::new(move |_| {
-        if matches!(value.get(), Some(Ok(_))) {
-            on_saved.run(());
-        }
-    });
     let status = current.as_ref().map(|p| p.status);
     let page = current.as_ref().and_then(|p| p.page).map(|p| p.to_string());
     let percent = current

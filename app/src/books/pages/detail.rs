@@ -32,7 +32,7 @@ pub fn BookPage() -> impl IntoView {
     );
     let refresh = Callback::new(move |_| version.update(|v| *v += 1));
     view! {
-        <Suspense fallback=|| view! { <p class="loading">"正在加载…"</p> }>
+        <Transition fallback=|| view! { <p class="loading">"正在加载…"</p> }>
             {move || Suspend::new(async move {
                 match detail.await {
                     Ok(Some(d)) => view! { <BookView detail=d refresh/> }.into_any(),
@@ -40,7 +40,7 @@ pub fn BookPage() -> impl IntoView {
                     Err(e) => view! { <p class="form-alert" role="alert">{e.to_string()}</p> }.into_any(),
                 }
             })}
-        </Suspense>
+        </Transition>
     }
 }
 
@@ -81,7 +81,7 @@ fn BookView(detail: BookDetail, refresh: Callback<()>) -> impl IntoView {
             <section class="panel" aria-labelledby="my-reading">
                 <h2 id="my-reading">"我的阅读"</h2>
                 {match my_groups.is_some() {
-                    true => view! { <ProgressForm book_id=book.id current=my_progress on_saved=refresh/> }.into_any(),
+                    true => view! { <ProgressForm book_id=book.id current=my_progress/> }.into_any(),
                     false => view! { <p><a href=next.clone()>"登录"</a>"后记录阅读进度。"</p> }.into_any(),
                 }}
             </section>

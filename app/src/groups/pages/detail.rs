@@ -44,7 +44,7 @@ pub fn GroupPage() -> impl IntoView {
         withdraw,
     };
     view! {
-        <Suspense fallback=|| view! { <p class="loading">"正在加载…"</p> }>
+        <Transition fallback=|| view! { <p class="loading">"正在加载…"</p> }>
             {move || Suspend::new(async move {
                 match page.await {
                     Ok(p) => view! { <GroupView page=p invite=invite.get_untracked() actions refresh/> }.into_any(),
@@ -52,7 +52,7 @@ pub fn GroupPage() -> impl IntoView {
                     Err(e) => view! { <p class="form-alert" role="alert">{e.to_string()}</p> }.into_any(),
                 }
             })}
-        </Suspense>
+        </Transition>
     }
 }
 
