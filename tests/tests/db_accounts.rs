@@ -330,6 +330,21 @@ async fn site_settings_upsert(b: Backend) {
         .unwrap();
     let info = site::site_info(t.db.pool(), true).await.unwrap();
     assert_eq!(info.brand, "淄味悦读·书香政协");
+    for (name, position) in [("教育界", 2), ("中共界", 1)] {
+        sqlx::query("INSERT INTO sector (name, position) VALUES ($1, $2)")
+            .bind(name)
+            .bind(position)
+            .execute(t.db.pool())
+            .await
+            .unwrap();
+    }
+    let sectors: Vec<String> = site::sectors(t.db.pool())
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|(_, n)| n)
+        .collect();
+    assert_eq!(sectors, vec!["中共界", "教育界"], "in display order");
     assert_eq!(info.committee, "淄博市政协");
     assert!(info.demo);
     t.drop_db().await;

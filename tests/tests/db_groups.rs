@@ -78,6 +78,11 @@ async fn groups_insert_update_find(b: Backend) {
         .unwrap_err();
     assert!(app::server::is_unique_violation(&err));
     assert_eq!(queries::count(t.db.pool()).await.unwrap(), 2);
+    assert_eq!(
+        queries::ends_on(t.db.pool(), id).await.unwrap(),
+        Some(day(40))
+    );
+    assert_eq!(queries::ends_on(t.db.pool(), 9999).await.unwrap(), None);
     t.drop_db().await;
 }
 

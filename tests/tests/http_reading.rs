@@ -157,7 +157,8 @@ async fn state_changes_refuse_the_wrong_people(b: Backend) {
         ("guide_md", "改"),
     ];
     // (who, endpoint, form, expected status)
-    let cases: Vec<(&str, &str, Vec<(&str, &str)>, u16)> = vec![
+    type Case<'a> = (&'a str, &'a str, Vec<(&'a str, &'a str)>, u16);
+    let cases: Vec<Case> = vec![
         ("outsider", "book/create", book_form.to_vec(), 403),
         ("outsider", "book/update", update_book.clone(), 403),
         ("leader", "book/update", update_book.clone(), 403),
@@ -555,6 +556,48 @@ async fn join_policies_requests_invitations_and_closed_groups(b: Backend) {
     let res = app.call(&guest, "group/join", &[("slug", "old")]).await;
     assert_eq!(res.status(), 422);
     assert!(res.text().await.unwrap().contains("本群已结束"));
+    // An ended group is read-only for its members too.
+    let old_id: i64 = sqlx::query_scalar("SELECT id FROM reading_group WHERE slug = 'old'")
+        .fetch_one(app.db().pool())
+        .await
+        .unwrap();
+    let guest_id: i64 = sqlx::query_scalar("SELECT id FROM account WHERE username = 'guest'")
+        .fetch_one(app.db().pool())
+        .await
+        .unwrap();
+    app.store
+        .add_to_group(old_id, guest_id, GroupRole::Member)
+        .await;
+    let book = app.store.book("旧书", None).await.to_string();
+    let og = old_id.to_string();
+    for (endpoint, form) in [
+        (
+            "check-in",
+            vec![
+                ("slug", "old"),
+                ("minutes", "30"),
+                ("pages", ""),
+                ("line", ""),
+            ],
+        ),
+        ("group/leave", vec![("slug", "old")]),
+        (
+            "note/write",
+            vec![
+                ("book_id", book.as_str()),
+                ("group_id", og.as_str()),
+                ("visibility", "group"),
+                ("title", "t"),
+                ("body", "b"),
+            ],
+        ),
+    ] {
+        assert_eq!(
+            app.call(&guest, endpoint, &form).await.status(),
+            422,
+            "{endpoint} in an ended group"
+        );
+    }
     // The leader cannot walk away from the group.
     let res = app.call(&lead, "group/leave", &[("slug", "ask")]).await;
     assert_eq!(res.status(), 422);

@@ -1,5 +1,8 @@
 //! Server functions of reading groups. Each loads the group with the
 //! caller (`GroupAccess`) and checks rights there before changing anything.
+// Server functions take one argument per form field, and the generated
+// browser-side functions cannot carry an `allow` of their own.
+#![allow(clippy::too_many_arguments)]
 
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -438,7 +441,6 @@ pub async fn group_form(slug: String) -> Result<GroupFormData, AppError> {
 /// Creates (`current_slug` empty) or edits a group, and appoints its
 /// leader and guides by user name. Organisers only.
 #[server(prefix = "/api", endpoint = "group/save")]
-#[allow(clippy::too_many_arguments)]
 pub async fn save_group(
     current_slug: String,
     slug: String,

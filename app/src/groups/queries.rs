@@ -497,6 +497,14 @@ pub async fn withdraw_request(
     Ok(done.rows_affected() > 0)
 }
 
+/// The last day of a group's term, if the group exists.
+pub async fn ends_on(e: impl Exec<'_>, group_id: i64) -> Result<Option<String>, sqlx::Error> {
+    sqlx::query_scalar("SELECT ends_on FROM reading_group WHERE id = $1")
+        .bind(group_id)
+        .fetch_optional(e)
+        .await
+}
+
 /// Counts the groups in each status, for the home page.
 pub async fn count(e: impl Exec<'_>) -> Result<i64, sqlx::Error> {
     sqlx::query_scalar("SELECT COUNT(*) FROM reading_group")

@@ -74,12 +74,20 @@ pub async fn write_note(
         crate::books::queries::get(db, book_id)
             .await?
             .ok_or(AppError::NotFound)?;
-        if let Some(g) = group
-            && crate::groups::queries::membership(db, g, user.id)
+        if let Some(g) = group {
+            if crate::groups::queries::membership(db, g, user.id)
                 .await?
                 .is_none()
-        {
-            return Err(AppError::Forbidden);
+            {
+                return Err(AppError::Forbidden);
+            }
+            // A group whose term is over is read-only.
+            let ends = crate::groups::queries::ends_on(db, g)
+                .await?
+                .ok_or(AppError::NotFound)?;
+            if ends < crate::server::today_string() {
+                return Err(AppError::message("这个读书群已结束，不能再关联新的心得"));
+            }
         }
         let html = crate::markdown::render(body);
         let note = NewNote {

@@ -179,6 +179,22 @@ const GROUPS: &[DemoGroup] = &[
     },
 ];
 
+/// Notes on 之江新语 in the theory group: (author, title, Markdown, visibility).
+const GROUP_NOTES: &[(&str, &str, &str, Visibility)] = &[
+    (
+        "weiyuan2",
+        "“绿水青山就是金山银山”读后",
+        "这篇短文只有几百字，却把发展和保护的关系讲透了。\n\n结合我们经济界的调研，我想到三点：\n\n1. 招商引资要算生态账；\n2. 老工业基地转型要舍得投入；\n3. 委员提案要多听企业和群众的声音。",
+        Visibility::Public,
+    ),
+    (
+        "duzhe",
+        "每天两篇的小收获",
+        "作为社会读者，我最喜欢这本书的篇幅：**每篇都能在通勤路上读完**。今天读到“要善于抓住关键”，对工作很有启发。",
+        Visibility::Group,
+    ),
+];
+
 /// Loads the reading demo into the caller's transaction.
 pub async fn seed(conn: &mut AnyConnection, now: i64) -> Result<(), sqlx::Error> {
     let today = day_at(now);
@@ -354,6 +370,22 @@ pub async fn seed(conn: &mut AnyConnection, now: i64) -> Result<(), sqlx::Error>
             body_html: &html,
         };
         notes::insert(&mut *conn, &note, now - (n as i64) * 86_400).await?;
+    }
+
+    // Notes written inside the theory group, one for its members only.
+    let xuexi = group_ids["xuexi-xinsixiang"];
+    for (n, (author, title, body, visibility)) in GROUP_NOTES.iter().enumerate() {
+        let html = render(body);
+        let note = NewNote {
+            account_id: id_of(author),
+            book_id: book("zhijiang"),
+            group_id: Some(xuexi),
+            visibility: *visibility,
+            title,
+            body_md: body,
+            body_html: &html,
+        };
+        notes::insert(&mut *conn, &note, now - 3600 * (n as i64 + 1)).await?;
     }
 
     recommendations(&mut *conn, &book, &id_of, now).await
