@@ -3,6 +3,7 @@
 use sqlx::{AnyConnection, Row};
 
 use super::{AccountSummary, Role, SessionUser};
+use crate::server::db::like_pattern;
 use crate::server::{Backend, Exec};
 
 /// What sign-in needs to know about an account. No serde: it holds the hash.
@@ -124,20 +125,6 @@ pub async fn count_matching(e: impl Exec<'_>, search: &str) -> Result<i64, sqlx:
     .await
 }
 
-/// `%search%` with the LIKE wildcards in `search` taken literally.
-fn like_pattern(search: &str) -> String {
-    let mut p = String::with_capacity(search.len() + 2);
-    p.push('%');
-    for c in search.trim().chars() {
-        if matches!(c, '%' | '_' | '\\') {
-            p.push('\\');
-        }
-        p.push(c);
-    }
-    p.push('%');
-    p
-}
-
 /// Number of accounts per role.
 pub async fn count_by_role(e: impl Exec<'_>) -> Result<Vec<(Role, i64)>, sqlx::Error> {
     let rows =
@@ -219,15 +206,4 @@ pub async fn set_sector(
         .execute(e)
         .await?;
     Ok(())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::like_pattern;
-
-    #[test]
-    fn like_wildcards_are_literal() {
-        assert_eq!(like_pattern("a_b%"), "%a\\_b\\%%");
-        assert_eq!(like_pattern(" 张 "), "%张%");
-    }
 }

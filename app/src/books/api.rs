@@ -138,45 +138,42 @@ pub async fn get_book(id: i64) -> Result<BookDetail, AppError> {
     .await
 }
 
+/// What was typed into the book form, to show again after an error.
+#[cfg(feature = "ssr")]
+fn kept(raw: &super::validate::RawBook) -> crate::error::FormErrors {
+    let mut f = crate::error::FormErrors::default();
+    for (k, v) in [
+        ("title", raw.title),
+        ("author", raw.author),
+        ("publisher", raw.publisher),
+        ("year", raw.year),
+        ("isbn", raw.isbn),
+        ("pages", raw.pages),
+        ("summary", raw.summary),
+    ] {
+        f = f.keep(k, &ssr::clip(v));
+    }
+    f
+}
+
 /// Form fields of a book, checked; errors name the fields and keep the input.
 #[cfg(feature = "ssr")]
-fn checked_fields(
-    title: &str,
-    author: &str,
-    publisher: &str,
-    year: &str,
-    isbn: &str,
-    pages: &str,
-    summary: &str,
-) -> Result<super::BookFields, AppError> {
+fn checked_fields(raw: &super::validate::RawBook) -> Result<super::BookFields, AppError> {
     use ssr::*;
-    let raw = validate::RawBook {
-        title,
-        author,
-        publisher,
-        year,
-        isbn,
-        pages,
-        summary,
-    };
-    validate::book_fields(&raw, this_year()).map_err(|errors| {
-        let mut f = FormErrors::default();
+    validate::book_fields(raw, this_year()).map_err(|errors| {
+        let mut f = kept(raw);
         for (field, msg) in errors {
             f.add(field, msg);
         }
-        for (k, v) in [
-            ("title", title),
-            ("author", author),
-            ("publisher", publisher),
-            ("year", year),
-            ("isbn", isbn),
-            ("pages", pages),
-            ("summary", summary),
-        ] {
-            f = f.keep(k, &clip(v));
-        }
         AppError::Invalid(f)
     })
+}
+
+#[cfg(feature = "ssr")]
+fn duplicate_isbn(raw: &super::validate::RawBook) -> AppError {
+    let mut f = kept(raw);
+    f.add("isbn", "书目中已有这个 ISBN 的图书");
+    AppError::Invalid(f)
 }
 
 /// Saves a new book (organisers); the ISBN must not be in the catalogue yet.
@@ -193,47 +190,27 @@ pub async fn create_book(
     use ssr::*;
     respond(async move {
         let user = require_role(Role::Organiser).await?;
-        let fields = checked_fields(&title, &author, &publisher, &year, &isbn, &pages, &summary)?;
+        let raw = validate::RawBook {
+            title: &title,
+            author: &author,
+            publisher: &publisher,
+            year: &year,
+            isbn: &isbn,
+            pages: &pages,
+            summary: &summary,
+        };
+        let fields = checked_fields(&raw)?;
         let ctx = ctx()?;
         match queries::insert(ctx.db.pool(), &fields, Some(user.id), now()).await {
             Ok(id) => {
                 leptos_axum::redirect(&format!("/books/{id}"));
                 Ok(id)
             }
-            Err(e) if crate::server::is_unique_violation(&e) => Err(duplicate_isbn(
-                &title, &author, &publisher, &year, &isbn, &pages, &summary,
-            )),
+            Err(e) if crate::server::is_unique_violation(&e) => Err(duplicate_isbn(&raw)),
             Err(e) => Err(e.into()),
         }
     })
     .await
-}
-
-#[cfg(feature = "ssr")]
-fn duplicate_isbn(
-    title: &str,
-    author: &str,
-    publisher: &str,
-    year: &str,
-    isbn: &str,
-    pages: &str,
-    summary: &str,
-) -> AppError {
-    use ssr::*;
-    let mut f = FormErrors::default();
-    f.add("isbn", "书目中已有这个 ISBN 的图书");
-    for (k, v) in [
-        ("title", title),
-        ("author", author),
-        ("publisher", publisher),
-        ("year", year),
-        ("isbn", isbn),
-        ("pages", pages),
-        ("summary", summary),
-    ] {
-        f = f.keep(k, &clip(v));
-    }
-    AppError::Invalid(f)
 }
 
 #[server(prefix = "/api", endpoint = "book/update")]
@@ -250,7 +227,16 @@ pub async fn update_book(
     use ssr::*;
     respond(async move {
         require_role(Role::Organiser).await?;
-        let fields = checked_fields(&title, &author, &publisher, &year, &isbn, &pages, &summary)?;
+        let raw = validate::RawBook {
+            title: &title,
+            author: &author,
+            publisher: &publisher,
+            year: &year,
+            isbn: &isbn,
+            pages: &pages,
+            summary: &summary,
+        };
+        let fields = checked_fields(&raw)?;
         let ctx = ctx()?;
         match queries::update(ctx.db.pool(), id, &fields).await {
             Ok(true) => {
@@ -258,9 +244,7 @@ pub async fn update_book(
                 Ok("已保存".to_owned())
             }
             Ok(false) => Err(AppError::NotFound),
-            Err(e) if crate::server::is_unique_violation(&e) => Err(duplicate_isbn(
-                &title, &author, &publisher, &year, &isbn, &pages, &summary,
-            )),
+            Err(e) if crate::server::is_unique_violation(&e) => Err(duplicate_isbn(&raw)),
             Err(e) => Err(e.into()),
         }
     })

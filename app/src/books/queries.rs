@@ -5,6 +5,7 @@ use sqlx::any::AnyRow;
 
 use super::{BookFields, BookSummary, Recommendation, RecommendationStatus};
 use crate::server::Exec;
+use crate::server::db::like_pattern;
 
 const BOOK_COLUMNS: &str =
     "b.id, b.title, b.author, b.publisher, b.year, b.isbn, b.pages, b.summary, b.cover_id";
@@ -25,44 +26,43 @@ fn book(r: &AnyRow) -> BookSummary {
     }
 }
 
+type AnyQuery<'q> = sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>>;
+
+/// Binds a book's fields as `$1`…`$7`, the column order of insert and update.
+fn bind_fields<'q>(q: AnyQuery<'q>, f: &'q BookFields) -> AnyQuery<'q> {
+    q.bind(&f.title)
+        .bind(&f.author)
+        .bind(&f.publisher)
+        .bind(f.year)
+        .bind(&f.isbn)
+        .bind(f.pages)
+        .bind(&f.summary)
+}
+
 pub async fn insert(
     e: impl Exec<'_>,
     f: &BookFields,
     created_by: Option<i64>,
     now: i64,
 ) -> Result<i64, sqlx::Error> {
-    sqlx::query_scalar(
+    let q = sqlx::query(
         "INSERT INTO book (title, author, publisher, year, isbn, pages, summary, created_by, created_at) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
-    )
-    .bind(&f.title)
-    .bind(&f.author)
-    .bind(&f.publisher)
-    .bind(f.year)
-    .bind(&f.isbn)
-    .bind(f.pages)
-    .bind(&f.summary)
-    .bind(created_by)
-    .bind(now)
-    .fetch_one(e)
-    .await
+    );
+    let row = bind_fields(q, f)
+        .bind(created_by)
+        .bind(now)
+        .fetch_one(e)
+        .await?;
+    Ok(row.get(0))
 }
 
 pub async fn update(e: impl Exec<'_>, id: i64, f: &BookFields) -> Result<bool, sqlx::Error> {
-    let done = sqlx::query(
+    let q = sqlx::query(
         "UPDATE book SET title = $1, author = $2, publisher = $3, year = $4, isbn = $5, pages = $6, summary = $7 \
          WHERE id = $8",
-    )
-    .bind(&f.title)
-    .bind(&f.author)
-    .bind(&f.publisher)
-    .bind(f.year)
-    .bind(&f.isbn)
-    .bind(f.pages)
-    .bind(&f.summary)
-    .bind(id)
-    .execute(e)
-    .await?;
+    );
+    let done = bind_fields(q, f).bind(id).execute(e).await?;
     Ok(done.rows_affected() == 1)
 }
 
@@ -82,20 +82,6 @@ pub async fn by_isbn(e: impl Exec<'_>, isbn: &str) -> Result<Option<i64>, sqlx::
         .bind(isbn)
         .fetch_optional(e)
         .await
-}
-
-/// `%search%` with LIKE wildcards taken literally.
-pub fn like_pattern(search: &str) -> String {
-    let mut p = String::with_capacity(search.len() + 2);
-    p.push('%');
-    for c in search.trim().chars() {
-        if matches!(c, '%' | '_' | '\\') {
-            p.push('\\');
-        }
-        p.push(c);
-    }
-    p.push('%');
-    p
 }
 
 /// Books whose title, author or ISBN contains `search`, by title.

@@ -48,6 +48,26 @@ fn summary(r: &AnyRow, today: &str) -> GroupSummary {
     }
 }
 
+type AnyQuery<'q> = sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>>;
+
+/// Binds a group's fields as `$1`…`$13`, in the column order both the
+/// insert and the update below use.
+fn bind_fields<'q>(q: AnyQuery<'q>, f: &'q GroupFields, description_html: &'q str) -> AnyQuery<'q> {
+    q.bind(&f.slug)
+        .bind(&f.name)
+        .bind(&f.theme)
+        .bind(&f.description_md)
+        .bind(description_html)
+        .bind(f.kind.as_str())
+        .bind(f.sector_id)
+        .bind(&f.committee)
+        .bind(&f.starts_on)
+        .bind(&f.ends_on)
+        .bind(f.join_policy.as_str())
+        .bind(f.member_seats)
+        .bind(f.reader_seats)
+}
+
 pub async fn insert(
     e: impl Exec<'_>,
     f: &GroupFields,
@@ -56,29 +76,18 @@ pub async fn insert(
     created_by: Option<i64>,
     now: i64,
 ) -> Result<i64, sqlx::Error> {
-    sqlx::query_scalar(
+    let q = sqlx::query(
         "INSERT INTO reading_group (slug, name, theme, description_md, description_html, kind, sector_id, \
          committee, starts_on, ends_on, join_policy, member_seats, reader_seats, invite_token, created_by, created_at) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16) RETURNING id",
-    )
-    .bind(&f.slug)
-    .bind(&f.name)
-    .bind(&f.theme)
-    .bind(&f.description_md)
-    .bind(description_html)
-    .bind(f.kind.as_str())
-    .bind(f.sector_id)
-    .bind(&f.committee)
-    .bind(&f.starts_on)
-    .bind(&f.ends_on)
-    .bind(f.join_policy.as_str())
-    .bind(f.member_seats)
-    .bind(f.reader_seats)
-    .bind(invite_token)
-    .bind(created_by)
-    .bind(now)
-    .fetch_one(e)
-    .await
+    );
+    let row = bind_fields(q, f, description_html)
+        .bind(invite_token)
+        .bind(created_by)
+        .bind(now)
+        .fetch_one(e)
+        .await?;
+    Ok(row.get(0))
 }
 
 pub async fn update(
@@ -87,27 +96,15 @@ pub async fn update(
     f: &GroupFields,
     description_html: &str,
 ) -> Result<bool, sqlx::Error> {
-    let done = sqlx::query(
+    let q = sqlx::query(
         "UPDATE reading_group SET slug = $1, name = $2, theme = $3, description_md = $4, description_html = $5, \
          kind = $6, sector_id = $7, committee = $8, starts_on = $9, ends_on = $10, join_policy = $11, \
          member_seats = $12, reader_seats = $13 WHERE id = $14",
-    )
-    .bind(&f.slug)
-    .bind(&f.name)
-    .bind(&f.theme)
-    .bind(&f.description_md)
-    .bind(description_html)
-    .bind(f.kind.as_str())
-    .bind(f.sector_id)
-    .bind(&f.committee)
-    .bind(&f.starts_on)
-    .bind(&f.ends_on)
-    .bind(f.join_policy.as_str())
-    .bind(f.member_seats)
-    .bind(f.reader_seats)
-    .bind(id)
-    .execute(e)
-    .await?;
+    );
+    let done = bind_fields(q, f, description_html)
+        .bind(id)
+        .execute(e)
+        .await?;
     Ok(done.rows_affected() == 1)
 }
 

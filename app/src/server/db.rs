@@ -103,3 +103,28 @@ impl Db {
 /// Anything a query can run on: the pool, a connection or a transaction.
 pub trait Exec<'c>: sqlx::Executor<'c, Database = sqlx::Any> {}
 impl<'c, T: sqlx::Executor<'c, Database = sqlx::Any>> Exec<'c> for T {}
+
+/// `%search%` for `LIKE … ESCAPE '\'`, with the wildcards in `search` taken literally.
+pub fn like_pattern(search: &str) -> String {
+    let mut p = String::with_capacity(search.len() + 2);
+    p.push('%');
+    for c in search.trim().chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            p.push('\\');
+        }
+        p.push(c);
+    }
+    p.push('%');
+    p
+}
+
+#[cfg(test)]
+mod tests {
+    use super::like_pattern;
+
+    #[test]
+    fn like_wildcards_are_literal() {
+        assert_eq!(like_pattern("a_b%"), "%a\\_b\\%%");
+        assert_eq!(like_pattern(" 张 "), "%张%");
+    }
+}
