@@ -77,10 +77,10 @@ impl GroupAccess {
         }
     }
 
-    /// Refuses unless the caller is in the group (organisers count).
-    pub fn require_member(&self) -> Result<&SessionUser, AppError> {
+    /// Refuses unless the caller may write guided readings.
+    pub fn require_guide(&self) -> Result<&SessionUser, AppError> {
         let user = self.user()?;
-        if self.is_member() || self.is_organiser() {
+        if self.can_guide() {
             Ok(user)
         } else {
             Err(AppError::Forbidden)

@@ -628,10 +628,7 @@ pub async fn manage_group(slug: String) -> Result<ManagePage, AppError> {
     use ssr::*;
     respond(async move {
         let access = load(&slug).await?;
-        access.user()?;
-        if !access.can_guide() {
-            return Err(AppError::Forbidden);
-        }
+        access.require_guide()?;
         let ctx = ctx()?;
         let db = ctx.db.pool();
         let gid = access.id();
@@ -762,10 +759,7 @@ pub async fn update_list_item(
     use ssr::*;
     respond(async move {
         let access = load(&slug).await?;
-        access.user()?;
-        if !access.can_guide() {
-            return Err(AppError::Forbidden);
-        }
+        access.require_guide()?;
         access.require_open()?;
         let (s, e, guide, html) = list_fields(&starts_on, &ends_on, &guide_md)?;
         let fields = list_queries::ItemFields {
