@@ -44,6 +44,8 @@ pub struct MyPlace {
     pub checked_in_today: bool,
     pub can_manage: bool,
     pub can_guide: bool,
+    /// Organisers edit the group itself (term, seats, staff).
+    pub can_edit: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -157,6 +159,7 @@ pub async fn get_group(slug: String) -> Result<GroupPage, AppError> {
                     .await?,
                 can_manage: access.can_manage(),
                 can_guide: access.can_guide(),
+                can_edit: access.is_organiser(),
             }),
             None => None,
         };

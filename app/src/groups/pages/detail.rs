@@ -274,9 +274,12 @@ fn JoinPanel(page: Page, invite: Option<String>, actions: JoinActions) -> impl I
             {page.invite_path.clone().map(|p| view! {
                 <p class="muted small">"邀请链接（发给要邀请的人）：" <code class="invite-link">{p}</code></p>
             })}
-            {page.me.as_ref().filter(|m| m.can_manage).map(|_| view! {
+            {page.me.as_ref().filter(|m| m.can_manage).map(|m| view! {
                 <p class="page-links">
                     <a class="button small" href=format!("/groups/{}/manage", g.slug)>"管理本群"</a>
+                    {m.can_edit.then(|| view! {
+                        <a class="button small" href=format!("/groups/{}/edit", g.slug)>"编辑读书群信息"</a>
+                    })}
                 </p>
             })}
         </div>
