@@ -20,7 +20,16 @@ cluster() {
   pg_lsclusters --no-header 2>/dev/null | awk '{print $1" "$2" "$4}' | head -n1
 }
 
+# Only the URL goes to stdout: everything the commands print (pg_ctlcluster,
+# psql, su) is sent to stderr so the caller can capture the URL alone. The
+# server started here must not inherit the caller's stdout pipe, or a `$(...)`
+# around this script would wait for PostgreSQL to exit.
 start() {
+  prepare >&2
+  echo "postgres://$ROLE:$PASS@127.0.0.1:$PORT/postgres"
+}
+
+prepare() {
   mkdir -p target
   if ! command -v pg_lsclusters >/dev/null; then
     echo "PostgreSQL is not installed (Debian package postgresql)" >&2
@@ -42,7 +51,7 @@ start() {
   for db in $(as_postgres "psql -p $PORT -tAc \"SELECT datname FROM pg_database WHERE datname LIKE 'sx\\_test\\_%'\""); do
     as_postgres "psql -p $PORT -qc 'DROP DATABASE IF EXISTS \"$db\"'" || true
   done
-  echo "postgres://$ROLE:$PASS@127.0.0.1:$PORT/postgres"
+  pg_isready -h 127.0.0.1 -p "$PORT" -q || { echo "PostgreSQL did not become ready" >&2; exit 1; }
 }
 
 stop() {

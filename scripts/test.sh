@@ -16,7 +16,12 @@ rm -rf "$LOGS"; mkdir -p "$LOGS"
 cleanup() { scripts/pg.sh stop || true; }
 trap cleanup EXIT
 
-SHUXIANG_TEST_PG_URL=$(scripts/pg.sh start) || { echo "could not start PostgreSQL" >&2; exit 1; }
+PG_OUT=$(scripts/pg.sh start) || { echo "could not start PostgreSQL" >&2; exit 1; }
+SHUXIANG_TEST_PG_URL=$(printf '%s\n' "$PG_OUT" | grep -E '^postgres://' | tail -n1)
+if [ -z "$SHUXIANG_TEST_PG_URL" ]; then
+  echo "scripts/pg.sh printed no PostgreSQL URL; it printed: $PG_OUT" >&2
+  exit 1
+fi
 export SHUXIANG_TEST_PG_URL
 
 status=0
