@@ -14,6 +14,8 @@ use crate::books::pages::{
 use crate::groups::pages::{EditGroupPage, GroupPage, GroupsPage, ManageGroupPage, NewGroupPage};
 use crate::home::{HomePage, UnderConstruction};
 use crate::layout::{ErrorPage, FontSize, Layout, NotFound};
+use crate::notifications::page::NotificationsPage;
+use crate::threads::pages::{ModerationPage, ThreadListPage, ThreadPage};
 
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     view! {
@@ -65,6 +67,8 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/login") view=LoginPage ssr=SsrMode::Async/>
                         <Route path=path!("/register") view=RegisterPage ssr=SsrMode::Async/>
                         <Route path=path!("/me") view=MePage ssr=SsrMode::Async/>
+                        <Route path=path!("/me/notifications") view=NotificationsPage ssr=SsrMode::Async/>
+                        <Route path=path!("/admin/moderation") view=ModerationPage ssr=SsrMode::Async/>
                         <Route path=path!("/admin") view=AdminPage ssr=SsrMode::Async/>
                         <Route path=path!("/admin/users") view=UsersPage ssr=SsrMode::Async/>
                         <Route path=path!("/admin/recommendations") view=RecommendationQueuePage ssr=SsrMode::Async/>
@@ -73,6 +77,8 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/groups/:slug") view=GroupPage ssr=SsrMode::Async/>
                         <Route path=path!("/groups/:slug/edit") view=EditGroupPage ssr=SsrMode::Async/>
                         <Route path=path!("/groups/:slug/manage") view=ManageGroupPage ssr=SsrMode::Async/>
+                        <Route path=path!("/groups/:slug/threads") view=ThreadListPage ssr=SsrMode::Async/>
+                        <Route path=path!("/groups/:slug/threads/:id") view=ThreadPage ssr=SsrMode::Async/>
                         <Route path=path!("/books") view=BooksPage ssr=SsrMode::Async/>
                         <Route path=path!("/books/new") view=NewBookPage ssr=SsrMode::Async/>
                         <Route path=path!("/books/recommended") view=RecommendedPage ssr=SsrMode::Async/>

@@ -43,10 +43,12 @@ pub mod layout;
 #[cfg(feature = "ssr")]
 pub mod markdown;
 pub mod notes;
+pub mod notifications;
 pub mod progress;
 #[cfg(feature = "ssr")]
 pub mod server;
 pub mod site;
+pub mod threads;
 pub mod ui;
 
 pub use app::{App, shell};

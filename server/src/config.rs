@@ -6,7 +6,7 @@ use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use app::server::LoginLimits;
+use app::server::{LoginLimits, PostLimits};
 use leptos::config::LeptosOptions;
 
 /// Shortest session secret accepted (characters).
@@ -54,6 +54,7 @@ pub struct Config {
     pub demo: bool,
     pub trust_proxy: bool,
     pub login_limits: LoginLimits,
+    pub post_limits: PostLimits,
     /// Extra origins allowed to post forms (besides the site's own host).
     pub allowed_origins: Vec<String>,
     pub log_json: bool,
@@ -188,6 +189,10 @@ impl Config {
                 per_address: vars.number("SHUXIANG_LOGIN_MAX_FAILURES_PER_ADDRESS", 30)?,
                 window_secs: vars.number("SHUXIANG_LOGIN_LOCK_SECS", 15 * 60)?,
             },
+            post_limits: PostLimits {
+                per_window: vars.number("SHUXIANG_POST_LIMIT", 6)?,
+                window_secs: vars.number("SHUXIANG_POST_LIMIT_SECS", 60)?,
+            },
             allowed_origins: vars
                 .get("SHUXIANG_ALLOWED_ORIGINS")
                 .map(|v| {
@@ -222,6 +227,7 @@ impl Config {
             demo: false,
             trust_proxy: false,
             login_limits: LoginLimits::default(),
+            post_limits: PostLimits::default(),
             allowed_origins: Vec::new(),
             log_json: false,
         }
@@ -231,6 +237,7 @@ impl Config {
         app::server::Settings {
             demo: self.demo,
             login_limits: self.login_limits.clone(),
+            post_limits: self.post_limits.clone(),
             trust_proxy: self.trust_proxy,
         }
     }

@@ -121,6 +121,7 @@ pub fn router(config: &Config, db: Db) -> Router {
         >(provide, shell))
         .with_state(state)
         .merge(app::books::routes::router(context.clone()))
+        .merge(app::threads::routes::router(context.clone()))
         .merge(app::progress::export::router(context.clone()))
         .layer(RequestBodyLimitLayer::new(BODY_LIMIT));
     pages

@@ -123,6 +123,7 @@ impl TestDb {
 pub struct GroupSpec<'a> {
     pub slug: &'a str,
     pub policy: app::groups::JoinPolicy,
+    pub visibility: app::groups::GroupVisibility,
     pub member_seats: i64,
     pub reader_seats: i64,
     pub starts: i64,
@@ -134,6 +135,7 @@ impl Default for GroupSpec<'_> {
         GroupSpec {
             slug: "test-group",
             policy: app::groups::JoinPolicy::Open,
+            visibility: app::groups::GroupVisibility::Public,
             member_seats: 5,
             reader_seats: 5,
             starts: -1,
@@ -180,6 +182,7 @@ impl TestDb {
             starts_on: day(spec.starts),
             ends_on: day(spec.ends),
             join_policy: spec.policy,
+            visibility: spec.visibility,
             member_seats: spec.member_seats,
             reader_seats: spec.reader_seats,
         };

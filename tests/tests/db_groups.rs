@@ -45,6 +45,7 @@ async fn groups_insert_update_find(b: Backend) {
         starts_on: day(5),
         ends_on: day(40),
         join_policy: JoinPolicy::Approval,
+        visibility: app::groups::GroupVisibility::Members,
         member_seats: 3,
         reader_seats: 4,
     };
@@ -65,6 +66,7 @@ async fn groups_insert_update_find(b: Backend) {
         .unwrap();
     assert_eq!(g.summary.status, GroupStatus::Recruiting);
     assert_eq!(g.summary.kind, GroupKind::SectorHub);
+    assert_eq!(g.summary.visibility, app::groups::GroupVisibility::Members);
     assert_eq!(g.description_html, "<p><strong>粗</strong></p>");
     // Slugs are unique.
     t.group(GroupSpec {

@@ -61,9 +61,13 @@ pub fn AdminPage() -> impl IntoView {
                     <h2><a href="/books">"书目管理"</a></h2>
                     <p>"添加、编辑图书和封面，从 CSV 导入或导出书目。"</p>
                 </li>
+                <li class="card">
+                    <h2><a href="/admin/moderation">"内容审核"</a></h2>
+                    <p>"处理举报，隐藏或恢复讨论区的帖子；查看审核记录。"</p>
+                </li>
                 <li class="card muted">
-                    <h2>"内容审核与统计"</h2>
-                    <p>"建设中：随讨论区和统计功能上线。"</p>
+                    <h2>"统计"</h2>
+                    <p>"建设中：随统计功能上线。"</p>
                 </li>
             </ul>
         </OrganisersOnly>

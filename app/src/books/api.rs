@@ -28,6 +28,8 @@ pub struct BookDetail {
     pub book: BookSummary,
     pub groups: Vec<GroupSummary>,
     pub notes: Vec<NoteView>,
+    /// Discussion threads about the book in groups the viewer may read.
+    pub threads: Vec<crate::threads::ThreadSummary>,
     pub my_progress: Option<Progress>,
     /// The viewer's groups (for attaching a note), `None` when signed out.
     pub my_groups: Option<Vec<(i64, String)>>,
@@ -122,10 +124,18 @@ pub async fn get_book(id: i64) -> Result<BookDetail, AppError> {
             }
             None => (None, None),
         };
+        let threads = crate::threads::queries::book_threads(
+            ctx.db.pool(),
+            id,
+            user.as_ref().map_or(0, |u| u.id),
+            user.as_ref().is_some_and(|u| u.is_organiser()),
+        )
+        .await?;
         Ok(BookDetail {
             book,
             groups,
             notes,
+            threads,
             my_progress,
             my_groups,
             viewer: user.as_ref().map(|u| u.id),

@@ -2,7 +2,7 @@
 //! here; hiding a button is never the check.
 
 use super::queries::{self, GroupRecord};
-use super::{GroupRole, GroupStatus, Seat};
+use super::{GroupRole, GroupStatus, GroupVisibility, Seat};
 use crate::accounts::{Role, SessionUser};
 use crate::error::AppError;
 use crate::server::Db;
@@ -56,6 +56,14 @@ impl GroupAccess {
     /// Leaders, guides and organisers write guided readings.
     pub fn can_guide(&self) -> bool {
         self.can_manage() || self.role() == Some(GroupRole::Guide)
+    }
+
+    /// Who may read the discussion threads: everyone for a public group,
+    /// otherwise members and organisers.
+    pub fn can_read_threads(&self) -> bool {
+        self.group.summary.visibility == GroupVisibility::Public
+            || self.is_member()
+            || self.is_organiser()
     }
 
     pub fn is_closed(&self) -> bool {

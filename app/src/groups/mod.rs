@@ -36,6 +36,14 @@ crate::labelled_enum!(
 );
 
 crate::labelled_enum!(
+    /// Who may read the group's discussion threads.
+    GroupVisibility {
+        Public = "public", "所有人可见";
+        Members = "members", "仅本群成员可见";
+    }
+);
+
+crate::labelled_enum!(
     /// Someone's part in a group.
     GroupRole {
         Leader = "leader", "群主";
@@ -88,6 +96,7 @@ pub struct GroupSummary {
     pub starts_on: String,
     pub ends_on: String,
     pub join_policy: JoinPolicy,
+    pub visibility: GroupVisibility,
     pub member_seats: i64,
     pub reader_seats: i64,
     pub member_taken: i64,
@@ -119,6 +128,7 @@ pub struct GroupFields {
     pub starts_on: String,
     pub ends_on: String,
     pub join_policy: JoinPolicy,
+    pub visibility: GroupVisibility,
     pub member_seats: i64,
     pub reader_seats: i64,
 }

@@ -5,7 +5,7 @@ use sqlx::{AnyConnection, Row};
 
 use super::{
     GroupFields, GroupFilter, GroupKind, GroupMember, GroupRole, GroupStatus, GroupSummary,
-    JoinPolicy, JoinRequest, Seat,
+    GroupVisibility, JoinPolicy, JoinRequest, Seat,
 };
 use crate::accounts::Role;
 use crate::server::Exec;
@@ -21,7 +21,7 @@ pub struct GroupRecord {
 }
 
 const SUMMARY_COLUMNS: &str = "g.id, g.slug, g.name, g.theme, g.kind, s.name AS sector, g.committee, \
-     g.starts_on, g.ends_on, g.join_policy, g.member_seats, g.reader_seats, g.member_taken, \
+     g.starts_on, g.ends_on, g.join_policy, g.visibility, g.member_seats, g.reader_seats, g.member_taken, \
      g.reader_taken, (SELECT COUNT(*) FROM group_member m WHERE m.group_id = g.id) AS members";
 
 fn summary(r: &AnyRow, today: &str) -> GroupSummary {
@@ -40,6 +40,8 @@ fn summary(r: &AnyRow, today: &str) -> GroupSummary {
         ends_on,
         join_policy: JoinPolicy::parse(r.get::<&str, _>("join_policy"))
             .unwrap_or(JoinPolicy::Approval),
+        visibility: GroupVisibility::parse(r.get::<&str, _>("visibility"))
+            .unwrap_or(GroupVisibility::Members),
         member_seats: r.get("member_seats"),
         reader_seats: r.get("reader_seats"),
         member_taken: r.get("member_taken"),
@@ -78,13 +80,14 @@ pub async fn insert(
 ) -> Result<i64, sqlx::Error> {
     let q = sqlx::query(
         "INSERT INTO reading_group (slug, name, theme, description_md, description_html, kind, sector_id, \
-         committee, starts_on, ends_on, join_policy, member_seats, reader_seats, invite_token, created_by, created_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16) RETURNING id",
+         committee, starts_on, ends_on, join_policy, member_seats, reader_seats, invite_token, created_by, created_at, visibility) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17) RETURNING id",
     );
     let row = bind_fields(q, f, description_html)
         .bind(invite_token)
         .bind(created_by)
         .bind(now)
+        .bind(f.visibility.as_str())
         .fetch_one(e)
         .await?;
     Ok(row.get(0))
@@ -99,10 +102,11 @@ pub async fn update(
     let q = sqlx::query(
         "UPDATE reading_group SET slug = $1, name = $2, theme = $3, description_md = $4, description_html = $5, \
          kind = $6, sector_id = $7, committee = $8, starts_on = $9, ends_on = $10, join_policy = $11, \
-         member_seats = $12, reader_seats = $13 WHERE id = $14",
+         member_seats = $12, reader_seats = $13, visibility = $15 WHERE id = $14",
     );
     let done = bind_fields(q, f, description_html)
         .bind(id)
+        .bind(f.visibility.as_str())
         .execute(e)
         .await?;
     Ok(done.rows_affected() == 1)

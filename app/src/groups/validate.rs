@@ -1,6 +1,6 @@
 //! Checks of the organisers' group form, shared by the server and the browser.
 
-use super::{GroupFields, GroupKind, JoinPolicy};
+use super::{GroupFields, GroupKind, GroupVisibility, JoinPolicy};
 use crate::ui::time::parse_day;
 
 pub const SLUG_MAX: usize = 40;
@@ -22,6 +22,8 @@ pub struct RawGroup<'a> {
     pub starts_on: &'a str,
     pub ends_on: &'a str,
     pub join_policy: &'a str,
+    /// Empty means public (forms written before the setting existed).
+    pub visibility: &'a str,
     pub member_seats: &'a str,
     pub reader_seats: &'a str,
 }
@@ -117,6 +119,13 @@ pub fn group_fields(raw: &RawGroup) -> Result<GroupFields, Vec<(&'static str, St
     if join_policy.is_none() {
         errors.push(("join_policy", "请选择加入方式".into()));
     }
+    let visibility = match raw.visibility {
+        "" => Some(GroupVisibility::Public),
+        v => GroupVisibility::parse(v),
+    };
+    if visibility.is_none() {
+        errors.push(("visibility", "请选择讨论区谁可以看".into()));
+    }
     let sector_id = match raw.sector_id.trim() {
         "" => Some(None),
         s => match s.parse::<i64>() {
@@ -185,6 +194,7 @@ pub fn group_fields(raw: &RawGroup) -> Result<GroupFields, Vec<(&'static str, St
             starts_on: crate::ui::time::day_string(starts),
             ends_on: crate::ui::time::day_string(ends),
             join_policy,
+            visibility: visibility.unwrap_or(GroupVisibility::Public),
             member_seats,
             reader_seats,
         }),
@@ -208,6 +218,7 @@ mod tests {
             starts_on: "2026-03-01",
             ends_on: "2026-04-30",
             join_policy: "open",
+            visibility: "",
             member_seats: "10",
             reader_seats: "130",
         }
@@ -229,6 +240,7 @@ mod tests {
             name: "",
             kind: "club",
             join_policy: "",
+            visibility: "secret",
             starts_on: "2026-05-01",
             ends_on: "2026-04-01",
             member_seats: "-1",
@@ -247,6 +259,7 @@ mod tests {
             "member_seats",
             "reader_seats",
             "sector_id",
+            "visibility",
         ] {
             assert!(fields.contains(&f), "{f} missing in {errors:?}");
         }

@@ -6,6 +6,22 @@ use super::font::FontSwitch;
 use crate::accounts::api::Logout;
 use crate::site::DEFAULT_BRAND;
 
+/// The link to one's notifications, with the unread count.
+#[component]
+fn NotificationLink(count: i64) -> impl IntoView {
+    let label = if count > 0 {
+        format!("通知，{count} 条未读")
+    } else {
+        "通知".to_owned()
+    };
+    view! {
+        <a class="notification-link" href="/me/notifications" aria-label=label>
+            "通知"
+            {(count > 0).then(|| view! { <span class="count" aria-hidden="true">{if count > 99 { "99+".to_owned() } else { count.to_string() }}</span> })}
+        </a>
+    }
+}
+
 #[component]
 pub fn Header() -> impl IntoView {
     let shell = expect_context::<ShellState>();
@@ -48,6 +64,7 @@ pub fn Header() -> impl IntoView {
                             Some(user) => view! {
                                 <div class="user-menu">
                                     <a class="user-name" href="/me" title="我的">{user.display_name.clone()}</a>
+                                    <NotificationLink count=shell.unread_notifications()/>
                                     {user.is_organiser().then(|| view! { <a href="/admin">"管理"</a> })}
                                     <ActionForm action=logout attr:class="inline-form">
                                         <button type="submit" class="button small">"退出"</button>

@@ -46,6 +46,13 @@ impl ShellState {
         self.info.get().and_then(Result::ok).and_then(|i| i.user)
     }
 
+    pub fn unread_notifications(&self) -> i64 {
+        self.info
+            .get()
+            .and_then(Result::ok)
+            .map_or(0, |i| i.unread_notifications)
+    }
+
     pub fn site(&self) -> Option<SiteInfo> {
         self.info.get().and_then(Result::ok).map(|i| i.site)
     }

@@ -137,8 +137,7 @@ pub async fn visible(
     Ok(row.as_ref().map(view))
 }
 
-/// Likes or unlikes a note; returns the new count. Keeps the counter in
-/// step with the like rows in one transaction (the caller's).
+/// Likes or unlikes a note; returns the new count (see `server::likes`).
 pub async fn set_like(
     conn: &mut AnyConnection,
     note_id: i64,
@@ -146,34 +145,15 @@ pub async fn set_like(
     like: bool,
     now: i64,
 ) -> Result<i64, sqlx::Error> {
-    let changed = if like {
-        sqlx::query("INSERT INTO note_like (note_id, account_id, created_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING")
-            .bind(note_id)
-            .bind(account_id)
-            .bind(now)
-            .execute(&mut *conn)
-            .await?
-            .rows_affected()
-    } else {
-        sqlx::query("DELETE FROM note_like WHERE note_id = $1 AND account_id = $2")
-            .bind(note_id)
-            .bind(account_id)
-            .execute(&mut *conn)
-            .await?
-            .rows_affected()
-    };
-    if changed == 1 {
-        let delta: i64 = if like { 1 } else { -1 };
-        sqlx::query("UPDATE note SET likes = likes + $1 WHERE id = $2")
-            .bind(delta)
-            .bind(note_id)
-            .execute(&mut *conn)
-            .await?;
-    }
-    sqlx::query_scalar("SELECT likes FROM note WHERE id = $1")
-        .bind(note_id)
-        .fetch_one(&mut *conn)
-        .await
+    crate::server::likes::set(
+        conn,
+        &crate::server::likes::NOTE,
+        note_id,
+        account_id,
+        like,
+        now,
+    )
+    .await
 }
 
 pub async fn count(e: impl Exec<'_>) -> Result<i64, sqlx::Error> {

@@ -3,6 +3,7 @@
 //! Compiled only with `ssr`.
 
 pub mod db;
+pub mod likes;
 
 use std::future::Future;
 use std::sync::Arc;
@@ -36,12 +37,30 @@ impl Default for LoginLimits {
     }
 }
 
+/// The posting rate limit: at most `per_window` posts per person within
+/// `window_secs` seconds.
+#[derive(Debug, Clone)]
+pub struct PostLimits {
+    pub per_window: i64,
+    pub window_secs: i64,
+}
+
+impl Default for PostLimits {
+    fn default() -> Self {
+        PostLimits {
+            per_window: 6,
+            window_secs: 60,
+        }
+    }
+}
+
 /// Settings the server functions need; built by the server from its config.
 /// Holds no secret.
 #[derive(Debug, Clone, Default)]
 pub struct Settings {
     pub demo: bool,
     pub login_limits: LoginLimits,
+    pub post_limits: PostLimits,
     /// Take the client address from `X-Forwarded-For` (behind a trusted proxy).
     pub trust_proxy: bool,
 }
@@ -86,6 +105,14 @@ pub fn redirect_back() {
         .and_then(|r| same_site_path(&r, header("host").as_deref()))
         .unwrap_or_else(|| "/".to_owned());
     leptos_axum::redirect(&back);
+}
+
+/// After a plain form post (no WebAssembly), sends the browser to `path`
+/// (a path of this site); with WebAssembly the page navigates itself.
+pub fn redirect_to(path: &str) {
+    if is_plain_form_post() && path.starts_with('/') && !path.starts_with("//") {
+        leptos_axum::redirect(path);
+    }
 }
 
 /// The path and query of a same-host URL, without an empty `?`.

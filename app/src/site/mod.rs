@@ -29,6 +29,8 @@ pub struct SiteInfo {
 pub struct ShellInfo {
     pub site: SiteInfo,
     pub user: Option<SessionUser>,
+    /// The signed-in person's unread notifications.
+    pub unread_notifications: i64,
 }
 
 #[server(prefix = "/api", endpoint = "shell")]
@@ -37,7 +39,15 @@ pub async fn load_shell() -> Result<ShellInfo, AppError> {
         let ctx = crate::server::ctx()?;
         let site = queries::site_info(ctx.db.pool(), ctx.settings.demo).await?;
         let user = crate::accounts::session::current_user().await?;
-        Ok(ShellInfo { site, user })
+        let unread_notifications = match &user {
+            Some(u) => crate::notifications::unread_for(&ctx.db, u.id).await?,
+            None => 0,
+        };
+        Ok(ShellInfo {
+            site,
+            user,
+            unread_notifications,
+        })
     })
     .await
 }

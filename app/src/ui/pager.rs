@@ -39,9 +39,11 @@ pub fn Pager(
     }
     view! {
         <nav class="pager" aria-label="分页">
+            {(page > 2).then(|| view! { <a href=page_href(&base, &query, 1)>"首页"</a> })}
             {(page > 1).then(|| view! { <a href=page_href(&base, &query, page - 1) rel="prev">"上一页"</a> })}
-            <span>{format!("第 {page} / {pages} 页")}</span>
+            <span aria-current="page">{format!("第 {page} / {pages} 页")}</span>
             {(page < pages).then(|| view! { <a href=page_href(&base, &query, page + 1) rel="next">"下一页"</a> })}
+            {(page + 1 < pages).then(|| view! { <a href=page_href(&base, &query, pages)>"末页"</a> })}
         </nav>
     }
     .into_any()

@@ -22,6 +22,13 @@ pub fn date_zh(ts: i64) -> String {
     beijing(ts).map(|t| day_zh(t.date())).unwrap_or_default()
 }
 
+/// `2026年11月27日 08:05` (Beijing time).
+pub fn datetime_zh(ts: i64) -> String {
+    beijing(ts)
+        .map(|t| format!("{} {:02}:{:02}", day_zh(t.date()), t.hour(), t.minute()))
+        .unwrap_or_default()
+}
+
 /// `2026年11月27日` for a calendar day.
 pub fn day_zh(d: Date) -> String {
     format!("{}年{}月{}日", d.year(), u8::from(d.month()), d.day())

@@ -9,7 +9,7 @@ use app::books::queries as books;
 use app::books::{BookFields, RecommendationStatus};
 use app::groups::list_queries::{self, ItemFields};
 use app::groups::queries::{self as groups, SeatOutcome};
-use app::groups::{GroupFields, GroupKind, GroupRole, JoinPolicy, Seat};
+use app::groups::{GroupFields, GroupKind, GroupRole, GroupVisibility, JoinPolicy, Seat};
 use app::markdown::render;
 use app::notes::Visibility;
 use app::notes::queries::{self as notes, NewNote};
@@ -33,6 +33,7 @@ struct DemoGroup {
     starts: i64,
     ends: i64,
     policy: JoinPolicy,
+    visibility: GroupVisibility,
     member_seats: i64,
     reader_seats: i64,
     leader: &'static str,
@@ -54,6 +55,7 @@ const GROUPS: &[DemoGroup] = &[
         starts: -30,
         ends: 30,
         policy: JoinPolicy::Open,
+        visibility: GroupVisibility::Public,
         member_seats: 10,
         reader_seats: 130,
         leader: "weiyuan",
@@ -91,6 +93,7 @@ const GROUPS: &[DemoGroup] = &[
         starts: -10,
         ends: 50,
         policy: JoinPolicy::Approval,
+        visibility: GroupVisibility::Members,
         member_seats: 20,
         reader_seats: 20,
         leader: "weiyuan",
@@ -122,6 +125,7 @@ const GROUPS: &[DemoGroup] = &[
         starts: 7,
         ends: 60,
         policy: JoinPolicy::Open,
+        visibility: GroupVisibility::Public,
         member_seats: 5,
         reader_seats: 60,
         leader: "zhujiang",
@@ -148,6 +152,7 @@ const GROUPS: &[DemoGroup] = &[
         starts: -90,
         ends: -20,
         policy: JoinPolicy::Invitation,
+        visibility: GroupVisibility::Public,
         member_seats: 10,
         reader_seats: 10,
         leader: "weiyuan3",
@@ -169,6 +174,7 @@ const GROUPS: &[DemoGroup] = &[
         starts: -5,
         ends: 40,
         policy: JoinPolicy::Open,
+        visibility: GroupVisibility::Public,
         member_seats: 2,
         reader_seats: 0,
         leader: "weiyuan2",
@@ -243,6 +249,7 @@ pub async fn seed(conn: &mut AnyConnection, now: i64) -> Result<(), sqlx::Error>
             starts_on: day(g.starts),
             ends_on: day(g.ends),
             join_policy: g.policy,
+            visibility: g.visibility,
             member_seats: g.member_seats,
             reader_seats: g.reader_seats,
         };

@@ -9,6 +9,7 @@ use crate::groups::pages::GroupCards;
 use crate::layout::NotFound;
 use crate::notes::components::{NoteForm, NoteList};
 use crate::progress::components::ProgressForm;
+use crate::threads::pages::ThreadRows;
 use crate::ui::form::{field_error, form_error, kept_value, success_message};
 use crate::ui::{FormAlert, Notice, SubmitButton, TextArea};
 
@@ -50,6 +51,7 @@ fn BookView(detail: BookDetail, refresh: Callback<()>) -> impl IntoView {
         book,
         groups,
         notes,
+        threads,
         my_progress,
         my_groups,
         viewer: me,
@@ -93,6 +95,10 @@ fn BookView(detail: BookDetail, refresh: Callback<()>) -> impl IntoView {
                 <GroupCards groups empty="还没有读书群把这本书列入书目。"/>
             </section>
 
+            <section class="panel" aria-labelledby="book-threads">
+                <h2 id="book-threads">"讨论"</h2>
+                <ThreadRows threads show_group=true empty="还没有关于这本书的讨论。"/>
+            </section>
             <section class="panel" aria-labelledby="notes">
                 <h2 id="notes">"读书心得"</h2>
                 <NoteList notes me empty="还没有人写这本书的读书心得。"/>

@@ -11,6 +11,7 @@ use crate::groups::{GroupRole, GroupStatus, JoinPolicy, Seat};
 use crate::layout::NotFound;
 use crate::notes::components::NoteList;
 use crate::progress::components::CheckInForm;
+use crate::threads::pages::RecentThreads;
 use crate::ui::form::{form_error, success_message};
 use crate::ui::time::day_text_zh;
 use crate::ui::{FormAlert, Notice};
@@ -187,7 +188,7 @@ fn GroupView(
 
             <section class="panel" aria-labelledby="threads">
                 <h2 id="threads">"讨论区"</h2>
-                <p class="empty">"讨论区正在建设中，上线后群成员可以在这里发帖讨论。"</p>
+                <RecentThreads slug=slug.clone()/>
             </section>
         </article>
     }

@@ -4,7 +4,7 @@ use leptos_router::hooks::use_params_map;
 
 use crate::admin::OrganisersOnly;
 use crate::groups::api::{GroupFormData, SaveGroup, group_form};
-use crate::groups::{GroupFields, GroupKind, JoinPolicy};
+use crate::groups::{GroupFields, GroupKind, GroupVisibility, JoinPolicy};
 use crate::ui::form::{field_error, form_error, kept_value};
 use crate::ui::{FormAlert, SelectField, SubmitButton, TextArea, TextField};
 
@@ -69,6 +69,10 @@ fn GroupFormView(form: GroupFormData) -> impl IntoView {
         .iter()
         .map(|p| (p.as_str().to_owned(), p.label().to_owned()))
         .collect();
+    let visibilities = GroupVisibility::ALL
+        .iter()
+        .map(|v| (v.as_str().to_owned(), v.label().to_owned()))
+        .collect();
     let mut sectors = vec![(String::new(), "不属于某个界别".to_owned())];
     sectors.extend(
         form.sectors
@@ -94,6 +98,9 @@ fn GroupFormView(form: GroupFormData) -> impl IntoView {
                         value=field("kind", |g| g.kind.as_str().to_owned())/>
                     <SelectField label="加入方式" name="join_policy" options=policies error=field_error(value, "join_policy")
                         value=field("join_policy", |g| g.join_policy.as_str().to_owned())/>
+                    <SelectField label="讨论区" name="visibility" options=visibilities error=field_error(value, "visibility")
+                        value=field("visibility", |g| g.visibility.as_str().to_owned())
+                        hint="“仅本群成员可见”时，讨论帖只有群成员和管理员能看到"/>
                 </div>
                 <div class="field-row">
                     <SelectField label="界别" name="sector_id" options=sectors error=field_error(value, "sector_id")

@@ -1,0 +1,108 @@
+//! In-app notifications: replies to one's threads, quotes of one's posts,
+//! mentions, and moderation of one's posts. The header shows the unread
+//! count; `/me/notifications` lists them and marks them read.
+
+pub mod page;
+
+#[cfg(feature = "ssr")]
+pub mod queries;
+
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use crate::error::AppError;
+
+crate::labelled_enum!(
+    /// Why someone is notified.
+    NotificationKind {
+        Reply = "reply", "回复了你的主题";
+        Quote = "quote", "引用了你的帖子";
+        Mention = "mention", "提到了你";
+        Moderation = "moderation", "管理员处理了你的帖子";
+    }
+);
+
+/// Notifications per page of `/me/notifications`.
+pub const PER_PAGE: i64 = 30;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Notification {
+    pub id: i64,
+    pub kind: NotificationKind,
+    /// Who did it (none for moderation, or an account that is gone).
+    pub actor: Option<String>,
+    pub post_id: Option<i64>,
+    pub thread_id: Option<i64>,
+    pub text: String,
+    pub created_at: i64,
+    /// Read before this page was opened.
+    pub read: bool,
+}
+
+impl Notification {
+    /// The sentence shown for it.
+    pub fn sentence(&self) -> String {
+        let who = self.actor.clone().unwrap_or_else(|| "有人".to_owned());
+        match self.kind {
+            NotificationKind::Moderation => self.text.clone(),
+            kind => format!("{who} {}：{}", kind.label(), self.text),
+        }
+    }
+
+    /// Where it leads: the post's permalink, which marks it read.
+    pub fn href(&self) -> Option<String> {
+        self.post_id.map(|p| format!("/posts/{p}?n={}", self.id))
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NotificationPage {
+    pub items: Vec<Notification>,
+    pub page: i64,
+    pub pages: i64,
+}
+
+/// A page of the signed-in person's notifications; opening the list marks
+/// everything read (each item still says whether it was new).
+#[server(prefix = "/api", endpoint = "notifications")]
+pub async fn my_notifications(page: i64) -> Result<NotificationPage, AppError> {
+    use crate::server::{ctx, now, respond};
+    respond(async move {
+        let user = crate::accounts::session::require_user().await?;
+        let db = ctx()?.db;
+        let total = queries::count(db.pool(), user.id).await?;
+        let pages = ((total + PER_PAGE - 1) / PER_PAGE).max(1);
+        let page = page.clamp(1, pages);
+        let items = queries::list(db.pool(), user.id, PER_PAGE, (page - 1) * PER_PAGE).await?;
+        queries::mark_all_read(db.pool(), user.id, now()).await?;
+        Ok(NotificationPage { items, page, pages })
+    })
+    .await
+}
+
+/// How many unread notifications the signed-in person has (the header).
+#[cfg(feature = "ssr")]
+pub async fn unread_for(db: &crate::server::Db, account_id: i64) -> Result<i64, AppError> {
+    Ok(queries::unread_count(db.pool(), account_id).await?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sentences_name_who_and_what() {
+        let n = Notification {
+            id: 3,
+            kind: NotificationKind::Quote,
+            actor: Some("李明".into()),
+            post_id: Some(9),
+            thread_id: Some(1),
+            text: "《乡土中国》第一章".into(),
+            created_at: 0,
+            read: false,
+        };
+        assert_eq!(n.sentence(), "李明 引用了你的帖子：《乡土中国》第一章");
+        assert_eq!(n.href().as_deref(), Some("/posts/9?n=3"));
+    }
+}

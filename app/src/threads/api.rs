@@ -1,0 +1,477 @@
+//! Server functions of threads and posts. Every one checks on the server
+//! who may read, write or steer; a hidden button is never the check.
+
+use leptos::prelude::*;
+
+use super::{ThreadList, ThreadPage};
+use crate::error::AppError;
+
+#[cfg(feature = "ssr")]
+mod guard {
+    use super::super::queries::{self, PostRecord, ThreadRecord};
+    use crate::error::AppError;
+    use crate::groups::access::GroupAccess;
+    use crate::server::{AppContext, ctx, today_string};
+
+    /// A group the caller may read, or 404 (members-only groups do not
+    /// admit that they exist to outsiders).
+    pub async fn readable_group(slug: &str) -> Result<(AppContext, GroupAccess), AppError> {
+        let ctx = ctx()?;
+        let access = GroupAccess::load(&ctx.db, slug, &today_string()).await?;
+        if !access.can_read_threads() {
+            return Err(AppError::NotFound);
+        }
+        Ok((ctx, access))
+    }
+
+    /// A thread the caller may read, with its group.
+    pub async fn readable_thread(
+        thread_id: i64,
+    ) -> Result<(AppContext, GroupAccess, ThreadRecord), AppError> {
+        let db = ctx()?.db;
+        let thread = queries::thread(db.pool(), thread_id)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        let (ctx, access) = readable_group(&thread.group_slug).await?;
+        Ok((ctx, access, thread))
+    }
+
+    /// A post the caller may read, with its thread and group.
+    pub async fn readable_post(
+        post_id: i64,
+    ) -> Result<(AppContext, GroupAccess, ThreadRecord, PostRecord), AppError> {
+        let db = ctx()?.db;
+        let post = queries::post(db.pool(), post_id)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        let (ctx, access, thread) = readable_thread(post.thread_id).await?;
+        Ok((ctx, access, thread, post))
+    }
+
+    /// Why the caller may not write in this group, if they may not.
+    pub fn cannot_write(access: &GroupAccess) -> Option<String> {
+        if access.user.is_none() {
+            Some("登录并加入本群后可以参与讨论。".to_owned())
+        } else if access.is_closed() {
+            Some("本群已结束，讨论区只能查看。".to_owned())
+        } else if !(access.is_member() || access.is_organiser()) {
+            Some("加入本群后可以发帖和回复。".to_owned())
+        } else {
+            None
+        }
+    }
+
+    /// Refuses unless the caller may write in the group.
+    pub fn require_writer(access: &GroupAccess) -> Result<&crate::accounts::SessionUser, AppError> {
+        let user = access.user()?;
+        if access.is_closed() {
+            return Err(AppError::message("本群已结束，讨论区只能查看"));
+        }
+        if !(access.is_member() || access.is_organiser()) {
+            return Err(AppError::Forbidden);
+        }
+        Ok(user)
+    }
+}
+
+/// A page of a group's threads.
+#[server(prefix = "/api", endpoint = "threads/list")]
+pub async fn load_thread_list(slug: String, page: i64) -> Result<ThreadList, AppError> {
+    use super::{THREADS_PER_PAGE, queries};
+    use crate::server::respond;
+    respond(async move {
+        let (ctx, access) = guard::readable_group(&slug).await?;
+        let db = ctx.db.pool();
+        let viewer = access.user.as_ref().map_or(0, |u| u.id);
+        let total = queries::count_group_threads(db, access.id()).await?;
+        let pages = ((total + THREADS_PER_PAGE - 1) / THREADS_PER_PAGE).max(1);
+        let page = page.clamp(1, pages);
+        let threads = queries::group_threads(
+            db,
+            access.id(),
+            viewer,
+            THREADS_PER_PAGE,
+            (page - 1) * THREADS_PER_PAGE,
+        )
+        .await?;
+        let books = crate::groups::list_queries::items(db, access.id())
+            .await?
+            .into_iter()
+            .map(|i| (i.book_id, i.title))
+            .collect();
+        let cannot_post_reason = guard::cannot_write(&access);
+        Ok(ThreadList {
+            group_slug: access.group.summary.slug.clone(),
+            group_name: access.group.summary.name.clone(),
+            threads,
+            page,
+            pages,
+            signed_in: access.user.is_some(),
+            can_post: cannot_post_reason.is_none(),
+            cannot_post_reason,
+            books,
+        })
+    })
+    .await
+}
+
+/// One page of a thread. Without a page number a signed-in reader gets
+/// the page of their first unread post. Reading moves their read position.
+#[server(prefix = "/api", endpoint = "threads/page")]
+pub async fn load_thread_page(
+    id: i64,
+    page: Option<i64>,
+    quote: Option<i64>,
+) -> Result<ThreadPage, AppError> {
+    use super::queries::{self, PostViewer};
+    use super::{PAGE_SIZE, PostState, QuoteView, page_count, page_of};
+    use crate::server::respond;
+    respond(async move {
+        let (ctx, access, thread) = guard::readable_thread(id).await?;
+        let db = ctx.db.pool();
+        let viewer = access.user.as_ref().map_or(0, |u| u.id);
+        let summary = queries::summary_of(db, id, viewer)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        let pages = page_count(thread.post_count);
+        let first_unread_seq =
+            (viewer > 0 && summary.unread > 0).then_some(summary.last_read_seq + 1);
+        let page = match (page, first_unread_seq) {
+            (Some(p), _) => p.clamp(1, pages),
+            (None, Some(seq)) => page_of(seq),
+            (None, None) => 1,
+        };
+        let first = (page - 1) * PAGE_SIZE + 1;
+        let sees_hidden = access.is_organiser();
+        let mut posts = queries::posts_between(
+            db,
+            id,
+            first,
+            first + PAGE_SIZE - 1,
+            PostViewer {
+                id: viewer,
+                sees_hidden,
+            },
+        )
+        .await?;
+        let edited: Vec<i64> = posts
+            .iter()
+            .filter(|p| p.edits > 0 && !p.body_html.is_empty())
+            .map(|p| p.id)
+            .collect();
+        for (post_id, rev) in queries::revisions(db, &edited).await? {
+            if let Some(p) = posts.iter_mut().find(|p| p.id == post_id) {
+                p.revisions.push(rev);
+            }
+        }
+        if viewer > 0
+            && let Some(last) = posts.last()
+        {
+            queries::mark_read(db, viewer, id, last.seq).await?;
+        }
+        let quoting = match quote {
+            Some(q) => queries::post(db, q)
+                .await?
+                .filter(|p| p.thread_id == id && !p.deleted && !p.hidden)
+                .map(|p| QuoteView {
+                    post_id: p.id,
+                    seq: p.seq,
+                    author: posts
+                        .iter()
+                        .find(|v| v.id == p.id)
+                        .map(|v| v.author.clone())
+                        .unwrap_or_default(),
+                    excerpt: super::excerpt(&p.body_md, 120),
+                }),
+            None => None,
+        };
+        let mut cannot_post_reason = guard::cannot_write(&access);
+        if cannot_post_reason.is_none() && thread.locked {
+            cannot_post_reason = Some("本主题已锁定，不能再回复。".to_owned());
+        }
+        // Deleted posts never carry text, whoever looks.
+        debug_assert!(
+            posts
+                .iter()
+                .all(|p| p.state != PostState::Deleted || p.body_html.is_empty())
+        );
+        Ok(ThreadPage {
+            thread: summary,
+            group_closed: access.is_closed(),
+            posts,
+            page,
+            pages,
+            viewer: (viewer > 0).then_some(viewer),
+            can_post: cannot_post_reason.is_none(),
+            cannot_post_reason,
+            can_steer: access.can_guide(),
+            is_organiser: access.is_organiser(),
+            first_unread_seq,
+            quoting,
+        })
+    })
+    .await
+}
+
+/// Starts a thread; answers with the new thread's address.
+#[server(prefix = "/api", endpoint = "threads/create")]
+pub async fn create_thread(
+    slug: String,
+    title: String,
+    body: String,
+    book_id: String,
+) -> Result<String, AppError> {
+    use super::{queries, write};
+    use crate::error::FormErrors;
+    use crate::server::{now, redirect_to, respond};
+    respond(async move {
+        let (ctx, access) = guard::readable_group(&slug).await?;
+        let user = guard::require_writer(&access)?.clone();
+        let title = title.trim();
+        let mut f = FormErrors::default()
+            .keep(
+                "title",
+                &title.chars().take(super::TITLE_MAX * 2).collect::<String>(),
+            )
+            .keep("body", &write::kept(&body))
+            .keep("book_id", &book_id);
+        write::check_title(title, &mut f);
+        write::check_body(&body, "body", &mut f);
+        let book = match book_id.trim() {
+            "" => None,
+            b => {
+                let listed = crate::groups::list_queries::items(ctx.db.pool(), access.id())
+                    .await?
+                    .into_iter()
+                    .map(|i| i.book_id)
+                    .find(|id| Some(*id) == b.parse().ok());
+                if listed.is_none() {
+                    f.add("book_id", "请选择本群书目中的图书");
+                }
+                listed
+            }
+        };
+        f.into_result()?;
+        let now = now();
+        write::check_rate(&ctx.db, user.id, &ctx.settings.post_limits, now).await?;
+        let mut tx = ctx.db.pool().begin().await?;
+        let thread_id =
+            queries::create_thread(&mut tx, access.id(), book, user.id, title, now).await?;
+        let thread = queries::thread(&mut *tx, thread_id)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        write::publish(&mut tx, &thread, &user, None, &body, now).await?;
+        tx.commit().await?;
+        let path = format!("/groups/{}/threads/{thread_id}", access.group.summary.slug);
+        redirect_to(&path);
+        Ok(path)
+    })
+    .await
+}
+
+/// Replies to a thread, optionally quoting one of its posts; answers with
+/// the new post's address.
+#[server(prefix = "/api", endpoint = "threads/reply")]
+pub async fn reply(thread_id: i64, body: String, quote_id: String) -> Result<String, AppError> {
+    use super::{page_of, queries, write};
+    use crate::error::FormErrors;
+    use crate::server::{now, redirect_to, respond};
+    respond(async move {
+        let (ctx, access, thread) = guard::readable_thread(thread_id).await?;
+        let user = guard::require_writer(&access)?.clone();
+        let mut f = FormErrors::default()
+            .keep("body", &write::kept(&body))
+            .keep("quote_id", &quote_id);
+        write::check_body(&body, "body", &mut f);
+        f.into_result()?;
+        let quote = match quote_id.trim() {
+            "" => None,
+            q => {
+                let id: i64 = q.parse().map_err(|_| AppError::BadRequest)?;
+                let p = queries::post(ctx.db.pool(), id)
+                    .await?
+                    .filter(|p| p.thread_id == thread_id && !p.deleted && !p.hidden)
+                    .ok_or_else(|| AppError::message("要引用的帖子已不存在"))?;
+                Some(p)
+            }
+        };
+        if thread.locked {
+            return Err(AppError::message("本主题已锁定，不能再回复"));
+        }
+        let now = now();
+        write::check_rate(&ctx.db, user.id, &ctx.settings.post_limits, now).await?;
+        let mut tx = ctx.db.pool().begin().await?;
+        let (_, seq) = write::publish(&mut tx, &thread, &user, quote.as_ref(), &body, now).await?;
+        tx.commit().await?;
+        let path = format!(
+            "/groups/{}/threads/{thread_id}?page={}#p{seq}",
+            thread.group_slug,
+            page_of(seq)
+        );
+        redirect_to(&path);
+        Ok(path)
+    })
+    .await
+}
+
+/// Edits one's own post; the earlier text is kept and shown as history.
+#[server(prefix = "/api", endpoint = "posts/edit")]
+pub async fn edit_post(id: i64, body: String) -> Result<String, AppError> {
+    use super::{queries, write};
+    use crate::error::FormErrors;
+    use crate::server::{now, redirect_back, respond};
+    respond(async move {
+        let (ctx, access, _thread, post) = guard::readable_post(id).await?;
+        let user = guard::require_writer(&access)?.clone();
+        if post.account_id != Some(user.id) {
+            return Err(AppError::Forbidden);
+        }
+        let mut f = FormErrors::default().keep("body", &write::kept(&body));
+        write::check_body(&body, "body", &mut f);
+        f.into_result()?;
+        let html = crate::markdown::render(&body);
+        let mut tx = ctx.db.pool().begin().await?;
+        let done = queries::edit_own(&mut tx, id, user.id, &body, &html, now()).await?;
+        tx.commit().await?;
+        if !done {
+            return Err(AppError::message("这篇帖子已删除或被隐藏，不能再编辑"));
+        }
+        redirect_back();
+        Ok("已保存修改".to_owned())
+    })
+    .await
+}
+
+/// Deletes one's own post (it shows as 已删除; replies stay).
+#[server(prefix = "/api", endpoint = "posts/delete")]
+pub async fn delete_post(id: i64) -> Result<String, AppError> {
+    use super::queries;
+    use crate::server::{now, redirect_back, respond};
+    respond(async move {
+        let (ctx, access, _thread, post) = guard::readable_post(id).await?;
+        let user = access.user()?;
+        if post.account_id != Some(user.id) {
+            return Err(AppError::Forbidden);
+        }
+        queries::delete_own(ctx.db.pool(), id, user.id, now()).await?;
+        redirect_back();
+        Ok("帖子已删除".to_owned())
+    })
+    .await
+}
+
+/// Likes (`like` = "1") or unlikes a post; answers with the new count.
+#[server(prefix = "/api", endpoint = "posts/like")]
+pub async fn like_post(id: i64, like: String) -> Result<i64, AppError> {
+    use crate::server::{likes, now, redirect_back, respond};
+    respond(async move {
+        let (ctx, access, _thread, post) = guard::readable_post(id).await?;
+        let user = access.user()?;
+        if post.deleted || post.hidden {
+            return Err(AppError::message("这篇帖子已不可见"));
+        }
+        let mut tx = ctx.db.pool().begin().await?;
+        let n = likes::set(&mut tx, &likes::POST, id, user.id, like == "1", now()).await?;
+        tx.commit().await?;
+        redirect_back();
+        Ok(n)
+    })
+    .await
+}
+
+/// Pins or locks a thread (`flag`: "pinned" or "locked"; `on`: "1"/"0").
+#[server(prefix = "/api", endpoint = "threads/flag")]
+pub async fn set_thread_flag(id: i64, flag: String, on: String) -> Result<String, AppError> {
+    use super::moderation::log_action;
+    use super::queries::{self, ThreadFlag};
+    use crate::server::{now, redirect_back, respond};
+    respond(async move {
+        let (ctx, access, _thread) = guard::readable_thread(id).await?;
+        let user = access.require_guide()?.clone();
+        let on = on == "1";
+        let (flag, action, done) = match (flag.as_str(), on) {
+            ("pinned", true) => (ThreadFlag::Pinned, "pin", "已置顶"),
+            ("pinned", false) => (ThreadFlag::Pinned, "unpin", "已取消置顶"),
+            ("locked", true) => (ThreadFlag::Locked, "lock", "已锁定，不能再回复"),
+            ("locked", false) => (ThreadFlag::Locked, "unlock", "已解除锁定"),
+            _ => return Err(AppError::BadRequest),
+        };
+        let mut tx = ctx.db.pool().begin().await?;
+        if queries::set_flag(&mut *tx, id, flag, on).await? {
+            log_action(&mut tx, user.id, action, Some(id), None, "", now()).await?;
+        }
+        tx.commit().await?;
+        redirect_back();
+        Ok(done.to_owned())
+    })
+    .await
+}
+
+/// Marks a post as a guided reading (导读) or takes the mark off.
+#[server(prefix = "/api", endpoint = "posts/guide")]
+pub async fn set_post_guide(id: i64, on: String) -> Result<String, AppError> {
+    use super::moderation::log_action;
+    use super::queries;
+    use crate::server::{now, redirect_back, respond};
+    respond(async move {
+        let (ctx, access, thread, _post) = guard::readable_post(id).await?;
+        let user = access.require_guide()?.clone();
+        let on = on == "1";
+        let mut tx = ctx.db.pool().begin().await?;
+        if queries::set_guide(&mut *tx, id, on).await? {
+            let action = if on { "guide" } else { "unguide" };
+            log_action(
+                &mut tx,
+                user.id,
+                action,
+                Some(thread.id),
+                Some(id),
+                "",
+                now(),
+            )
+            .await?;
+        }
+        tx.commit().await?;
+        redirect_back();
+        Ok(if on {
+            "已标为导读"
+        } else {
+            "已取消导读标记"
+        }
+        .to_owned())
+    })
+    .await
+}
+
+/// The rendered, sanitised HTML of a draft (the preview before posting).
+#[server(prefix = "/api", endpoint = "posts/preview")]
+pub async fn preview_post(body: String) -> Result<String, AppError> {
+    use crate::server::respond;
+    respond(async move {
+        crate::accounts::session::require_user().await?;
+        let mut f = crate::error::FormErrors::default();
+        super::write::check_body(&body, "body", &mut f);
+        if let Some(msg) = f.field("body") {
+            return Err(AppError::message(msg));
+        }
+        Ok(crate::markdown::render(&body))
+    })
+    .await
+}
+
+/// Members of the group whose names match what is typed after `@`:
+/// `(user name, display name)`, at most eight.
+#[server(prefix = "/api", endpoint = "threads/mentions")]
+pub async fn suggest_mentions(
+    slug: String,
+    typed: String,
+) -> Result<Vec<(String, String)>, AppError> {
+    use crate::server::respond;
+    respond(async move {
+        let (ctx, access) = guard::readable_group(&slug).await?;
+        access.user()?;
+        let typed: String = typed.chars().take(32).collect();
+        Ok(super::queries::mention_candidates(ctx.db.pool(), access.id(), &typed, 8).await?)
+    })
+    .await
+}

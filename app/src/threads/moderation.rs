@@ -1,0 +1,382 @@
+//! Reports and moderation: anyone signed in reports a post with a reason;
+//! organisers see the queue at `/admin/moderation`, hide or restore posts
+//! and dismiss reports. Every action is logged with who and when, and the
+//! author of a hidden or restored post is notified.
+
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use crate::error::AppError;
+
+/// One report of a post.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Report {
+    pub reporter: String,
+    pub reason: String,
+    pub created_at: i64,
+}
+
+/// A post in the moderation queue, with its open reports.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct QueuedPost {
+    pub post_id: i64,
+    pub thread_title: String,
+    pub group_name: String,
+    pub author: String,
+    /// The sanitised text, shown to organisers even when hidden.
+    pub body_html: String,
+    pub hidden: bool,
+    pub deleted: bool,
+    pub reports: Vec<Report>,
+}
+
+/// One line of the moderation log.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LogEntry {
+    pub actor: String,
+    pub action: String,
+    pub thread_title: Option<String>,
+    pub post_id: Option<i64>,
+    pub note: String,
+    pub at: i64,
+}
+
+/// What `/admin/moderation` shows.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ModerationQueue {
+    /// Posts with open reports, most reported first.
+    pub reported: Vec<QueuedPost>,
+    /// Hidden posts without open reports (to restore).
+    pub hidden: Vec<QueuedPost>,
+    pub log: Vec<LogEntry>,
+}
+
+/// The Chinese name of a logged action.
+pub fn action_label(action: &str) -> &'static str {
+    match action {
+        "hide" => "隐藏帖子",
+        "restore" => "恢复帖子",
+        "dismiss" => "驳回举报",
+        "pin" => "置顶主题",
+        "unpin" => "取消置顶",
+        "lock" => "锁定主题",
+        "unlock" => "解除锁定",
+        "guide" => "标为导读",
+        "unguide" => "取消导读",
+        _ => "其他操作",
+    }
+}
+
+#[cfg(feature = "ssr")]
+pub use sql::log_action;
+
+#[cfg(feature = "ssr")]
+mod sql {
+    use std::collections::BTreeMap;
+
+    use sqlx::{AnyConnection, Row};
+
+    use super::{LogEntry, QueuedPost, Report};
+    use crate::server::Exec;
+    use crate::threads::queries::GONE_ACCOUNT;
+
+    pub async fn log_action(
+        conn: &mut AnyConnection,
+        actor_id: i64,
+        action: &str,
+        thread_id: Option<i64>,
+        post_id: Option<i64>,
+        note: &str,
+        now: i64,
+    ) -> Result<(), sqlx::Error> {
+        sqlx::query(
+            "INSERT INTO moderation_log (actor_id, action, thread_id, post_id, note, at) \
+             VALUES ($1, $2, $3, $4, $5, $6)",
+        )
+        .bind(actor_id)
+        .bind(action)
+        .bind(thread_id)
+        .bind(post_id)
+        .bind(note)
+        .bind(now)
+        .execute(&mut *conn)
+        .await?;
+        Ok(())
+    }
+
+    /// Files a report; false when this person already has one open on it.
+    pub async fn report(
+        e: impl Exec<'_>,
+        post_id: i64,
+        account_id: i64,
+        reason: &str,
+        now: i64,
+    ) -> Result<bool, sqlx::Error> {
+        let done = sqlx::query(
+            "INSERT INTO post_report (post_id, account_id, reason, status, created_at) \
+             VALUES ($1, $2, $3, 'open', $4) ON CONFLICT DO NOTHING",
+        )
+        .bind(post_id)
+        .bind(account_id)
+        .bind(reason)
+        .bind(now)
+        .execute(e)
+        .await?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    const POST_COLUMNS: &str = "p.id, t.title, g.name AS group_name, a.display_name, p.body_html, \
+         p.hidden_at, p.deleted_at";
+    const POST_FROM: &str = "FROM post p JOIN thread t ON t.id = p.thread_id \
+         JOIN reading_group g ON g.id = t.group_id LEFT JOIN account a ON a.id = p.account_id";
+
+    fn queued(r: &sqlx::any::AnyRow) -> QueuedPost {
+        QueuedPost {
+            post_id: r.get("id"),
+            thread_title: r.get("title"),
+            group_name: r.get("group_name"),
+            author: r
+                .get::<Option<String>, _>("display_name")
+                .unwrap_or_else(|| GONE_ACCOUNT.to_owned()),
+            body_html: r.get("body_html"),
+            hidden: r.get::<Option<i64>, _>("hidden_at").is_some(),
+            deleted: r.get::<Option<i64>, _>("deleted_at").is_some(),
+            reports: Vec::new(),
+        }
+    }
+
+    /// Posts with open reports, most reported first, with the reports.
+    pub async fn reported(e: &mut AnyConnection) -> Result<Vec<QueuedPost>, sqlx::Error> {
+        let rows = sqlx::query(
+            "SELECT r.post_id, r.reason, r.created_at, a.display_name FROM post_report r \
+             LEFT JOIN account a ON a.id = r.account_id WHERE r.status = 'open' \
+             ORDER BY r.created_at LIMIT 500",
+        )
+        .fetch_all(&mut *e)
+        .await?;
+        let mut reports: BTreeMap<i64, Vec<Report>> = BTreeMap::new();
+        for r in &rows {
+            reports.entry(r.get("post_id")).or_default().push(Report {
+                reporter: r
+                    .get::<Option<String>, _>("display_name")
+                    .unwrap_or_else(|| GONE_ACCOUNT.to_owned()),
+                reason: r.get("reason"),
+                created_at: r.get("created_at"),
+            });
+        }
+        let mut out = Vec::new();
+        for (post_id, list) in reports {
+            let sql = format!("SELECT {POST_COLUMNS} {POST_FROM} WHERE p.id = $1");
+            if let Some(row) = sqlx::query(&sql)
+                .bind(post_id)
+                .fetch_optional(&mut *e)
+                .await?
+            {
+                let mut q = queued(&row);
+                q.reports = list;
+                out.push(q);
+            }
+        }
+        out.sort_by_key(|q| std::cmp::Reverse(q.reports.len()));
+        Ok(out)
+    }
+
+    /// Hidden posts without open reports, most recently hidden first.
+    pub async fn hidden(e: impl Exec<'_>) -> Result<Vec<QueuedPost>, sqlx::Error> {
+        let sql = format!(
+            "SELECT {POST_COLUMNS} {POST_FROM} WHERE p.hidden_at IS NOT NULL AND NOT EXISTS \
+             (SELECT 1 FROM post_report r WHERE r.post_id = p.id AND r.status = 'open') \
+             ORDER BY p.hidden_at DESC LIMIT 100"
+        );
+        let rows = sqlx::query(&sql).fetch_all(e).await?;
+        Ok(rows.iter().map(queued).collect())
+    }
+
+    /// Hides or restores a post; true when it changed.
+    pub async fn set_hidden(
+        e: impl Exec<'_>,
+        post_id: i64,
+        hidden: bool,
+        now: i64,
+    ) -> Result<bool, sqlx::Error> {
+        let sql = if hidden {
+            "UPDATE post SET hidden_at = $2 WHERE id = $1 AND hidden_at IS NULL"
+        } else {
+            "UPDATE post SET hidden_at = NULL WHERE id = $1 AND hidden_at IS NOT NULL AND $2 > 0"
+        };
+        let done = sqlx::query(sql).bind(post_id).bind(now).execute(e).await?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    /// Closes the open reports of a post.
+    pub async fn resolve_reports(
+        e: impl Exec<'_>,
+        post_id: i64,
+        actor_id: i64,
+        now: i64,
+    ) -> Result<u64, sqlx::Error> {
+        let done = sqlx::query(
+            "UPDATE post_report SET status = 'resolved', resolved_by = $2, resolved_at = $3 \
+             WHERE post_id = $1 AND status = 'open'",
+        )
+        .bind(post_id)
+        .bind(actor_id)
+        .bind(now)
+        .execute(e)
+        .await?;
+        Ok(done.rows_affected())
+    }
+
+    /// The latest moderation actions.
+    pub async fn log(e: impl Exec<'_>, limit: i64) -> Result<Vec<LogEntry>, sqlx::Error> {
+        let rows = sqlx::query(
+            "SELECT a.display_name, m.action, t.title, m.post_id, m.note, m.at FROM moderation_log m \
+             LEFT JOIN account a ON a.id = m.actor_id LEFT JOIN thread t ON t.id = m.thread_id \
+             ORDER BY m.id DESC LIMIT $1",
+        )
+        .bind(limit)
+        .fetch_all(e)
+        .await?;
+        Ok(rows
+            .iter()
+            .map(|r| LogEntry {
+                actor: r
+                    .get::<Option<String>, _>("display_name")
+                    .unwrap_or_else(|| GONE_ACCOUNT.to_owned()),
+                action: r.get("action"),
+                thread_title: r.get("title"),
+                post_id: r.get("post_id"),
+                note: r.get("note"),
+                at: r.get("at"),
+            })
+            .collect())
+    }
+}
+
+#[cfg(feature = "ssr")]
+pub use sql::{hidden as hidden_posts, log as moderation_log, reported as reported_posts};
+
+/// Reports a post to the organisers, with a reason.
+#[server(prefix = "/api", endpoint = "posts/report")]
+pub async fn report_post(id: i64, reason: String) -> Result<String, AppError> {
+    use super::REASON_MAX;
+    use crate::error::FormErrors;
+    use crate::server::{ctx, now, redirect_back, respond};
+    respond(async move {
+        let user = crate::accounts::session::require_user().await?;
+        let db = ctx()?.db;
+        let post = super::queries::post(db.pool(), id)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        if !super::queries::may_read(db.pool(), post.group_id, user.id).await? {
+            return Err(AppError::NotFound);
+        }
+        let reason = reason.trim();
+        let mut f = FormErrors::default().keep(
+            "reason",
+            &reason.chars().take(REASON_MAX * 2).collect::<String>(),
+        );
+        if reason.is_empty() {
+            f.add("reason", "请写明举报理由");
+        } else if reason.chars().count() > REASON_MAX {
+            f.add("reason", format!("举报理由不能超过 {REASON_MAX} 个字"));
+        }
+        f.into_result()?;
+        let filed = sql::report(db.pool(), id, user.id, reason, now()).await?;
+        redirect_back();
+        Ok(if filed {
+            "已举报，管理员会尽快处理。"
+        } else {
+            "你已经举报过这篇帖子，管理员会尽快处理。"
+        }
+        .to_owned())
+    })
+    .await
+}
+
+/// The moderation queue (organisers only).
+#[server(prefix = "/api", endpoint = "moderation/queue")]
+pub async fn load_moderation_queue() -> Result<ModerationQueue, AppError> {
+    use crate::accounts::Role;
+    use crate::server::{ctx, respond};
+    respond(async move {
+        crate::accounts::session::require_role(Role::Organiser).await?;
+        let db = ctx()?.db;
+        let mut conn = db.pool().acquire().await?;
+        Ok(ModerationQueue {
+            reported: sql::reported(&mut conn).await?,
+            hidden: sql::hidden(&mut *conn).await?,
+            log: sql::log(&mut *conn, 50).await?,
+        })
+    })
+    .await
+}
+
+/// Hides (`hide`) or restores (`restore`) a post, or dismisses its reports
+/// (`dismiss`); organisers only. `note` is the reason told to the author.
+#[server(prefix = "/api", endpoint = "moderation/act")]
+pub async fn moderate(id: i64, action: String, note: String) -> Result<String, AppError> {
+    use crate::accounts::Role;
+    use crate::notifications::NotificationKind;
+    use crate::notifications::queries::{NewNotification, insert as notify};
+    use crate::server::{ctx, now, redirect_back, respond};
+    respond(async move {
+        let user = crate::accounts::session::require_role(Role::Organiser).await?;
+        let db = ctx()?.db;
+        let post = super::queries::post(db.pool(), id)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        let note: String = note.trim().chars().take(super::REASON_MAX).collect();
+        let now = now();
+        let mut tx = db.pool().begin().await?;
+        let (changed, done) = match action.as_str() {
+            "hide" => (
+                sql::set_hidden(&mut *tx, id, true, now).await?,
+                "帖子已隐藏",
+            ),
+            "restore" => (
+                sql::set_hidden(&mut *tx, id, false, now).await?,
+                "帖子已恢复",
+            ),
+            "dismiss" => (true, "举报已驳回，帖子保持原样"),
+            _ => return Err(AppError::BadRequest),
+        };
+        sql::resolve_reports(&mut *tx, id, user.id, now).await?;
+        if changed {
+            sql::log_action(
+                &mut tx,
+                user.id,
+                &action,
+                Some(post.thread_id),
+                Some(id),
+                &note,
+                now,
+            )
+            .await?;
+        }
+        if changed
+            && action != "dismiss"
+            && let Some(author) = post.account_id
+        {
+            let what = if action == "hide" { "隐藏" } else { "恢复" };
+            let text = if note.is_empty() {
+                format!("你的帖子已被管理员{what}")
+            } else {
+                format!("你的帖子已被管理员{what}（{note}）")
+            };
+            let n = NewNotification {
+                account_id: author,
+                kind: NotificationKind::Moderation,
+                actor_id: Some(user.id),
+                post_id: Some(id),
+                thread_id: Some(post.thread_id),
+                text: &text,
+            };
+            notify(&mut *tx, &n, now).await?;
+        }
+        tx.commit().await?;
+        redirect_back();
+        Ok(done.to_owned())
+    })
+    .await
+}

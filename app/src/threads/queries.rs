@@ -1,0 +1,587 @@
+//! SQL of threads and posts. A page of a thread is a range of `post.seq`
+//! on the `(thread_id, seq)` index, so page 500 of a long thread costs what
+//! page 1 does. Reads that depend on who asks take the viewer's id as `$1`
+//! (0 for a visitor).
+
+use sqlx::any::AnyRow;
+use sqlx::{AnyConnection, Row};
+
+use super::{PostState, PostView, QuoteView, Revision, ThreadSummary, excerpt};
+use crate::server::Exec;
+
+/// Shown where an account no longer exists.
+pub const GONE_ACCOUNT: &str = "已注销用户";
+
+/// The thread's readers: everyone when the group is public, otherwise its
+/// members and the organisers. `$1` is the viewer, `$2` 1 for an organiser.
+pub const READABLE: &str = "(g.visibility = 'public' OR $2 = 1 OR EXISTS \
+     (SELECT 1 FROM group_member gm WHERE gm.group_id = g.id AND gm.account_id = $1))";
+
+const SUMMARY_COLUMNS: &str = "t.id, g.slug, g.name AS group_name, t.title, t.book_id, \
+     b.title AS book_title, a.display_name, t.pinned, t.locked, t.post_count, t.last_post_at, \
+     t.created_at, COALESCE(r.last_seq, 0) AS last_seq";
+
+const SUMMARY_FROM: &str = "FROM thread t JOIN reading_group g ON g.id = t.group_id \
+     LEFT JOIN book b ON b.id = t.book_id LEFT JOIN account a ON a.id = t.account_id \
+     LEFT JOIN thread_read r ON r.thread_id = t.id AND r.account_id = $1";
+
+fn summary(r: &AnyRow, viewer: i64) -> ThreadSummary {
+    let post_count: i64 = r.get("post_count");
+    let last_read_seq: i64 = r.get("last_seq");
+    ThreadSummary {
+        id: r.get("id"),
+        group_slug: r.get("slug"),
+        group_name: r.get("group_name"),
+        title: r.get("title"),
+        book_id: r.get("book_id"),
+        book_title: r.get("book_title"),
+        author: r
+            .get::<Option<String>, _>("display_name")
+            .unwrap_or_else(|| GONE_ACCOUNT.to_owned()),
+        pinned: r.get::<i64, _>("pinned") != 0,
+        locked: r.get::<i64, _>("locked") != 0,
+        post_count,
+        last_post_at: r.get("last_post_at"),
+        created_at: r.get("created_at"),
+        unread: if viewer > 0 {
+            (post_count - last_read_seq).max(0)
+        } else {
+            0
+        },
+        last_read_seq,
+    }
+}
+
+/// A thread with what the server functions check.
+#[derive(Debug, Clone)]
+pub struct ThreadRecord {
+    pub id: i64,
+    pub group_id: i64,
+    pub group_slug: String,
+    pub title: String,
+    pub account_id: Option<i64>,
+    pub pinned: bool,
+    pub locked: bool,
+    pub post_count: i64,
+}
+
+pub async fn thread(e: impl Exec<'_>, id: i64) -> Result<Option<ThreadRecord>, sqlx::Error> {
+    let row = sqlx::query(
+        "SELECT t.id, t.group_id, g.slug, t.title, t.account_id, t.pinned, t.locked, t.post_count \
+         FROM thread t JOIN reading_group g ON g.id = t.group_id WHERE t.id = $1",
+    )
+    .bind(id)
+    .fetch_optional(e)
+    .await?;
+    Ok(row.map(|r| ThreadRecord {
+        id: r.get("id"),
+        group_id: r.get("group_id"),
+        group_slug: r.get("slug"),
+        title: r.get("title"),
+        account_id: r.get("account_id"),
+        pinned: r.get::<i64, _>("pinned") != 0,
+        locked: r.get::<i64, _>("locked") != 0,
+        post_count: r.get("post_count"),
+    }))
+}
+
+/// One thread as a list shows it, with the viewer's read position.
+pub async fn summary_of(
+    e: impl Exec<'_>,
+    thread_id: i64,
+    viewer: i64,
+) -> Result<Option<ThreadSummary>, sqlx::Error> {
+    let sql = format!("SELECT {SUMMARY_COLUMNS} {SUMMARY_FROM} WHERE t.id = $2");
+    let row = sqlx::query(&sql)
+        .bind(viewer)
+        .bind(thread_id)
+        .fetch_optional(e)
+        .await?;
+    Ok(row.map(|r| summary(&r, viewer)))
+}
+
+/// A page of a group's threads: pinned first, then by latest post.
+pub async fn group_threads(
+    e: impl Exec<'_>,
+    group_id: i64,
+    viewer: i64,
+    limit: i64,
+    offset: i64,
+) -> Result<Vec<ThreadSummary>, sqlx::Error> {
+    let sql = format!(
+        "SELECT {SUMMARY_COLUMNS} {SUMMARY_FROM} WHERE t.group_id = $2 \
+         ORDER BY t.pinned DESC, t.last_post_at DESC, t.id DESC LIMIT $3 OFFSET $4"
+    );
+    let rows = sqlx::query(&sql)
+        .bind(viewer)
+        .bind(group_id)
+        .bind(limit)
+        .bind(offset)
+        .fetch_all(e)
+        .await?;
+    Ok(rows.iter().map(|r| summary(r, viewer)).collect())
+}
+
+pub async fn count_group_threads(e: impl Exec<'_>, group_id: i64) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar("SELECT COUNT(*) FROM thread WHERE group_id = $1")
+        .bind(group_id)
+        .fetch_one(e)
+        .await
+}
+
+/// Threads about a book in every group the viewer may read, latest first.
+pub async fn book_threads(
+    e: impl Exec<'_>,
+    book_id: i64,
+    viewer: i64,
+    organiser: bool,
+) -> Result<Vec<ThreadSummary>, sqlx::Error> {
+    let sql = format!(
+        "SELECT {SUMMARY_COLUMNS} {SUMMARY_FROM} WHERE t.book_id = $3 AND {READABLE} \
+         ORDER BY t.last_post_at DESC, t.id DESC LIMIT 50"
+    );
+    let rows = sqlx::query(&sql)
+        .bind(viewer)
+        .bind(i64::from(organiser))
+        .bind(book_id)
+        .fetch_all(e)
+        .await?;
+    Ok(rows.iter().map(|r| summary(r, viewer)).collect())
+}
+
+/// Whether an account may read a group's threads.
+pub async fn may_read(
+    e: impl Exec<'_>,
+    group_id: i64,
+    account_id: i64,
+) -> Result<bool, sqlx::Error> {
+    let n: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM reading_group g WHERE g.id = $2 AND (g.visibility = 'public' \
+         OR EXISTS (SELECT 1 FROM group_member gm WHERE gm.group_id = g.id AND gm.account_id = $1) \
+         OR EXISTS (SELECT 1 FROM account o WHERE o.id = $1 AND o.role = 'organiser'))",
+    )
+    .bind(account_id)
+    .bind(group_id)
+    .fetch_one(e)
+    .await?;
+    Ok(n > 0)
+}
+
+/// Starts a thread (without posts: add its first post with [`add_post`]).
+pub async fn create_thread(
+    conn: &mut AnyConnection,
+    group_id: i64,
+    book_id: Option<i64>,
+    account_id: i64,
+    title: &str,
+    now: i64,
+) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar(
+        "INSERT INTO thread (group_id, book_id, account_id, title, last_post_at, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $5) RETURNING id",
+    )
+    .bind(group_id)
+    .bind(book_id)
+    .bind(account_id)
+    .bind(title)
+    .bind(now)
+    .fetch_one(&mut *conn)
+    .await
+}
+
+/// A new post.
+pub struct NewPost<'a> {
+    pub thread_id: i64,
+    pub account_id: i64,
+    pub quote_id: Option<i64>,
+    pub body_md: &'a str,
+    pub body_html: &'a str,
+}
+
+/// Appends a post; `None` when the thread is locked (or gone). The thread
+/// row's update takes its lock, so concurrent replies get distinct numbers.
+pub async fn add_post(
+    conn: &mut AnyConnection,
+    p: &NewPost<'_>,
+    now: i64,
+) -> Result<Option<(i64, i64)>, sqlx::Error> {
+    let seq: Option<i64> = sqlx::query_scalar(
+        "UPDATE thread SET post_count = post_count + 1, last_post_at = $2 \
+         WHERE id = $1 AND locked = 0 RETURNING post_count",
+    )
+    .bind(p.thread_id)
+    .bind(now)
+    .fetch_optional(&mut *conn)
+    .await?;
+    let Some(seq) = seq else { return Ok(None) };
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO post (thread_id, seq, account_id, quote_id, body_md, body_html, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+    )
+    .bind(p.thread_id)
+    .bind(seq)
+    .bind(p.account_id)
+    .bind(p.quote_id)
+    .bind(p.body_md)
+    .bind(p.body_html)
+    .bind(now)
+    .fetch_one(&mut *conn)
+    .await?;
+    Ok(Some((id, seq)))
+}
+
+/// A post with where it lives, for checks and permalinks.
+#[derive(Debug, Clone)]
+pub struct PostRecord {
+    pub id: i64,
+    pub thread_id: i64,
+    pub group_id: i64,
+    pub group_slug: String,
+    pub seq: i64,
+    pub account_id: Option<i64>,
+    pub body_md: String,
+    pub deleted: bool,
+    pub hidden: bool,
+}
+
+pub async fn post(e: impl Exec<'_>, id: i64) -> Result<Option<PostRecord>, sqlx::Error> {
+    let row = sqlx::query(
+        "SELECT p.id, p.thread_id, t.group_id, g.slug, p.seq, p.account_id, p.body_md, \
+         p.deleted_at, p.hidden_at FROM post p JOIN thread t ON t.id = p.thread_id \
+         JOIN reading_group g ON g.id = t.group_id WHERE p.id = $1",
+    )
+    .bind(id)
+    .fetch_optional(e)
+    .await?;
+    Ok(row.map(|r| PostRecord {
+        id: r.get("id"),
+        thread_id: r.get("thread_id"),
+        group_id: r.get("group_id"),
+        group_slug: r.get("slug"),
+        seq: r.get("seq"),
+        account_id: r.get("account_id"),
+        body_md: r.get("body_md"),
+        deleted: r.get::<Option<i64>, _>("deleted_at").is_some(),
+        hidden: r.get::<Option<i64>, _>("hidden_at").is_some(),
+    }))
+}
+
+/// Who looks at posts, for what they may see of them.
+#[derive(Debug, Clone, Copy)]
+pub struct PostViewer {
+    /// Account id, 0 for a visitor.
+    pub id: i64,
+    /// Organisers see the text of hidden posts (to restore them).
+    pub sees_hidden: bool,
+}
+
+/// Posts `first..=last` (sequence numbers) of a thread, in order.
+pub async fn posts_between(
+    e: impl Exec<'_>,
+    thread_id: i64,
+    first: i64,
+    last: i64,
+    viewer: PostViewer,
+) -> Result<Vec<PostView>, sqlx::Error> {
+    let rows = sqlx::query(
+        "SELECT p.id, p.seq, p.account_id, a.display_name, a.username, p.body_md, p.body_html, \
+         p.guide, p.likes, p.edits, p.edited_at, p.deleted_at, p.hidden_at, p.created_at, \
+         p.quote_id, q.seq AS q_seq, qa.display_name AS q_author, q.body_md AS q_md, \
+         q.deleted_at AS q_deleted, q.hidden_at AS q_hidden, \
+         CASE WHEN EXISTS (SELECT 1 FROM post_like l WHERE l.post_id = p.id AND l.account_id = $1) \
+         THEN 1 ELSE 0 END AS liked \
+         FROM post p LEFT JOIN account a ON a.id = p.account_id \
+         LEFT JOIN post q ON q.id = p.quote_id LEFT JOIN account qa ON qa.id = q.account_id \
+         WHERE p.thread_id = $2 AND p.seq BETWEEN $3 AND $4 ORDER BY p.seq",
+    )
+    .bind(viewer.id)
+    .bind(thread_id)
+    .bind(first)
+    .bind(last)
+    .fetch_all(e)
+    .await?;
+    Ok(rows.iter().map(|r| post_view(r, viewer)).collect())
+}
+
+fn post_view(r: &AnyRow, viewer: PostViewer) -> PostView {
+    let account_id: Option<i64> = r.get("account_id");
+    let state = if r.get::<Option<i64>, _>("deleted_at").is_some() {
+        PostState::Deleted
+    } else if r.get::<Option<i64>, _>("hidden_at").is_some() {
+        PostState::Hidden
+    } else {
+        PostState::Visible
+    };
+    let mine = viewer.id > 0 && account_id == Some(viewer.id);
+    let shows_text = match state {
+        PostState::Visible => true,
+        PostState::Hidden => viewer.sees_hidden,
+        PostState::Deleted => false,
+    };
+    let quote = r.get::<Option<i64>, _>("quote_id").map(|post_id| {
+        let gone = r.get::<Option<i64>, _>("q_deleted").is_some()
+            || r.get::<Option<i64>, _>("q_hidden").is_some();
+        QuoteView {
+            post_id,
+            seq: r.get("q_seq"),
+            author: r
+                .get::<Option<String>, _>("q_author")
+                .unwrap_or_else(|| GONE_ACCOUNT.to_owned()),
+            excerpt: if gone {
+                String::new()
+            } else {
+                excerpt(r.get::<&str, _>("q_md"), 120)
+            },
+        }
+    });
+    PostView {
+        id: r.get("id"),
+        seq: r.get("seq"),
+        account_id,
+        author: r
+            .get::<Option<String>, _>("display_name")
+            .unwrap_or_else(|| GONE_ACCOUNT.to_owned()),
+        username: r.get::<Option<String>, _>("username").unwrap_or_default(),
+        state,
+        body_html: if shows_text {
+            r.get("body_html")
+        } else {
+            String::new()
+        },
+        body_md: (mine && state == PostState::Visible).then(|| r.get("body_md")),
+        guide: r.get::<i64, _>("guide") != 0,
+        likes: r.get("likes"),
+        liked: r.get::<i64, _>("liked") != 0,
+        edits: r.get("edits"),
+        edited_at: r.get("edited_at"),
+        created_at: r.get("created_at"),
+        quote,
+        revisions: Vec::new(),
+    }
+}
+
+/// Earlier versions of the given posts, oldest first, as `(post id, revision)`.
+pub async fn revisions(
+    e: impl Exec<'_>,
+    post_ids: &[i64],
+) -> Result<Vec<(i64, Revision)>, sqlx::Error> {
+    if post_ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let marks = (1..=post_ids.len())
+        .map(|i| format!("${i}"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let sql = format!(
+        "SELECT post_id, body_html, written_at FROM post_revision WHERE post_id IN ({marks}) \
+         ORDER BY post_id, id"
+    );
+    let mut q = sqlx::query(&sql);
+    for id in post_ids {
+        q = q.bind(*id);
+    }
+    let rows = q.fetch_all(e).await?;
+    Ok(rows
+        .iter()
+        .map(|r| {
+            (
+                r.get("post_id"),
+                Revision {
+                    body_html: r.get("body_html"),
+                    written_at: r.get("written_at"),
+                },
+            )
+        })
+        .collect())
+}
+
+/// Replaces one's own visible post, keeping the old text as a revision.
+pub async fn edit_own(
+    conn: &mut AnyConnection,
+    post_id: i64,
+    account_id: i64,
+    body_md: &str,
+    body_html: &str,
+    now: i64,
+) -> Result<bool, sqlx::Error> {
+    let kept = sqlx::query(
+        "INSERT INTO post_revision (post_id, body_md, body_html, written_at) \
+         SELECT id, body_md, body_html, COALESCE(edited_at, created_at) FROM post \
+         WHERE id = $1 AND account_id = $2 AND deleted_at IS NULL AND hidden_at IS NULL",
+    )
+    .bind(post_id)
+    .bind(account_id)
+    .execute(&mut *conn)
+    .await?;
+    if kept.rows_affected() != 1 {
+        return Ok(false);
+    }
+    sqlx::query(
+        "UPDATE post SET body_md = $2, body_html = $3, edits = edits + 1, edited_at = $4 \
+         WHERE id = $1",
+    )
+    .bind(post_id)
+    .bind(body_md)
+    .bind(body_html)
+    .bind(now)
+    .execute(&mut *conn)
+    .await?;
+    Ok(true)
+}
+
+/// Marks one's own post deleted; its place and the replies stay.
+pub async fn delete_own(
+    e: impl Exec<'_>,
+    post_id: i64,
+    account_id: i64,
+    now: i64,
+) -> Result<bool, sqlx::Error> {
+    let done = sqlx::query(
+        "UPDATE post SET deleted_at = $3 WHERE id = $1 AND account_id = $2 AND deleted_at IS NULL",
+    )
+    .bind(post_id)
+    .bind(account_id)
+    .bind(now)
+    .execute(e)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// A thread flag a leader, guide or organiser switches.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ThreadFlag {
+    Pinned,
+    Locked,
+}
+
+/// Sets a thread flag; true when it changed.
+pub async fn set_flag(
+    e: impl Exec<'_>,
+    thread_id: i64,
+    flag: ThreadFlag,
+    on: bool,
+) -> Result<bool, sqlx::Error> {
+    let column = match flag {
+        ThreadFlag::Pinned => "pinned",
+        ThreadFlag::Locked => "locked",
+    };
+    let sql = format!("UPDATE thread SET {column} = $2 WHERE id = $1 AND {column} <> $2");
+    let done = sqlx::query(&sql)
+        .bind(thread_id)
+        .bind(i64::from(on))
+        .execute(e)
+        .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// Marks a post as a guided reading (导读) or not; true when it changed.
+pub async fn set_guide(e: impl Exec<'_>, post_id: i64, on: bool) -> Result<bool, sqlx::Error> {
+    let done = sqlx::query("UPDATE post SET guide = $2 WHERE id = $1 AND guide <> $2")
+        .bind(post_id)
+        .bind(i64::from(on))
+        .execute(e)
+        .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// Remembers that a reader has read up to `seq` (never moves back).
+pub async fn mark_read(
+    e: impl Exec<'_>,
+    account_id: i64,
+    thread_id: i64,
+    seq: i64,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO thread_read (account_id, thread_id, last_seq) VALUES ($1, $2, $3) \
+         ON CONFLICT (account_id, thread_id) DO UPDATE SET last_seq = \
+         CASE WHEN excluded.last_seq > thread_read.last_seq THEN excluded.last_seq \
+         ELSE thread_read.last_seq END",
+    )
+    .bind(account_id)
+    .bind(thread_id)
+    .bind(seq)
+    .execute(e)
+    .await?;
+    Ok(())
+}
+
+/// How many posts someone wrote since `since` (the posting rate limit).
+pub async fn posts_since(
+    e: impl Exec<'_>,
+    account_id: i64,
+    since: i64,
+) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar("SELECT COUNT(*) FROM post WHERE account_id = $1 AND created_at >= $2")
+        .bind(account_id)
+        .bind(since)
+        .fetch_one(e)
+        .await
+}
+
+/// The oldest of someone's posts since `since` (when the limit lifts).
+pub async fn oldest_post_since(
+    e: impl Exec<'_>,
+    account_id: i64,
+    since: i64,
+) -> Result<Option<i64>, sqlx::Error> {
+    sqlx::query_scalar(
+        "SELECT MIN(created_at) FROM post WHERE account_id = $1 AND created_at >= $2",
+    )
+    .bind(account_id)
+    .bind(since)
+    .fetch_one(e)
+    .await
+}
+
+/// Members of a group whose user or display name starts with or contains
+/// `typed`, for @mention suggestions: `(username, display name)`.
+pub async fn mention_candidates(
+    e: impl Exec<'_>,
+    group_id: i64,
+    typed: &str,
+    limit: i64,
+) -> Result<Vec<(String, String)>, sqlx::Error> {
+    // `%typed%`; without its first character, `typed%`.
+    let contains = crate::server::db::like_pattern(typed);
+    let rows = sqlx::query(
+        "SELECT a.username, a.display_name FROM group_member m JOIN account a ON a.id = m.account_id \
+         WHERE m.group_id = $1 AND a.disabled = 0 \
+         AND (a.username LIKE $2 ESCAPE '\\' OR a.display_name LIKE $3 ESCAPE '\\') \
+         ORDER BY CASE WHEN a.username LIKE $2 ESCAPE '\\' THEN 0 ELSE 1 END, a.username LIMIT $4",
+    )
+    .bind(group_id)
+    .bind(&contains[1..])
+    .bind(&contains)
+    .bind(limit)
+    .fetch_all(e)
+    .await?;
+    Ok(rows
+        .iter()
+        .map(|r| (r.get("username"), r.get("display_name")))
+        .collect())
+}
+
+/// Active accounts with these user names: `(id, username)`.
+pub async fn accounts_named(
+    e: impl Exec<'_>,
+    names: &[String],
+) -> Result<Vec<(i64, String)>, sqlx::Error> {
+    if names.is_empty() {
+        return Ok(Vec::new());
+    }
+    let marks = (1..=names.len())
+        .map(|i| format!("${i}"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let sql =
+        format!("SELECT id, username FROM account WHERE disabled = 0 AND username IN ({marks})");
+    let mut q = sqlx::query(&sql);
+    for n in names {
+        q = q.bind(n.as_str());
+    }
+    let rows = q.fetch_all(e).await?;
+    Ok(rows
+        .iter()
+        .map(|r| (r.get("id"), r.get("username")))
+        .collect())
+}
