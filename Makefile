@@ -10,12 +10,13 @@ RELEASE_STAMP := target/.release-built
 SOURCES := $(shell find app/src server/src server/migrations style public -type f 2>/dev/null) \
 	Cargo.toml Cargo.lock app/Cargo.toml server/Cargo.toml
 
-.PHONY: help run test build tools test-tools lint fmt clean-data
+.PHONY: help run test bench build tools test-tools lint fmt clean-data
 
 help:
 	@echo "make run    启动平台（SQLite + 演示数据）http://127.0.0.1:3000"
 	@echo "make test   运行全部测试（单元、两种数据库、HTTP、Playwright）"
 	@echo "make lint   rustfmt + clippy（ssr 与 hydrate 两种构建）"
+	@echo "make bench  讨论区分页性能基准（SQLite 与 PostgreSQL）"
 
 ## Starts the platform on the embedded SQLite with the demo data.
 ## Honours DATABASE_URL and LEPTOS_SITE_ADDR; SHUXIANG_DEMO=0 for an empty site.
@@ -27,6 +28,11 @@ run: build
 ## Runs every test.
 test: test-tools
 	scripts/test.sh
+
+## Times the first, middle and last page of a 10-post and a 10,000-post
+## thread on SQLite and PostgreSQL (starts and stops PostgreSQL like `make test`).
+bench:
+	scripts/bench.sh
 
 build: tools
 	@scripts/release-site-ok.sh || rm -f $(RELEASE_STAMP)

@@ -18,7 +18,7 @@ for (const font of ["standard", "large"]) {
     await context.addCookies([{ name: "sx_font", value: font, url: baseURL! }]);
     for (const path of [
       "/", "/login", "/register", "/groups", "/groups/xuexi-xinsixiang", "/groups/jiankang-dushu",
-      "/books", "/books/recommended", "/no-such-page",
+      "/books", "/books/recommended", "/no-such-page", "/groups/xuexi-xinsixiang/threads",
     ]) {
       await page.goto(path);
       await audit(page, path);
@@ -38,11 +38,17 @@ test("signed-in pages meet WCAG AA", async ({ page }) => {
   await audit(page, "/me");
   for (const path of [
     "/admin", "/admin/users", "/admin/recommendations", "/groups/new", "/groups/xuexi-xinsixiang",
-    "/groups/xuexi-xinsixiang/manage", "/books/import", "/books/new",
+    "/groups/xuexi-xinsixiang/manage", "/books/import", "/books/new", "/admin/moderation",
+    "/me/notifications", "/groups/xuexi-xinsixiang/threads",
   ]) {
     await page.goto(path);
     await audit(page, path);
   }
+  // A thread with replies, quotes, a guided reading and the reply form.
+  await page.goto("/groups/xuexi-xinsixiang/threads");
+  await page.getByRole("link", { name: /之江新语》共读安排/ }).click();
+  await expect(page.getByRole("heading", { level: 1 })).toContainText("共读安排");
+  await audit(page, "thread page");
 });
 
 test("a book page meets WCAG AA", async ({ page }) => {

@@ -7,7 +7,7 @@ async function fits(page: Page) {
   expect(overflow).toBeLessThanOrEqual(0);
   // Touch targets in the header are at least 36px high.
   const heights = await page
-    .locator("header a, header button")
+    .locator(".site-header a, .site-header button")
     .evaluateAll((els) =>
       els.filter((e) => (e as HTMLElement).offsetParent !== null).map((e) => e.getBoundingClientRect().height),
     );
@@ -21,7 +21,7 @@ for (const font of ["standard", "large"]) {
       await context.addCookies([{ name: "sx_font", value: font, url: baseURL! }]);
     });
 
-    for (const path of ["/", "/login", "/register", "/groups", "/groups/xuexi-xinsixiang", "/books", "/books/recommended", "/no-such-page"]) {
+    for (const path of ["/", "/login", "/register", "/groups", "/groups/xuexi-xinsixiang", "/books", "/books/recommended", "/no-such-page", "/groups/xuexi-xinsixiang/threads"]) {
       test(`${path} fits the screen without sideways scrolling`, async ({ page }) => {
         await page.goto(path);
         await fits(page);
@@ -33,6 +33,14 @@ for (const font of ["standard", "large"]) {
       await expect(page).toHaveURL(/\/me$/);
       await fits(page);
       await page.goto("/admin/users");
+      await fits(page);
+      for (const path of ["/admin/moderation", "/me/notifications"]) {
+        await page.goto(path);
+        await fits(page);
+      }
+      await page.goto("/groups/xuexi-xinsixiang/threads");
+      await page.getByRole("link", { name: /之江新语》共读安排/ }).click();
+      await expect(page.getByRole("heading", { level: 1 })).toContainText("共读安排");
       await fits(page);
     });
   });

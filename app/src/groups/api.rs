@@ -61,6 +61,8 @@ pub struct GroupPage {
     pub viewer: Option<i64>,
     /// The invitation address, shown to those who manage the group.
     pub invite_path: Option<String>,
+    /// The latest discussion threads; `None` when the viewer may not read them.
+    pub threads: Option<Vec<crate::threads::ThreadSummary>>,
 }
 
 /// What the manage page needs.
@@ -166,6 +168,15 @@ pub async fn get_group(slug: String) -> Result<GroupPage, AppError> {
         let invite_path = access
             .can_manage()
             .then(|| invite_path(&access.group.summary.slug, &access.group.invite_token));
+        let threads = if access.can_read_threads() {
+            let viewer = access.user.as_ref().map_or(0, |u| u.id);
+            Some(
+                crate::threads::queries::group_threads(ctx.db.pool(), access.id(), viewer, 5, 0)
+                    .await?,
+            )
+        } else {
+            None
+        };
         Ok(GroupPage {
             summary: access.group.summary,
             description_html: access.group.description_html,
@@ -177,6 +188,7 @@ pub async fn get_group(slug: String) -> Result<GroupPage, AppError> {
             me,
             viewer: access.user.as_ref().map(|u| u.id),
             invite_path,
+            threads,
         })
     })
     .await

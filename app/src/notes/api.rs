@@ -47,6 +47,8 @@ pub async fn write_note(
         }
         if body.is_empty() {
             f.add("body", "请写下读书心得");
+        } else if body.contains('\0') {
+            f.add("body", "内容里有无法保存的空字符，请删除后再发");
         } else if body.chars().count() > crate::markdown::MAX_SOURCE {
             f.add(
                 "body",

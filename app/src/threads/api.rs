@@ -176,11 +176,7 @@ pub async fn load_thread_page(
                 .map(|p| QuoteView {
                     post_id: p.id,
                     seq: p.seq,
-                    author: posts
-                        .iter()
-                        .find(|v| v.id == p.id)
-                        .map(|v| v.author.clone())
-                        .unwrap_or_default(),
+                    author: p.author.clone(),
                     excerpt: super::excerpt(&p.body_md, 120),
                 }),
             None => None,
@@ -253,8 +249,8 @@ pub async fn create_thread(
         };
         f.into_result()?;
         let now = now();
-        write::check_rate(&ctx.db, user.id, &ctx.settings.post_limits, now).await?;
         let mut tx = ctx.db.pool().begin().await?;
+        write::check_rate(&mut tx, user.id, &ctx.settings.post_limits, now).await?;
         let thread_id =
             queries::create_thread(&mut tx, access.id(), book, user.id, title, now).await?;
         let thread = queries::thread(&mut *tx, thread_id)
@@ -299,8 +295,8 @@ pub async fn reply(thread_id: i64, body: String, quote_id: String) -> Result<Str
             return Err(AppError::message("本主题已锁定，不能再回复"));
         }
         let now = now();
-        write::check_rate(&ctx.db, user.id, &ctx.settings.post_limits, now).await?;
         let mut tx = ctx.db.pool().begin().await?;
+        write::check_rate(&mut tx, user.id, &ctx.settings.post_limits, now).await?;
         let (_, seq) = write::publish(&mut tx, &thread, &user, quote.as_ref(), &body, now).await?;
         tx.commit().await?;
         let path = format!(
@@ -353,6 +349,7 @@ pub async fn delete_post(id: i64) -> Result<String, AppError> {
         if post.account_id != Some(user.id) {
             return Err(AppError::Forbidden);
         }
+        access.require_open()?;
         queries::delete_own(ctx.db.pool(), id, user.id, now()).await?;
         redirect_back();
         Ok("帖子已删除".to_owned())
@@ -370,6 +367,7 @@ pub async fn like_post(id: i64, like: String) -> Result<i64, AppError> {
         if post.deleted || post.hidden {
             return Err(AppError::message("这篇帖子已不可见"));
         }
+        access.require_open()?;
         let mut tx = ctx.db.pool().begin().await?;
         let n = likes::set(&mut tx, &likes::POST, id, user.id, like == "1", now()).await?;
         tx.commit().await?;

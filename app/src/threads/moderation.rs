@@ -280,6 +280,8 @@ pub async fn report_post(id: i64, reason: String) -> Result<String, AppError> {
             f.add("reason", "请写明举报理由");
         } else if reason.chars().count() > REASON_MAX {
             f.add("reason", format!("举报理由不能超过 {REASON_MAX} 个字"));
+        } else if reason.chars().any(char::is_control) {
+            f.add("reason", "举报理由不能换行或包含控制字符");
         }
         f.into_result()?;
         let filed = sql::report(db.pool(), id, user.id, reason, now()).await?;
@@ -338,10 +340,12 @@ pub async fn moderate(id: i64, action: String, note: String) -> Result<String, A
                 sql::set_hidden(&mut *tx, id, false, now).await?,
                 "帖子已恢复",
             ),
-            "dismiss" => (true, "举报已驳回，帖子保持原样"),
+            "dismiss" => (false, "举报已驳回，帖子保持原样"),
             _ => return Err(AppError::BadRequest),
         };
-        sql::resolve_reports(&mut *tx, id, user.id, now).await?;
+        let resolved = sql::resolve_reports(&mut *tx, id, user.id, now).await?;
+        // A dismissal is an action only when there was something to dismiss.
+        let changed = changed || (action == "dismiss" && resolved > 0);
         if changed {
             sql::log_action(
                 &mut tx,

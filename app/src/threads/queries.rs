@@ -239,6 +239,7 @@ pub struct PostRecord {
     pub group_slug: String,
     pub seq: i64,
     pub account_id: Option<i64>,
+    pub author: String,
     pub body_md: String,
     pub deleted: bool,
     pub hidden: bool,
@@ -246,9 +247,10 @@ pub struct PostRecord {
 
 pub async fn post(e: impl Exec<'_>, id: i64) -> Result<Option<PostRecord>, sqlx::Error> {
     let row = sqlx::query(
-        "SELECT p.id, p.thread_id, t.group_id, g.slug, p.seq, p.account_id, p.body_md, \
-         p.deleted_at, p.hidden_at FROM post p JOIN thread t ON t.id = p.thread_id \
-         JOIN reading_group g ON g.id = t.group_id WHERE p.id = $1",
+        "SELECT p.id, p.thread_id, t.group_id, g.slug, p.seq, p.account_id, a.display_name, \
+         p.body_md, p.deleted_at, p.hidden_at FROM post p JOIN thread t ON t.id = p.thread_id \
+         JOIN reading_group g ON g.id = t.group_id LEFT JOIN account a ON a.id = p.account_id \
+         WHERE p.id = $1",
     )
     .bind(id)
     .fetch_optional(e)
@@ -260,6 +262,9 @@ pub async fn post(e: impl Exec<'_>, id: i64) -> Result<Option<PostRecord>, sqlx:
         group_slug: r.get("slug"),
         seq: r.get("seq"),
         account_id: r.get("account_id"),
+        author: r
+            .get::<Option<String>, _>("display_name")
+            .unwrap_or_else(|| GONE_ACCOUNT.to_owned()),
         body_md: r.get("body_md"),
         deleted: r.get::<Option<i64>, _>("deleted_at").is_some(),
         hidden: r.get::<Option<i64>, _>("hidden_at").is_some(),
@@ -541,13 +546,14 @@ pub async fn mention_candidates(
     typed: &str,
     limit: i64,
 ) -> Result<Vec<(String, String)>, sqlx::Error> {
-    // `%typed%`; without its first character, `typed%`.
-    let contains = crate::server::db::like_pattern(typed);
+    // `%typed%`; without its first character, `typed%`. LIKE ignores case
+    // on SQLite but not on PostgreSQL, so both sides are lower-cased.
+    let contains = crate::server::db::like_pattern(&typed.to_lowercase());
     let rows = sqlx::query(
         "SELECT a.username, a.display_name FROM group_member m JOIN account a ON a.id = m.account_id \
          WHERE m.group_id = $1 AND a.disabled = 0 \
-         AND (a.username LIKE $2 ESCAPE '\\' OR a.display_name LIKE $3 ESCAPE '\\') \
-         ORDER BY CASE WHEN a.username LIKE $2 ESCAPE '\\' THEN 0 ELSE 1 END, a.username LIMIT $4",
+         AND (LOWER(a.username) LIKE $2 ESCAPE '\\' OR LOWER(a.display_name) LIKE $3 ESCAPE '\\') \
+         ORDER BY CASE WHEN LOWER(a.username) LIKE $2 ESCAPE '\\' THEN 0 ELSE 1 END, a.username LIMIT $4",
     )
     .bind(group_id)
     .bind(&contains[1..])

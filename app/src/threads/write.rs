@@ -12,12 +12,15 @@ use crate::accounts::SessionUser;
 use crate::error::{AppError, FormErrors};
 use crate::notifications::NotificationKind;
 use crate::notifications::queries::{NewNotification, insert as notify};
-use crate::server::{Db, PostLimits};
+use crate::server::PostLimits;
 
 /// Checks a post's Markdown; adds a message for `field` when it is bad.
 pub fn check_body(body: &str, field: &str, f: &mut FormErrors) {
     if body.trim().is_empty() {
         f.add(field, "请写下帖子内容");
+    } else if body.contains('\0') {
+        // PostgreSQL cannot store it; nobody types it on purpose.
+        f.add(field, "内容里有无法保存的空字符，请删除后再发");
     } else if body.chars().count() > POST_MAX {
         f.add(
             field,
@@ -45,19 +48,25 @@ pub fn kept(text: &str) -> String {
     text.chars().take(POST_MAX + 100).collect()
 }
 
-/// Refuses a post when its author has posted too often lately.
+/// Refuses a post when its author has posted too often lately. Run it in
+/// the posting transaction: it first locks the author's account row, so
+/// posts sent at the same moment are counted one after another.
 pub async fn check_rate(
-    db: &Db,
+    conn: &mut AnyConnection,
     user_id: i64,
     limits: &PostLimits,
     now: i64,
 ) -> Result<(), AppError> {
+    sqlx::query("UPDATE account SET id = id WHERE id = $1")
+        .bind(user_id)
+        .execute(&mut *conn)
+        .await?;
     let since = now - limits.window_secs;
-    let recent = queries::posts_since(db.pool(), user_id, since).await?;
+    let recent = queries::posts_since(&mut *conn, user_id, since).await?;
     if recent < limits.per_window {
         return Ok(());
     }
-    let oldest = queries::oldest_post_since(db.pool(), user_id, since)
+    let oldest = queries::oldest_post_since(&mut *conn, user_id, since)
         .await?
         .unwrap_or(now);
     let wait = (oldest + limits.window_secs - now).max(1);

@@ -1,11 +1,13 @@
 //! The demo data set, so a newcomer has something real to look at: the
 //! brand, sectors and accounts of every role (part 1), then books, reading
-//! groups and everything people do in them (part 2). Loaded only when
+//! groups and everything people do in them (part 2), discussions (part 3).
+//! Loaded only when
 //! `SHUXIANG_DEMO` is on; each part once, so a database seeded by an older
 //! version gains the newer parts on the next start.
 
 pub mod catalogue;
 mod reading;
+mod threads;
 
 use app::accounts::{Role, password, queries as accounts};
 use app::server::{Db, now};
@@ -87,7 +89,7 @@ pub const SECTORS: &[&str] = &[
 ];
 
 /// The newest part of the demo data; the marker stores the last one loaded.
-const VERSION: i64 = 2;
+const VERSION: i64 = 3;
 
 /// The demo part loaded into this database (0: none).
 async fn seeded_version(db: &Db) -> Result<i64, sqlx::Error> {
@@ -113,7 +115,10 @@ pub async fn seed(db: &Db) -> Result<bool, crate::BoxError> {
         seed_people(db).await?;
     }
     let mut tx = db.pool().begin().await?;
-    reading::seed(&mut tx, now()).await?;
+    if version < 2 {
+        reading::seed(&mut tx, now()).await?;
+    }
+    threads::seed(&mut tx, now()).await?;
     site::set(&mut *tx, MARKER, &VERSION.to_string()).await?;
     tx.commit().await?;
     Ok(true)

@@ -11,7 +11,7 @@ use crate::groups::{GroupRole, GroupStatus, JoinPolicy, Seat};
 use crate::layout::NotFound;
 use crate::notes::components::NoteList;
 use crate::progress::components::CheckInForm;
-use crate::threads::pages::RecentThreads;
+use crate::threads::pages::ThreadRows;
 use crate::ui::form::{form_error, success_message};
 use crate::ui::time::day_text_zh;
 use crate::ui::{FormAlert, Notice};
@@ -188,7 +188,13 @@ fn GroupView(
 
             <section class="panel" aria-labelledby="threads">
                 <h2 id="threads">"讨论区"</h2>
-                <RecentThreads slug=slug.clone()/>
+                {match page.threads.clone() {
+                    Some(threads) => view! {
+                        <ThreadRows threads show_group=false empty="还没有讨论。"/>
+                        <p><a class="button small" href=format!("/groups/{}/threads", g.slug)>"进入讨论区"</a></p>
+                    }.into_any(),
+                    None => view! { <p class="muted">"本群讨论区仅群成员可见。"</p> }.into_any(),
+                }}
             </section>
         </article>
     }

@@ -148,29 +148,3 @@ pub fn ThreadRows(
     }
     .into_any()
 }
-
-/// The latest threads of a group, for its page.
-#[component]
-pub fn RecentThreads(slug: String) -> impl IntoView {
-    let s = slug.clone();
-    let data = Resource::new(move || s.clone(), |s| load_thread_list(s, 1));
-    view! {
-        <Suspense fallback=|| view! { <p class="loading">"正在加载讨论…"</p> }>
-            {move || {
-                let slug = slug.clone();
-                Suspend::new(async move {
-                    match data.await {
-                        Ok(list) => {
-                            let threads: Vec<_> = list.threads.into_iter().take(5).collect();
-                            view! {
-                                <ThreadRows threads show_group=false empty="还没有讨论。"/>
-                                <p><a class="button small" href=format!("/groups/{slug}/threads")>"进入讨论区"</a></p>
-                            }.into_any()
-                        }
-                        Err(_) => view! { <p class="muted">"讨论区仅本群成员可见。"</p> }.into_any(),
-                    }
-                })
-            }}
-        </Suspense>
-    }
-}

@@ -7,7 +7,7 @@ mod moderation;
 mod post;
 mod thread;
 
-pub use list::{RecentThreads, ThreadListPage, ThreadRows};
+pub use list::{ThreadListPage, ThreadRows};
 pub use moderation::ModerationPage;
 pub use thread::ThreadPage;
 

@@ -28,7 +28,7 @@ pub fn PostItem(post: PostView, page: ThreadPage, actions: ThreadActions) -> imp
         PostState::Visible => {
             view! { <div class="prose" inner_html=post.body_html.clone()></div> }.into_any()
         }
-        PostState::Deleted => view! { <p class="post-gone">"此帖已被作者删除。"</p> }.into_any(),
+        PostState::Deleted => view! { <p class="post-gone">"此帖已删除。"</p> }.into_any(),
         PostState::Hidden if post.body_html.is_empty() => {
             view! { <p class="post-gone">"此帖已被管理员隐藏。"</p> }.into_any()
         }
