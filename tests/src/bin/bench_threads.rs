@@ -10,9 +10,11 @@
 //!   * the whole server-rendered page over HTTP, as a signed-in member
 //!     (so the read position is written too).
 //!
-//! Prints medians and 95th percentiles in milliseconds, the ratio to the
-//! 10-post thread, and the query plan of `posts_between` on the long
-//! thread. It prints figures only: nothing here fails on a timing.
+//! Prints medians and 95th percentiles in milliseconds and the ratio to the
+//! 10-post thread; for the queries also a row reading the last 10 posts of
+//! each thread (the same number of rows on both sides) and each query on
+//! its own; then the query plan of `posts_between` on the long thread. It
+//! prints figures only: nothing here fails on a timing.
 
 use std::fmt::Write as _;
 use std::future::Future;
@@ -168,7 +170,7 @@ async fn bench(backend: Backend) {
     if backend == Backend::Postgres {
         // What autovacuum does after this many inserts; done now so the
         // plans do not change halfway through the run.
-        sqlx::query("ANALYZE")
+        sqlx::query("ANALYZE account, thread, thread_read, post, post_like, post_revision")
             .execute(app.db().pool())
             .await
             .expect("analyze");
@@ -453,7 +455,13 @@ fn print_parts(parts: &[(&str, &Cells)]) {
     println!("{}", head.trim_end_matches(" |"));
     let mut sub = format!("  {:<7} |", "");
     for _ in parts {
-        let _ = write!(sub, " {:>8} {:>8} {:>7} |", "10", "10,000", "ratio");
+        let _ = write!(
+            sub,
+            " {:>8} {:>8} {:>7} |",
+            thousands(SHORT),
+            thousands(LONG),
+            "ratio"
+        );
     }
     println!("{}", sub.trim_end_matches(" |"));
     for (r, name) in ROWS.iter().enumerate() {
@@ -505,9 +513,9 @@ async fn explain(db: &Db, long: &Thread, viewer: i64) {
             .fetch_one(db.pool())
             .await
             .expect("the (thread_id, seq) index");
-            let rows = plan_rows(db, "EXPLAIN", long.id, first, last, viewer).await;
+            let rows = plan_rows(db, "EXPLAIN ANALYZE", long.id, first, last, viewer).await;
             let plan = rows.iter().map(|r| r.get::<String, _>(0)).collect();
-            ("EXPLAIN", index, plan)
+            ("EXPLAIN ANALYZE", index, plan)
         }
     };
     println!(
