@@ -6,6 +6,7 @@
 use leptos::prelude::*;
 
 use crate::threads::api::{preview_post, suggest_mentions};
+use crate::threads::POST_MAX;
 use crate::threads::mentions::typing_mention;
 
 #[cfg(feature = "hydrate")]
@@ -230,7 +231,7 @@ pub fn MarkdownEditor(
                 {move || error.get()}
             </p>
             <p class="field-hint" id=hint_id.clone()>
-                "支持 Markdown：**加粗**、> 引用、- 列表、[链接](https://…)；输入 @用户名 可以提到群成员。"
+                {format!("支持 Markdown：**加粗**、> 引用、- 列表、[链接](https://…)；输入 @用户名 可以提到群成员；最多 {POST_MAX} 字。")}
                 <Show when=move || restored.get()>
                     " " <span class="notice-inline">"已恢复上次未发送的草稿。"</span>
                 </Show>

@@ -74,7 +74,7 @@ pub fn PostItem(post: PostView, page: ThreadPage, actions: ThreadActions) -> imp
                 </details>
             })}
             <div class="post-actions">
-                {(visible && me.is_some()).then(|| view! {
+                {(visible && me.is_some() && !page.group_closed).then(|| view! {
                     <ActionForm action=like attr:class="inline-form">
                         <input type="hidden" name="id" value=id/>
                         <input type="hidden" name="like" value=move || if liked.get() { "0" } else { "1" }/>
@@ -83,7 +83,7 @@ pub fn PostItem(post: PostView, page: ThreadPage, actions: ThreadActions) -> imp
                         </button>
                     </ActionForm>
                 })}
-                {(visible && me.is_none()).then(|| view! { <span class="muted small">"赞 " {likes}</span> })}
+                {(visible && (me.is_none() || page.group_closed)).then(|| view! { <span class="muted small">"赞 " {likes}</span> })}
                 {(visible && page.can_post).then(|| view! {
                     <a class="button small" href=quote_href.clone()>"引用回复"</a>
                 })}
@@ -94,7 +94,7 @@ pub fn PostItem(post: PostView, page: ThreadPage, actions: ThreadActions) -> imp
                         <button type="submit" class="button small">{if post.guide { "取消导读" } else { "标为导读" }}</button>
                     </ActionForm>
                 })}
-                {(mine && visible).then(|| view! {
+                {(mine && visible && !page.group_closed).then(|| view! {
                     <ActionForm action=actions.delete attr:class="inline-form">
                         <input type="hidden" name="id" value=id/>
                         <button type="submit" class="button small link">"删除"</button>
