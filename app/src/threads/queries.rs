@@ -280,6 +280,18 @@ pub struct PostViewer {
     pub sees_hidden: bool,
 }
 
+/// One page of a thread: `$1` viewer, `$2` thread, `$3..=$4` sequence
+/// numbers. Public so the benchmark can show its plan (`make bench`).
+pub const POSTS_PAGE_SQL: &str = "SELECT p.id, p.seq, p.account_id, a.display_name, a.username, \
+     p.body_md, p.body_html, p.guide, p.likes, p.edits, p.edited_at, p.deleted_at, p.hidden_at, \
+     p.created_at, p.quote_id, q.seq AS q_seq, qa.display_name AS q_author, q.body_md AS q_md, \
+     q.deleted_at AS q_deleted, q.hidden_at AS q_hidden, \
+     CASE WHEN l.post_id IS NULL THEN 0 ELSE 1 END AS liked \
+     FROM post p LEFT JOIN account a ON a.id = p.account_id \
+     LEFT JOIN post q ON q.id = p.quote_id LEFT JOIN account qa ON qa.id = q.account_id \
+     LEFT JOIN post_like l ON l.post_id = p.id AND l.account_id = $1 \
+     WHERE p.thread_id = $2 AND p.seq BETWEEN $3 AND $4 ORDER BY p.seq";
+
 /// Posts `first..=last` (sequence numbers) of a thread, in order.
 pub async fn posts_between(
     e: impl Exec<'_>,
@@ -288,23 +300,13 @@ pub async fn posts_between(
     last: i64,
     viewer: PostViewer,
 ) -> Result<Vec<PostView>, sqlx::Error> {
-    let rows = sqlx::query(
-        "SELECT p.id, p.seq, p.account_id, a.display_name, a.username, p.body_md, p.body_html, \
-         p.guide, p.likes, p.edits, p.edited_at, p.deleted_at, p.hidden_at, p.created_at, \
-         p.quote_id, q.seq AS q_seq, qa.display_name AS q_author, q.body_md AS q_md, \
-         q.deleted_at AS q_deleted, q.hidden_at AS q_hidden, \
-         CASE WHEN EXISTS (SELECT 1 FROM post_like l WHERE l.post_id = p.id AND l.account_id = $1) \
-         THEN 1 ELSE 0 END AS liked \
-         FROM post p LEFT JOIN account a ON a.id = p.account_id \
-         LEFT JOIN post q ON q.id = p.quote_id LEFT JOIN account qa ON qa.id = q.account_id \
-         WHERE p.thread_id = $2 AND p.seq BETWEEN $3 AND $4 ORDER BY p.seq",
-    )
-    .bind(viewer.id)
-    .bind(thread_id)
-    .bind(first)
-    .bind(last)
-    .fetch_all(e)
-    .await?;
+    let rows = sqlx::query(POSTS_PAGE_SQL)
+        .bind(viewer.id)
+        .bind(thread_id)
+        .bind(first)
+        .bind(last)
+        .fetch_all(e)
+        .await?;
     Ok(rows.iter().map(|r| post_view(r, viewer)).collect())
 }
 

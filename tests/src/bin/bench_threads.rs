@@ -40,19 +40,6 @@ const SAMPLES: usize = 30;
 /// Rows per INSERT statement (6 bound values each: well under both limits).
 const ROWS_PER_INSERT: i64 = 500;
 
-/// A copy of the SQL of `app::threads::queries::posts_between`, to ask the
-/// database for its plan; keep the two in step.
-const POSTS_BETWEEN_SQL: &str = "SELECT p.id, p.seq, p.account_id, a.display_name, a.username, \
-     p.body_md, p.body_html, \
-     p.guide, p.likes, p.edits, p.edited_at, p.deleted_at, p.hidden_at, p.created_at, \
-     p.quote_id, q.seq AS q_seq, qa.display_name AS q_author, q.body_md AS q_md, \
-     q.deleted_at AS q_deleted, q.hidden_at AS q_hidden, \
-     CASE WHEN EXISTS (SELECT 1 FROM post_like l WHERE l.post_id = p.id AND l.account_id = $1) \
-     THEN 1 ELSE 0 END AS liked \
-     FROM post p LEFT JOIN account a ON a.id = p.account_id \
-     LEFT JOIN post q ON q.id = p.quote_id LEFT JOIN account qa ON qa.id = q.account_id \
-     WHERE p.thread_id = $2 AND p.seq BETWEEN $3 AND $4 ORDER BY p.seq";
-
 /// Posts as readers write them: Markdown of about 300 characters.
 const BODIES: [&str; 4] = [
     "读到第六章《家族》，费孝通先生说中国乡土社会采取的是**差序格局**，像把一块石头丢在水面上所发生的一圈圈推出去的波纹。\n\n\
@@ -552,14 +539,17 @@ async fn plan_rows(
     last: i64,
     viewer: i64,
 ) -> Vec<sqlx::any::AnyRow> {
-    sqlx::query(&format!("{explain} {POSTS_BETWEEN_SQL}"))
-        .bind(viewer)
-        .bind(thread)
-        .bind(first)
-        .bind(last)
-        .fetch_all(db.pool())
-        .await
-        .expect("query plan")
+    sqlx::query(&format!(
+        "{explain} {}",
+        app::threads::queries::POSTS_PAGE_SQL
+    ))
+    .bind(viewer)
+    .bind(thread)
+    .bind(first)
+    .bind(last)
+    .fetch_all(db.pool())
+    .await
+    .expect("query plan")
 }
 
 /// `10000` as `10,000`.

@@ -5,8 +5,8 @@
 
 use leptos::prelude::*;
 
-use crate::threads::api::{preview_post, suggest_mentions};
 use crate::threads::POST_MAX;
+use crate::threads::api::{preview_post, suggest_mentions};
 use crate::threads::mentions::typing_mention;
 
 #[cfg(feature = "hydrate")]
