@@ -100,6 +100,7 @@ async fn page(
         PostViewer {
             id: viewer,
             sees_hidden,
+            moderates: false,
         },
     )
     .await

@@ -32,6 +32,7 @@ on_both_backends!(
     likes_previews_and_mention_suggestions,
     quoting_a_post_from_another_page_names_its_author,
     concurrent_posts_respect_the_rate_limit,
+    only_authors_leaders_and_organisers_edit_or_delete_a_post,
 );
 
 const PW: &str = "password-123";
@@ -2343,5 +2344,122 @@ async fn concurrent_posts_respect_the_rate_limit(b: Backend) {
         posts, 6,
         "at most 6 posts a minute, got {posts} (statuses {statuses:?})"
     );
+    app.stop().await;
+}
+
+async fn only_authors_leaders_and_organisers_edit_or_delete_a_post(b: Backend) {
+    let app = TestApp::spawn_with(b, many_posts).await;
+    group_with(
+        &app,
+        open_group("g"),
+        &[
+            ("author", Role::Reader, Some(GroupRole::Member)),
+            ("leader", Role::Member, Some(GroupRole::Leader)),
+            ("guide", Role::Reader, Some(GroupRole::Guide)),
+            ("member", Role::Reader, Some(GroupRole::Member)),
+            ("boss", Role::Organiser, None),
+        ],
+    )
+    .await;
+    let author = signed_in(&app, "author").await;
+    let tid = create(&app, &author, "g", "各抒己见", "第一帖").await;
+    reply(&app, &author, "g", tid, "第二帖", None).await;
+    reply(&app, &author, "g", tid, "第三帖", None).await;
+    let (p1, p2, p3) = (
+        post_id(&app, tid, 1).await,
+        post_id(&app, tid, 2).await,
+        post_id(&app, tid, 3).await,
+    );
+    let body_of = |id: i64| {
+        let app = &app;
+        async move {
+            let r: (String, Option<i64>) =
+                sqlx::query_as("SELECT body_md, deleted_at FROM post WHERE id = $1")
+                    .bind(id)
+                    .fetch_one(app.db().pool())
+                    .await
+                    .unwrap();
+            r
+        }
+    };
+
+    // A plain member and a guide may not touch someone else's post.
+    for who in ["member", "guide"] {
+        let c = signed_in(&app, who).await;
+        let id = p1.to_string();
+        let (status, _) = json(
+            app.call(&c, "posts/edit", &[("id", &id), ("body", "改掉")])
+                .await,
+        )
+        .await;
+        assert_eq!(status, 403, "{who} edits");
+        let (status, _) = json(app.call(&c, "posts/delete", &[("id", &id)]).await).await;
+        assert_eq!(status, 403, "{who} deletes");
+    }
+    assert_eq!(body_of(p1).await, ("第一帖".to_owned(), None));
+    assert_eq!(rows(&app, "moderation_log").await, 0);
+
+    // The leader edits one and deletes another; the organiser edits a third.
+    let leader = signed_in(&app, "leader").await;
+    let boss = signed_in(&app, "boss").await;
+    let (p1s, p2s, p3s) = (p1.to_string(), p2.to_string(), p3.to_string());
+    for (client, form, endpoint) in [
+        (
+            &leader,
+            vec![("id", p1s.as_str()), ("body", "群主修改过")],
+            "posts/edit",
+        ),
+        (&leader, vec![("id", p2s.as_str())], "posts/delete"),
+        (
+            &boss,
+            vec![("id", p3s.as_str()), ("body", "管理员修改过")],
+            "posts/edit",
+        ),
+    ] {
+        let (status, v) = json(app.call(client, endpoint, &form).await).await;
+        assert_eq!(status, 200, "{endpoint}: {v}");
+    }
+    assert_eq!(body_of(p1).await.0, "群主修改过");
+    assert!(body_of(p2).await.1.is_some(), "deleted");
+    assert_eq!(body_of(p3).await.0, "管理员修改过");
+    // The history keeps what the author wrote.
+    let kept: String = sqlx::query_scalar("SELECT body_md FROM post_revision WHERE post_id = $1")
+        .bind(p1)
+        .fetch_one(app.db().pool())
+        .await
+        .unwrap();
+    assert_eq!(kept, "第一帖");
+    // Each is logged with who did it, and the author is told.
+    let leader_id = account_id(&app, "leader").await;
+    let boss_id = account_id(&app, "boss").await;
+    let log: Vec<(Option<i64>, String, Option<i64>)> =
+        sqlx::query_as("SELECT actor_id, action, post_id FROM moderation_log ORDER BY id")
+            .fetch_all(app.db().pool())
+            .await
+            .unwrap();
+    assert_eq!(
+        log,
+        vec![
+            (Some(leader_id), "edit".to_owned(), Some(p1)),
+            (Some(leader_id), "delete".to_owned(), Some(p2)),
+            (Some(boss_id), "edit".to_owned(), Some(p3)),
+        ]
+    );
+    let told = notifications_of(&app, account_id(&app, "author").await).await;
+    assert_eq!(
+        told,
+        vec![
+            ("moderation".to_owned(), p1),
+            ("moderation".to_owned(), p2),
+            ("moderation".to_owned(), p3),
+        ]
+    );
+    // The leader's page offers the source of others' posts for editing.
+    let page = ok_page(&app, &leader, tid, None).await;
+    assert_eq!(page["can_manage"], true);
+    assert_eq!(post_of(&page, 1)["body_md"], "群主修改过");
+    let page = ok_page(&app, &signed_in(&app, "member").await, tid, None).await;
+    assert_eq!(page["can_manage"], false);
+    assert!(post_of(&page, 1)["body_md"].is_null());
     app.stop().await;
 }

@@ -151,6 +151,7 @@ pub async fn load_thread_page(
             PostViewer {
                 id: viewer,
                 sees_hidden,
+                moderates: access.can_manage(),
             },
         )
         .await?;
@@ -201,6 +202,7 @@ pub async fn load_thread_page(
             can_post: cannot_post_reason.is_none(),
             cannot_post_reason,
             can_steer: access.can_guide(),
+            can_manage: access.can_manage(),
             is_organiser: access.is_organiser(),
             first_unread_seq,
             quoting,
@@ -310,47 +312,82 @@ pub async fn reply(thread_id: i64, body: String, quote_id: String) -> Result<Str
     .await
 }
 
-/// Edits one's own post; the earlier text is kept and shown as history.
+/// Edits a post: one's own, or as the group's leader or an organiser
+/// (logged, and the author is told). The earlier text is kept as history.
 #[server(prefix = "/api", endpoint = "posts/edit")]
 pub async fn edit_post(id: i64, body: String) -> Result<String, AppError> {
+    use super::moderation::{log_action, notify_author};
     use super::{queries, write};
     use crate::error::FormErrors;
     use crate::server::{now, redirect_back, respond};
     respond(async move {
-        let (ctx, access, _thread, post) = guard::readable_post(id).await?;
+        let (ctx, access, thread, post) = guard::readable_post(id).await?;
         let user = guard::require_writer(&access)?.clone();
-        if post.account_id != Some(user.id) {
+        let own = post.account_id == Some(user.id);
+        if !own && !access.can_manage() {
             return Err(AppError::Forbidden);
         }
         let mut f = FormErrors::default().keep("body", &write::kept(&body));
         write::check_body(&body, "body", &mut f);
         f.into_result()?;
         let html = crate::markdown::render(&body);
+        let now = now();
         let mut tx = ctx.db.pool().begin().await?;
-        let done = queries::edit_own(&mut tx, id, user.id, &body, &html, now()).await?;
-        tx.commit().await?;
-        if !done {
+        let only_author = own.then_some(user.id);
+        if !queries::edit(&mut tx, id, only_author, &body, &html, now).await? {
             return Err(AppError::message("这篇帖子已删除或被隐藏，不能再编辑"));
         }
+        if !own {
+            log_action(&mut tx, user.id, "edit", Some(thread.id), Some(id), "", now).await?;
+            let text = format!(
+                "你在《{}》中的帖子被{}编辑了",
+                thread.title, user.display_name
+            );
+            notify_author(&mut tx, &post, user.id, &text, now).await?;
+        }
+        tx.commit().await?;
         redirect_back();
         Ok("已保存修改".to_owned())
     })
     .await
 }
 
-/// Deletes one's own post (it shows as 已删除; replies stay).
+/// Deletes a post (it shows as 已删除; replies stay): one's own, or as the
+/// group's leader or an organiser (logged, and the author is told).
 #[server(prefix = "/api", endpoint = "posts/delete")]
 pub async fn delete_post(id: i64) -> Result<String, AppError> {
+    use super::moderation::{log_action, notify_author};
     use super::queries;
     use crate::server::{now, redirect_back, respond};
     respond(async move {
-        let (ctx, access, _thread, post) = guard::readable_post(id).await?;
-        let user = access.user()?;
-        if post.account_id != Some(user.id) {
+        let (ctx, access, thread, post) = guard::readable_post(id).await?;
+        let user = access.user()?.clone();
+        let own = post.account_id == Some(user.id);
+        if !own && !access.can_manage() {
             return Err(AppError::Forbidden);
         }
         access.require_open()?;
-        queries::delete_own(ctx.db.pool(), id, user.id, now()).await?;
+        let now = now();
+        let mut tx = ctx.db.pool().begin().await?;
+        let deleted = queries::delete(&mut *tx, id, own.then_some(user.id), now).await?;
+        if deleted && !own {
+            log_action(
+                &mut tx,
+                user.id,
+                "delete",
+                Some(thread.id),
+                Some(id),
+                "",
+                now,
+            )
+            .await?;
+            let text = format!(
+                "你在《{}》中的帖子被{}删除了",
+                thread.title, user.display_name
+            );
+            notify_author(&mut tx, &post, user.id, &text, now).await?;
+        }
+        tx.commit().await?;
         redirect_back();
         Ok("帖子已删除".to_owned())
     })

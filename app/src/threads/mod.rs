@@ -141,6 +141,8 @@ pub struct ThreadPage {
     pub cannot_post_reason: Option<String>,
     /// May pin, lock and mark guided readings (leader, guide, organiser).
     pub can_steer: bool,
+    /// May edit and delete anyone's posts (the group's leader, organisers).
+    pub can_manage: bool,
     pub is_organiser: bool,
     /// The first post the viewer had not read when the page was loaded.
     pub first_unread_seq: Option<i64>,

@@ -61,6 +61,8 @@ pub fn action_label(action: &str) -> &'static str {
         "unpin" => "取消置顶",
         "lock" => "锁定主题",
         "unlock" => "解除锁定",
+        "edit" => "编辑他人帖子",
+        "delete" => "删除他人帖子",
         "guide" => "标为导读",
         "unguide" => "取消导读",
         _ => "其他操作",
@@ -68,7 +70,7 @@ pub fn action_label(action: &str) -> &'static str {
 }
 
 #[cfg(feature = "ssr")]
-pub use sql::log_action;
+pub use sql::{log_action, notify_author};
 
 #[cfg(feature = "ssr")]
 mod sql {
@@ -102,6 +104,30 @@ mod sql {
         .execute(&mut *conn)
         .await?;
         Ok(())
+    }
+
+    /// Tells the author of a post (if any) what a moderator did to it.
+    pub async fn notify_author(
+        conn: &mut AnyConnection,
+        post: &crate::threads::queries::PostRecord,
+        actor_id: i64,
+        text: &str,
+        now: i64,
+    ) -> Result<(), sqlx::Error> {
+        use crate::notifications::NotificationKind;
+        use crate::notifications::queries::{NewNotification, insert};
+        let Some(author) = post.account_id else {
+            return Ok(());
+        };
+        let n = NewNotification {
+            account_id: author,
+            kind: NotificationKind::Moderation,
+            actor_id: Some(actor_id),
+            post_id: Some(post.id),
+            thread_id: Some(post.thread_id),
+            text,
+        };
+        insert(&mut *conn, &n, now).await
     }
 
     /// Files a report; false when this person already has one open on it.
@@ -319,8 +345,6 @@ pub async fn load_moderation_queue() -> Result<ModerationQueue, AppError> {
 #[server(prefix = "/api", endpoint = "moderation/act")]
 pub async fn moderate(id: i64, action: String, note: String) -> Result<String, AppError> {
     use crate::accounts::Role;
-    use crate::notifications::NotificationKind;
-    use crate::notifications::queries::{NewNotification, insert as notify};
     use crate::server::{ctx, now, redirect_back, respond};
     respond(async move {
         let user = crate::accounts::session::require_role(Role::Organiser).await?;
@@ -358,25 +382,14 @@ pub async fn moderate(id: i64, action: String, note: String) -> Result<String, A
             )
             .await?;
         }
-        if changed
-            && action != "dismiss"
-            && let Some(author) = post.account_id
-        {
+        if changed && action != "dismiss" {
             let what = if action == "hide" { "隐藏" } else { "恢复" };
             let text = if note.is_empty() {
                 format!("你的帖子已被管理员{what}")
             } else {
                 format!("你的帖子已被管理员{what}（{note}）")
             };
-            let n = NewNotification {
-                account_id: author,
-                kind: NotificationKind::Moderation,
-                actor_id: Some(user.id),
-                post_id: Some(id),
-                thread_id: Some(post.thread_id),
-                text: &text,
-            };
-            notify(&mut *tx, &n, now).await?;
+            sql::notify_author(&mut tx, &post, user.id, &text, now).await?;
         }
         tx.commit().await?;
         redirect_back();

@@ -278,6 +278,8 @@ pub struct PostViewer {
     pub id: i64,
     /// Organisers see the text of hidden posts (to restore them).
     pub sees_hidden: bool,
+    /// Leaders and organisers get every post's source (to edit it).
+    pub moderates: bool,
 }
 
 /// One page of a thread: `$1` viewer, `$2` thread, `$3..=$4` sequence
@@ -355,7 +357,8 @@ fn post_view(r: &AnyRow, viewer: PostViewer) -> PostView {
         } else {
             String::new()
         },
-        body_md: (mine && state == PostState::Visible).then(|| r.get("body_md")),
+        body_md: ((mine || viewer.moderates) && state == PostState::Visible)
+            .then(|| r.get("body_md")),
         guide: r.get::<i64, _>("guide") != 0,
         likes: r.get("likes"),
         liked: r.get::<i64, _>("liked") != 0,
@@ -402,11 +405,12 @@ pub async fn revisions(
         .collect())
 }
 
-/// Replaces one's own visible post, keeping the old text as a revision.
-pub async fn edit_own(
+/// Replaces a visible post, keeping the old text as a revision. With
+/// `only_author`, only that author's post (someone else's: nothing).
+pub async fn edit(
     conn: &mut AnyConnection,
     post_id: i64,
-    account_id: i64,
+    only_author: Option<i64>,
     body_md: &str,
     body_html: &str,
     now: i64,
@@ -414,10 +418,10 @@ pub async fn edit_own(
     let kept = sqlx::query(
         "INSERT INTO post_revision (post_id, body_md, body_html, written_at) \
          SELECT id, body_md, body_html, COALESCE(edited_at, created_at) FROM post \
-         WHERE id = $1 AND account_id = $2 AND deleted_at IS NULL AND hidden_at IS NULL",
+         WHERE id = $1 AND ($2 = 0 OR account_id = $2) AND deleted_at IS NULL AND hidden_at IS NULL",
     )
     .bind(post_id)
-    .bind(account_id)
+    .bind(only_author.unwrap_or(0))
     .execute(&mut *conn)
     .await?;
     if kept.rows_affected() != 1 {
@@ -436,22 +440,46 @@ pub async fn edit_own(
     Ok(true)
 }
 
-/// Marks one's own post deleted; its place and the replies stay.
+/// Replaces one's own visible post (see [`edit`]).
+pub async fn edit_own(
+    conn: &mut AnyConnection,
+    post_id: i64,
+    account_id: i64,
+    body_md: &str,
+    body_html: &str,
+    now: i64,
+) -> Result<bool, sqlx::Error> {
+    edit(conn, post_id, Some(account_id), body_md, body_html, now).await
+}
+
+/// Marks a post deleted; its place and the replies stay. With
+/// `only_author`, only that author's post.
+pub async fn delete(
+    e: impl Exec<'_>,
+    post_id: i64,
+    only_author: Option<i64>,
+    now: i64,
+) -> Result<bool, sqlx::Error> {
+    let done = sqlx::query(
+        "UPDATE post SET deleted_at = $3 WHERE id = $1 AND ($2 = 0 OR account_id = $2) \
+         AND deleted_at IS NULL",
+    )
+    .bind(post_id)
+    .bind(only_author.unwrap_or(0))
+    .bind(now)
+    .execute(e)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// Marks one's own post deleted (see [`delete`]).
 pub async fn delete_own(
     e: impl Exec<'_>,
     post_id: i64,
     account_id: i64,
     now: i64,
 ) -> Result<bool, sqlx::Error> {
-    let done = sqlx::query(
-        "UPDATE post SET deleted_at = $3 WHERE id = $1 AND account_id = $2 AND deleted_at IS NULL",
-    )
-    .bind(post_id)
-    .bind(account_id)
-    .bind(now)
-    .execute(e)
-    .await?;
-    Ok(done.rows_affected() == 1)
+    delete(e, post_id, Some(account_id), now).await
 }
 
 /// A thread flag a leader, guide or organiser switches.

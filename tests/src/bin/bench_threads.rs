@@ -177,6 +177,7 @@ async fn bench(backend: Backend) {
     let viewer = PostViewer {
         id: reader,
         sees_hidden: false,
+        moderates: false,
     };
     let query = measure(&threads, ROWS.len(), |thread, row| {
         let db = db.clone();

@@ -10,6 +10,8 @@ use crate::ui::time::datetime_zh;
 pub fn PostItem(post: PostView, page: ThreadPage, actions: ThreadActions) -> impl IntoView {
     let me = page.viewer;
     let mine = me.is_some() && post.account_id == me;
+    // Authors change their own posts; leaders and organisers anyone's.
+    let editable = (mine || page.can_manage) && !page.group_closed;
     let visible = post.state == PostState::Visible;
     let unread = page.first_unread_seq.is_some_and(|s| post.seq >= s);
     let id = post.id;
@@ -94,14 +96,14 @@ pub fn PostItem(post: PostView, page: ThreadPage, actions: ThreadActions) -> imp
                         <button type="submit" class="button small">{if post.guide { "取消导读" } else { "标为导读" }}</button>
                     </ActionForm>
                 })}
-                {(mine && visible && !page.group_closed).then(|| view! {
+                {(editable && visible).then(|| view! {
                     <ActionForm action=actions.delete attr:class="inline-form">
                         <input type="hidden" name="id" value=id/>
                         <button type="submit" class="button small link">"删除"</button>
                     </ActionForm>
                 })}
             </div>
-            {(mine && visible && !page.group_closed).then(|| {
+            {(editable && visible).then(|| {
                 let source = post.body_md.clone().unwrap_or_default();
                 view! {
                     <details class="post-edit">
