@@ -33,6 +33,7 @@ on_both_backends!(
     quoting_a_post_from_another_page_names_its_author,
     concurrent_posts_respect_the_rate_limit,
     only_authors_leaders_and_organisers_edit_or_delete_a_post,
+    a_thread_lives_only_under_its_own_group,
 );
 
 const PW: &str = "password-123";
@@ -2461,5 +2462,35 @@ async fn only_authors_leaders_and_organisers_edit_or_delete_a_post(b: Backend) {
     let page = ok_page(&app, &signed_in(&app, "member").await, tid, None).await;
     assert_eq!(page["can_manage"], false);
     assert!(post_of(&page, 1)["body_md"].is_null());
+    app.stop().await;
+}
+
+async fn a_thread_lives_only_under_its_own_group(b: Backend) {
+    let app = TestApp::spawn(b).await;
+    group_with(
+        &app,
+        open_group("g"),
+        &[("author", Role::Reader, Some(GroupRole::Member))],
+    )
+    .await;
+    app.store.group(open_group("other")).await;
+    let author = signed_in(&app, "author").await;
+    let tid = create(&app, &author, "g", "只在本群", "正文").await;
+    let id = tid.to_string();
+    for (slug, status) in [("g", 200), ("other", 404), ("", 200)] {
+        let (got, v) = json(
+            app.call(&author, "threads/page", &[("slug", slug), ("id", &id)])
+                .await,
+        )
+        .await;
+        assert_eq!(got, status, "slug {slug:?}: {v}");
+    }
+    let html = app
+        .page(&author, &format!("/groups/other/threads/{tid}"))
+        .await;
+    assert!(
+        !html.contains("只在本群"),
+        "the thread does not show under another group"
+    );
     app.stop().await;
 }

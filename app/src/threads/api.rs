@@ -117,8 +117,10 @@ pub async fn load_thread_list(slug: String, page: i64) -> Result<ThreadList, App
 
 /// One page of a thread. Without a page number a signed-in reader gets
 /// the page of their first unread post. Reading moves their read position.
+/// `slug`, when given, must be the thread's group (the page's address).
 #[server(prefix = "/api", endpoint = "threads/page")]
 pub async fn load_thread_page(
+    #[server(default)] slug: String,
     id: i64,
     page: Option<i64>,
     quote: Option<i64>,
@@ -128,6 +130,9 @@ pub async fn load_thread_page(
     use crate::server::respond;
     respond(async move {
         let (ctx, access, thread) = guard::readable_thread(id).await?;
+        if !slug.is_empty() && slug != thread.group_slug {
+            return Err(AppError::NotFound);
+        }
         let db = ctx.db.pool();
         let viewer = access.user.as_ref().map_or(0, |u| u.id);
         let summary = queries::summary_of(db, id, viewer)

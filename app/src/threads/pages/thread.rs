@@ -20,6 +20,7 @@ use crate::ui::{FormAlert, SubmitButton};
 pub fn ThreadPage() -> impl IntoView {
     let params = use_params_map();
     let query = use_query_map();
+    let slug = Memo::new(move |_| params.with(|p| p.get("slug")).unwrap_or_default());
     let id = Memo::new(move |_| {
         params
             .with(|p| p.get("id"))
@@ -33,6 +34,7 @@ pub fn ThreadPage() -> impl IntoView {
     let data = Resource::new(
         move || {
             (
+                slug.get(),
                 id.get(),
                 page_no.get(),
                 quote.get(),
@@ -40,7 +42,7 @@ pub fn ThreadPage() -> impl IntoView {
                 reply.version().get(),
             )
         },
-        |(id, page, quote, ..)| load_thread_page(id, page, quote),
+        |(slug, id, page, quote, ..)| load_thread_page(slug, id, page, quote),
     );
     // After a reply: go to the page that holds it.
     let navigate = use_navigate();
