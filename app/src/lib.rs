@@ -40,6 +40,7 @@ pub mod error;
 pub mod groups;
 pub mod home;
 pub mod layout;
+pub mod lectures;
 #[cfg(feature = "ssr")]
 pub mod markdown;
 pub mod notes;
