@@ -76,4 +76,10 @@ test("without JavaScript: start a thread, reply quoting it, like and edit", asyn
   await reply.getByRole("button", { name: "保存修改" }).click();
   await expect(page.locator("#p2")).toContainText("陆游");
   await expect(page.locator("#p2")).toContainText("已编辑（1 次");
+
+  // Deleting takes two steps; the post's place stays.
+  await page.locator("#p2").getByText("删除", { exact: true }).click();
+  await page.locator("#p2").getByRole("button", { name: "确认删除" }).click();
+  await expect(page.locator("#p2")).toContainText("此帖已删除。");
+  await expect(page.locator("#p2")).not.toContainText("陆游");
 });

@@ -96,12 +96,6 @@ pub fn PostItem(post: PostView, page: ThreadPage, actions: ThreadActions) -> imp
                         <button type="submit" class="button small">{if post.guide { "取消导读" } else { "标为导读" }}</button>
                     </ActionForm>
                 })}
-                {(editable && visible).then(|| view! {
-                    <ActionForm action=actions.delete attr:class="inline-form">
-                        <input type="hidden" name="id" value=id/>
-                        <button type="submit" class="button small link">"删除"</button>
-                    </ActionForm>
-                })}
             </div>
             {(editable && visible).then(|| {
                 let source = post.body_md.clone().unwrap_or_default();
@@ -116,6 +110,19 @@ pub fn PostItem(post: PostView, page: ThreadPage, actions: ThreadActions) -> imp
                         </ActionForm>
                     </details>
                 }
+            })}
+            {(editable && visible).then(|| view! {
+                // Two steps, so a slip of the finger deletes nothing (works
+                // without WebAssembly too).
+                <details class="post-delete">
+                    <summary>"删除"</summary>
+                    <ActionForm action=actions.delete attr:class="inline-form">
+                        <input type="hidden" name="id" value=id/>
+                        <span class="muted small">{if mine { "删除后显示为“此帖已删除”，回复会保留。" } else { "将删除他人的帖子，作者会收到通知。" }}</span>
+                        " "
+                        <button type="submit" class="button small">"确认删除"</button>
+                    </ActionForm>
+                </details>
             })}
             {(visible && !mine && me.is_some()).then(|| view! {
                 <details class="post-report">
