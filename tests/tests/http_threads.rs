@@ -783,6 +783,21 @@ async fn members_only_groups_stay_hidden_from_outsiders(b: Backend) {
             .await
             .contains("群内的秘密讨论")
     );
+    // Members are told their discussion is private.
+    let (s, v) = json(
+        app.call(
+            &insider,
+            "threads/list",
+            &[("slug", "secret"), ("page", "1")],
+        )
+        .await,
+    )
+    .await;
+    assert_eq!((s, v["members_only"].as_bool()), (200, Some(true)));
+    assert_eq!(
+        ok_page(&app, &insider, tid, None).await["members_only"],
+        true
+    );
     app.stop().await;
 }
 
@@ -2485,6 +2500,10 @@ async fn a_thread_lives_only_under_its_own_group(b: Backend) {
         .await;
         assert_eq!(got, status, "slug {slug:?}: {v}");
     }
+    assert_eq!(
+        ok_page(&app, &author, tid, None).await["members_only"],
+        false
+    );
     let html = app
         .page(&author, &format!("/groups/other/threads/{tid}"))
         .await;

@@ -107,6 +107,8 @@ pub async fn load_thread_list(slug: String, page: i64) -> Result<ThreadList, App
             page,
             pages,
             signed_in: access.user.is_some(),
+            members_only: access.group.summary.visibility
+                == crate::groups::GroupVisibility::Members,
             can_post: cannot_post_reason.is_none(),
             cannot_post_reason,
             books,
@@ -200,6 +202,8 @@ pub async fn load_thread_page(
         Ok(ThreadPage {
             thread: summary,
             group_closed: access.is_closed(),
+            members_only: access.group.summary.visibility
+                == crate::groups::GroupVisibility::Members,
             posts,
             page,
             pages,

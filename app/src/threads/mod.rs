@@ -131,6 +131,8 @@ pub struct PostView {
 pub struct ThreadPage {
     pub thread: ThreadSummary,
     pub group_closed: bool,
+    /// Only members (and organisers) read this group's threads.
+    pub members_only: bool,
     pub posts: Vec<PostView>,
     pub page: i64,
     pub pages: i64,
@@ -159,6 +161,8 @@ pub struct ThreadList {
     pub page: i64,
     pub pages: i64,
     pub signed_in: bool,
+    /// Only members (and organisers) read this group's threads.
+    pub members_only: bool,
     /// May start a thread (member or organiser, group open).
     pub can_post: bool,
     pub cannot_post_reason: Option<String>,

@@ -63,6 +63,7 @@ fn ListView(list: ThreadList, create: ServerAction<CreateThread>) -> impl IntoVi
             " › 讨论区"
         </nav>
         <h1>"讨论区"</h1>
+        {list.members_only.then(|| view! { <p class="muted">"本群讨论仅群成员和管理员可见。"</p> })}
         <ThreadRows threads=list.threads.clone() show_group=false empty="还没有讨论，来发起第一个话题吧。"/>
         <Pager page=list.page total per_page=THREADS_PER_PAGE base query=vec![]/>
         <section class="panel" id="new-thread" aria-labelledby="new-thread-title">

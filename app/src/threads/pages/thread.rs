@@ -110,6 +110,7 @@ fn ThreadView(page: Page, actions: ThreadActions, reply: ServerAction<Reply>) ->
                         " · 关于 " <a href=format!("/books/{b}")>{format!("《{title}》")}</a>
                     })}
                 </p>
+                {page.members_only.then(|| view! { <p class="muted small">"本群讨论仅群成员和管理员可见。"</p> })}
                 {page.can_steer.then(|| view! { <SteerBar page=page.clone() actions/> })}
             </header>
             <div role="status" aria-live="polite">
