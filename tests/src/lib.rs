@@ -430,3 +430,25 @@ pub fn set_cookie_line(headers: &HeaderMap, name: &str) -> Option<String> {
         .find(|v| v.starts_with(&format!("{name}=")))
         .map(str::to_owned)
 }
+
+/// The password of the accounts the HTTP tests create.
+pub const TEST_PASSWORD: &str = "password-123";
+
+/// Counts rows of a table (for "nothing changed").
+pub async fn rows(app: &TestApp, table: &str) -> i64 {
+    sqlx::query_scalar(&format!("SELECT COUNT(*) FROM {table}"))
+        .fetch_one(app.db().pool())
+        .await
+        .unwrap()
+}
+
+/// A client signed in as `user` (whose password is [`TEST_PASSWORD`]).
+pub async fn signed_in(app: &TestApp, user: &str) -> reqwest::Client {
+    let c = app.client();
+    assert_eq!(
+        app.login(&c, user, TEST_PASSWORD).await.status(),
+        200,
+        "{user} signs in"
+    );
+    c
+}

@@ -18,25 +18,7 @@ on_both_backends!(
     everyone_exports_only_their_own_data,
 );
 
-const PW: &str = "password-123";
-
-/// Counts rows of a table (for "nothing changed").
-async fn rows(app: &TestApp, table: &str) -> i64 {
-    sqlx::query_scalar(&format!("SELECT COUNT(*) FROM {table}"))
-        .fetch_one(app.db().pool())
-        .await
-        .unwrap()
-}
-
-async fn signed_in(app: &TestApp, user: &str) -> reqwest::Client {
-    let c = app.client();
-    assert_eq!(
-        app.login(&c, user, PW).await.status(),
-        200,
-        "{user} signs in"
-    );
-    c
-}
+use shuxiang_tests::{TEST_PASSWORD as PW, rows, signed_in};
 
 async fn state_changes_refuse_the_wrong_people(b: Backend) {
     let app = TestApp::spawn(b).await;

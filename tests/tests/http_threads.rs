@@ -36,7 +36,7 @@ on_both_backends!(
     a_thread_lives_only_under_its_own_group,
 );
 
-const PW: &str = "password-123";
+use shuxiang_tests::{TEST_PASSWORD as PW, rows, signed_in};
 
 /// `moderation_log`: actor, action, thread, post.
 type LogRow = (Option<i64>, String, Option<i64>, Option<i64>);
@@ -49,24 +49,6 @@ fn many_posts(c: &mut server::Config) {
         per_window: 1000,
         window_secs: 60,
     };
-}
-
-/// Counts rows of a table (for "nothing changed").
-async fn rows(app: &TestApp, table: &str) -> i64 {
-    sqlx::query_scalar(&format!("SELECT COUNT(*) FROM {table}"))
-        .fetch_one(app.db().pool())
-        .await
-        .unwrap()
-}
-
-async fn signed_in(app: &TestApp, user: &str) -> reqwest::Client {
-    let c = app.client();
-    assert_eq!(
-        app.login(&c, user, PW).await.status(),
-        200,
-        "{user} signs in"
-    );
-    c
 }
 
 async fn json(res: reqwest::Response) -> (u16, Value) {
