@@ -236,9 +236,9 @@ pub async fn seed(conn: &mut AnyConnection, now: i64) -> Result<(), crate::BoxEr
         );
         post_as(conn, relay, who, &body, None, at).await?;
     }
-    // The relay's reply notifications are old news: only the discussions
-    // above are left unread for the demo accounts.
-    sqlx::query("UPDATE notification SET read_at = created_at WHERE thread_id = $1")
+    // The relay's 45 reply notifications would bury the discussions above
+    // in the demo accounts' lists: they are left out.
+    sqlx::query("DELETE FROM notification WHERE thread_id = $1")
         .bind(relay)
         .execute(&mut *conn)
         .await?;
