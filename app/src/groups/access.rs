@@ -61,9 +61,17 @@ impl GroupAccess {
     /// Who may read the discussion threads: everyone for a public group,
     /// otherwise members and organisers.
     pub fn can_read_threads(&self) -> bool {
-        self.group.summary.visibility == GroupVisibility::Public
-            || self.is_member()
-            || self.is_organiser()
+        !self.threads_members_only() || self.can_write_threads()
+    }
+
+    /// Whether only members (and organisers) read the discussion threads.
+    pub fn threads_members_only(&self) -> bool {
+        self.group.summary.visibility == GroupVisibility::Members
+    }
+
+    /// Members and organisers post in the threads (of a group still open).
+    pub fn can_write_threads(&self) -> bool {
+        self.is_member() || self.is_organiser()
     }
 
     pub fn is_closed(&self) -> bool {

@@ -54,7 +54,7 @@ mod guard {
             Some("登录并加入本群后可以参与讨论。".to_owned())
         } else if access.is_closed() {
             Some("本群已结束，讨论区只能查看。".to_owned())
-        } else if !(access.is_member() || access.is_organiser()) {
+        } else if !access.can_write_threads() {
             Some("加入本群后可以发帖和回复。".to_owned())
         } else {
             None
@@ -67,7 +67,7 @@ mod guard {
         if access.is_closed() {
             return Err(AppError::message("本群已结束，讨论区只能查看"));
         }
-        if !(access.is_member() || access.is_organiser()) {
+        if !access.can_write_threads() {
             return Err(AppError::Forbidden);
         }
         Ok(user)
@@ -107,8 +107,7 @@ pub async fn load_thread_list(slug: String, page: i64) -> Result<ThreadList, App
             page,
             pages,
             signed_in: access.user.is_some(),
-            members_only: access.group.summary.visibility
-                == crate::groups::GroupVisibility::Members,
+            members_only: access.threads_members_only(),
             can_post: cannot_post_reason.is_none(),
             cannot_post_reason,
             books,
@@ -202,8 +201,7 @@ pub async fn load_thread_page(
         Ok(ThreadPage {
             thread: summary,
             group_closed: access.is_closed(),
-            members_only: access.group.summary.visibility
-                == crate::groups::GroupVisibility::Members,
+            members_only: access.threads_members_only(),
             posts,
             page,
             pages,
