@@ -34,6 +34,11 @@ echo "==> Rust tests (unit, database on SQLite and PostgreSQL, HTTP)"
 cargo nextest run --workspace --no-fail-fast 2>&1 | tee "$LOGS/nextest.log"
 [ "${PIPESTATUS[0]}" -eq 0 ] || status=1
 
+if [ "${CI:-}" = "true" ]; then
+  # CI builds once: free the debug build's disk before the release build.
+  rm -rf target/debug
+fi
+
 echo "==> release build"
 if ! make --no-print-directory build; then
   echo "release build failed" >&2

@@ -296,7 +296,7 @@ async fn state_changes_refuse_the_wrong_people(b: Backend) {
     let outsider = &clients["outsider"];
     let upload = reqwest::multipart::Form::new().part(
         "cover",
-        reqwest::multipart::Part::bytes(include_bytes!("../fixtures/cover.png").to_vec())
+        reqwest::multipart::Part::bytes(include_bytes!("../../fixtures/cover.png").to_vec())
             .file_name("c.png"),
     );
     let res = outsider
@@ -795,7 +795,7 @@ async fn covers_are_checked_reencoded_and_cached(b: Backend) {
     assert_ne!(location, format!("/books/{book}/edit?cover=ok"));
     assert_eq!(rows(&app, "image").await, 0);
 
-    let res = upload(include_bytes!("../fixtures/cover.png").to_vec())
+    let res = upload(include_bytes!("../../fixtures/cover.png").to_vec())
         .await
         .unwrap();
     assert_eq!(
@@ -819,7 +819,7 @@ async fn covers_are_checked_reencoded_and_cached(b: Backend) {
         assert_eq!(&bytes[..2], b"\xff\xd8", "re-encoded as JPEG");
     }
     // A second upload replaces the first image.
-    upload(include_bytes!("../fixtures/cover.png").to_vec())
+    upload(include_bytes!("../../fixtures/cover.png").to_vec())
         .await
         .unwrap();
     assert_eq!(rows(&app, "image").await, 1);

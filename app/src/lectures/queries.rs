@@ -1,0 +1,458 @@
+//! SQL for sessions, their venues and livestream links.
+
+use sqlx::any::AnyRow;
+use sqlx::{AnyConnection, Row};
+
+use super::{LectureFields, LectureState, LectureSummary, Phase, VenueFields, VenueView};
+use crate::server::Exec;
+
+/// Everything stored about a session. No serde: it holds the check-in key.
+#[derive(Debug, Clone)]
+pub struct LectureRecord {
+    pub summary: LectureSummary,
+    pub speaker_bio: String,
+    pub abstract_md: String,
+    pub abstract_html: String,
+    pub replay_url: String,
+    pub group_id: Option<i64>,
+    pub book_id: Option<i64>,
+    pub owner_id: Option<i64>,
+    pub views: i64,
+    pub checkin_key: String,
+    pub followup_thread_id: Option<i64>,
+    pub updated_at: i64,
+}
+
+const SUMMARY_COLUMNS: &str = "l.id, l.slug, l.title, l.series, l.speaker, l.starts_at, l.ends_at, \
+     l.state, l.cover_id, l.replay_url, \
+     (SELECT v.name FROM venue v WHERE v.lecture_id = l.id AND v.position = 0) AS main_venue";
+
+fn summary(r: &AnyRow, now: i64) -> LectureSummary {
+    let state = LectureState::parse(r.get::<&str, _>("state")).unwrap_or(LectureState::Draft);
+    let starts_at: i64 = r.get("starts_at");
+    let ends_at: i64 = r.get("ends_at");
+    LectureSummary {
+        id: r.get("id"),
+        slug: r.get("slug"),
+        title: r.get("title"),
+        series: r.get("series"),
+        speaker: r.get("speaker"),
+        starts_at,
+        ends_at,
+        state,
+        phase: Phase::of(state, starts_at, ends_at, now),
+        cover_id: r.get("cover_id"),
+        has_replay: !r.get::<&str, _>("replay_url").is_empty(),
+        main_venue: r.get("main_venue"),
+    }
+}
+
+/// A new session and its venues and links, inside the caller's transaction.
+pub async fn insert(
+    conn: &mut AnyConnection,
+    f: &LectureFields,
+    abstract_html: &str,
+    state: LectureState,
+    owner_id: i64,
+    checkin_key: &str,
+    now: i64,
+) -> Result<i64, sqlx::Error> {
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO lecture (slug, title, series, speaker, speaker_bio, abstract_md, abstract_html, \
+         starts_at, ends_at, replay_url, group_id, book_id, state, owner_id, checkin_key, created_at, updated_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $16) RETURNING id",
+    )
+    .bind(&f.slug)
+    .bind(&f.title)
+    .bind(&f.series)
+    .bind(&f.speaker)
+    .bind(&f.speaker_bio)
+    .bind(&f.abstract_md)
+    .bind(abstract_html)
+    .bind(f.starts_at)
+    .bind(f.ends_at)
+    .bind(&f.replay_url)
+    .bind(f.group_id)
+    .bind(f.book_id)
+    .bind(state.as_str())
+    .bind(owner_id)
+    .bind(checkin_key)
+    .bind(now)
+    .fetch_one(&mut *conn)
+    .await?;
+    replace_venues(conn, id, &f.venues).await?.map_err(|_| {
+        sqlx::Error::Protocol("a new session cannot have taken seats".into())
+    })?;
+    replace_streams(conn, id, &f.streams).await?;
+    Ok(id)
+}
+
+/// Saves the edited fields (not the state, owner or cover).
+pub async fn update(
+    conn: &mut AnyConnection,
+    id: i64,
+    f: &LectureFields,
+    abstract_html: &str,
+    now: i64,
+) -> Result<Result<(), VenueConflict>, sqlx::Error> {
+    sqlx::query(
+        "UPDATE lecture SET slug = $1, title = $2, series = $3, speaker = $4, speaker_bio = $5, \
+         abstract_md = $6, abstract_html = $7, starts_at = $8, ends_at = $9, replay_url = $10, \
+         group_id = $11, book_id = $12, updated_at = $13 WHERE id = $14",
+    )
+    .bind(&f.slug)
+    .bind(&f.title)
+    .bind(&f.series)
+    .bind(&f.speaker)
+    .bind(&f.speaker_bio)
+    .bind(&f.abstract_md)
+    .bind(abstract_html)
+    .bind(f.starts_at)
+    .bind(f.ends_at)
+    .bind(&f.replay_url)
+    .bind(f.group_id)
+    .bind(f.book_id)
+    .bind(now)
+    .bind(id)
+    .execute(&mut *conn)
+    .await?;
+    if let Err(c) = replace_venues(conn, id, &f.venues).await? {
+        return Ok(Err(c));
+    }
+    replace_streams(conn, id, &f.streams).await?;
+    Ok(Ok(()))
+}
+
+/// Why the venues of a session could not be saved as given.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum VenueConflict {
+    /// Fewer seats than people already seated there.
+    SeatsBelowTaken { name: String, taken: i64 },
+    /// A venue people registered for was left out.
+    RemovedWithRegistrations { name: String },
+}
+
+impl VenueConflict {
+    pub fn message(&self) -> String {
+        match self {
+            VenueConflict::SeatsBelowTaken { name, taken } => {
+                format!("“{name}”已有 {taken} 人报名，座位数不能少于 {taken}")
+            }
+            VenueConflict::RemovedWithRegistrations { name } => {
+                format!("“{name}”已有人报名或候补，不能删除")
+            }
+        }
+    }
+}
+
+/// Makes the session's venues those of the form, in its order: rows with an
+/// id of this session are updated, the others added, the missing removed.
+/// Seats never drop below those taken; venues with registrations stay.
+pub async fn replace_venues(
+    conn: &mut AnyConnection,
+    lecture_id: i64,
+    venues: &[VenueFields],
+) -> Result<Result<(), VenueConflict>, sqlx::Error> {
+    let existing: Vec<(i64, String, i64)> =
+        sqlx::query("SELECT id, name, taken FROM venue WHERE lecture_id = $1")
+            .bind(lecture_id)
+            .fetch_all(&mut *conn)
+            .await?
+            .iter()
+            .map(|r| (r.get("id"), r.get("name"), r.get("taken")))
+            .collect();
+    for (id, name, _) in &existing {
+        if venues.iter().any(|v| v.id == Some(*id)) {
+            continue;
+        }
+        let registrations: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM registration WHERE venue_id = $1 AND status <> 'cancelled'",
+        )
+        .bind(id)
+        .fetch_one(&mut *conn)
+        .await?;
+        if registrations > 0 {
+            return Ok(Err(VenueConflict::RemovedWithRegistrations { name: name.clone() }));
+        }
+        sqlx::query("DELETE FROM venue WHERE id = $1")
+            .bind(id)
+            .execute(&mut *conn)
+            .await?;
+    }
+    // Out of the way of UNIQUE (lecture_id, position) while renumbering.
+    sqlx::query("UPDATE venue SET position = -1 - position WHERE lecture_id = $1")
+        .bind(lecture_id)
+        .execute(&mut *conn)
+        .await?;
+    for (position, v) in venues.iter().enumerate() {
+        let position = position as i64;
+        let known = v
+            .id
+            .and_then(|id| existing.iter().find(|(e, _, _)| *e == id));
+        match known {
+            Some((id, _, taken)) => {
+                if v.seats < *taken {
+                    return Ok(Err(VenueConflict::SeatsBelowTaken {
+                        name: v.name.clone(),
+                        taken: *taken,
+                    }));
+                }
+                sqlx::query(
+                    "UPDATE venue SET position = $1, name = $2, address = $3, seats = $4 WHERE id = $5",
+                )
+                .bind(position)
+                .bind(&v.name)
+                .bind(&v.address)
+                .bind(v.seats)
+                .bind(id)
+                .execute(&mut *conn)
+                .await?;
+            }
+            None => {
+                sqlx::query(
+                    "INSERT INTO venue (lecture_id, position, name, address, seats) VALUES ($1, $2, $3, $4, $5)",
+                )
+                .bind(lecture_id)
+                .bind(position)
+                .bind(&v.name)
+                .bind(&v.address)
+                .bind(v.seats)
+                .execute(&mut *conn)
+                .await?;
+            }
+        }
+    }
+    Ok(Ok(()))
+}
+
+async fn replace_streams(
+    conn: &mut AnyConnection,
+    lecture_id: i64,
+    urls: &[String],
+) -> Result<(), sqlx::Error> {
+    sqlx::query("DELETE FROM lecture_stream WHERE lecture_id = $1")
+        .bind(lecture_id)
+        .execute(&mut *conn)
+        .await?;
+    for (position, url) in urls.iter().enumerate() {
+        sqlx::query("INSERT INTO lecture_stream (lecture_id, position, url) VALUES ($1, $2, $3)")
+            .bind(lecture_id)
+            .bind(position as i64)
+            .bind(url)
+            .execute(&mut *conn)
+            .await?;
+    }
+    Ok(())
+}
+
+pub async fn set_state<'c>(
+    db: impl Exec<'c>,
+    id: i64,
+    state: LectureState,
+    now: i64,
+) -> Result<bool, sqlx::Error> {
+    let r = sqlx::query("UPDATE lecture SET state = $1, updated_at = $2 WHERE id = $3")
+        .bind(state.as_str())
+        .bind(now)
+        .bind(id)
+        .execute(db)
+        .await?;
+    Ok(r.rows_affected() == 1)
+}
+
+pub async fn set_cover<'c>(db: impl Exec<'c>, id: i64, image_id: i64) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE lecture SET cover_id = $1 WHERE id = $2")
+        .bind(image_id)
+        .bind(id)
+        .execute(db)
+        .await?;
+    Ok(())
+}
+
+pub async fn set_followup_thread<'c>(
+    db: impl Exec<'c>,
+    id: i64,
+    thread_id: i64,
+) -> Result<bool, sqlx::Error> {
+    let r = sqlx::query(
+        "UPDATE lecture SET followup_thread_id = $1 WHERE id = $2 AND followup_thread_id IS NULL",
+    )
+    .bind(thread_id)
+    .bind(id)
+    .execute(db)
+    .await?;
+    Ok(r.rows_affected() == 1)
+}
+
+fn record_of(r: &AnyRow, now: i64) -> LectureRecord {
+    LectureRecord {
+        summary: summary(r, now),
+        speaker_bio: r.get("speaker_bio"),
+        abstract_md: r.get("abstract_md"),
+        abstract_html: r.get("abstract_html"),
+        replay_url: r.get("replay_url"),
+        group_id: r.get("group_id"),
+        book_id: r.get("book_id"),
+        owner_id: r.get("owner_id"),
+        views: r.get("views"),
+        checkin_key: r.get("checkin_key"),
+        followup_thread_id: r.get("followup_thread_id"),
+        updated_at: r.get("updated_at"),
+    }
+}
+
+const RECORD_COLUMNS: &str = "l.speaker_bio, l.abstract_md, l.abstract_html, l.group_id, l.book_id, \
+     l.owner_id, l.views, l.checkin_key, l.followup_thread_id, l.updated_at";
+
+pub async fn by_slug<'c>(
+    db: impl Exec<'c>,
+    slug: &str,
+    now: i64,
+) -> Result<Option<LectureRecord>, sqlx::Error> {
+    let sql = format!("SELECT {SUMMARY_COLUMNS}, {RECORD_COLUMNS} FROM lecture l WHERE l.slug = $1");
+    Ok(sqlx::query(&sql)
+        .bind(slug)
+        .fetch_optional(db)
+        .await?
+        .map(|r| record_of(&r, now)))
+}
+
+pub async fn by_id<'c>(
+    db: impl Exec<'c>,
+    id: i64,
+    now: i64,
+) -> Result<Option<LectureRecord>, sqlx::Error> {
+    let sql = format!("SELECT {SUMMARY_COLUMNS}, {RECORD_COLUMNS} FROM lecture l WHERE l.id = $1");
+    Ok(sqlx::query(&sql)
+        .bind(id)
+        .fetch_optional(db)
+        .await?
+        .map(|r| record_of(&r, now)))
+}
+
+pub async fn slug_taken<'c>(
+    db: impl Exec<'c>,
+    slug: &str,
+    except: Option<i64>,
+) -> Result<bool, sqlx::Error> {
+    let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM lecture WHERE slug = $1 AND id <> $2")
+        .bind(slug)
+        .bind(except.unwrap_or(0))
+        .fetch_one(db)
+        .await?;
+    Ok(n > 0)
+}
+
+/// Who sees drafts in listings: their lecturer, and organisers (all).
+#[derive(Debug, Clone, Copy)]
+pub enum DraftsOf {
+    Nobody,
+    Owner(i64),
+    Everyone,
+}
+
+/// The listing: published and cancelled sessions (and the drafts the viewer
+/// may see), optionally of one series, latest start first.
+pub async fn list<'c>(
+    db: impl Exec<'c>,
+    series: Option<&str>,
+    drafts: DraftsOf,
+    now: i64,
+    limit: i64,
+) -> Result<Vec<LectureSummary>, sqlx::Error> {
+    let sql = format!(
+        "SELECT {SUMMARY_COLUMNS} FROM lecture l \
+         WHERE (l.state <> 'draft' OR $1 = 1 OR l.owner_id = $2) AND ($3 = '' OR l.series = $3) \
+         ORDER BY l.starts_at DESC, l.id DESC LIMIT $4"
+    );
+    let (all, owner) = match drafts {
+        DraftsOf::Nobody => (0, 0),
+        DraftsOf::Owner(id) => (0, id),
+        DraftsOf::Everyone => (1, 0),
+    };
+    let rows = sqlx::query(&sql)
+        .bind(all)
+        .bind(owner)
+        .bind(series.unwrap_or(""))
+        .bind(limit)
+        .fetch_all(db)
+        .await?;
+    Ok(rows.iter().map(|r| summary(r, now)).collect())
+}
+
+/// Published sessions that have not ended, soonest first (calendar, home).
+pub async fn upcoming<'c>(
+    db: impl Exec<'c>,
+    now: i64,
+    limit: i64,
+) -> Result<Vec<LectureRecord>, sqlx::Error> {
+    let sql = format!(
+        "SELECT {SUMMARY_COLUMNS}, {RECORD_COLUMNS} FROM lecture l \
+         WHERE l.state = 'published' AND l.ends_at > $1 ORDER BY l.starts_at, l.id LIMIT $2"
+    );
+    let rows = sqlx::query(&sql).bind(now).bind(limit).fetch_all(db).await?;
+    Ok(rows.iter().map(|r| record_of(r, now)).collect())
+}
+
+/// The newest published or cancelled sessions by last change (the feed).
+pub async fn recently_changed<'c>(
+    db: impl Exec<'c>,
+    now: i64,
+    limit: i64,
+) -> Result<Vec<LectureRecord>, sqlx::Error> {
+    let sql = format!(
+        "SELECT {SUMMARY_COLUMNS}, {RECORD_COLUMNS} FROM lecture l \
+         WHERE l.state <> 'draft' ORDER BY l.updated_at DESC, l.id DESC LIMIT $1"
+    );
+    let rows = sqlx::query(&sql).bind(limit).fetch_all(db).await?;
+    Ok(rows.iter().map(|r| record_of(r, now)).collect())
+}
+
+/// The series names in use, for the filter.
+pub async fn series<'c>(db: impl Exec<'c>) -> Result<Vec<String>, sqlx::Error> {
+    sqlx::query_scalar(
+        "SELECT DISTINCT series FROM lecture WHERE series <> '' AND state <> 'draft' ORDER BY series",
+    )
+    .fetch_all(db)
+    .await
+}
+
+pub async fn venues<'c>(db: impl Exec<'c>, lecture_id: i64) -> Result<Vec<VenueView>, sqlx::Error> {
+    let rows = sqlx::query(
+        "SELECT v.id, v.position, v.name, v.address, v.seats, v.taken, \
+         (SELECT COUNT(*) FROM registration r WHERE r.venue_id = v.id AND r.status = 'waiting') AS waiting \
+         FROM venue v WHERE v.lecture_id = $1 ORDER BY v.position",
+    )
+    .bind(lecture_id)
+    .fetch_all(db)
+    .await?;
+    Ok(rows
+        .iter()
+        .map(|r| VenueView {
+            id: r.get("id"),
+            position: r.get("position"),
+            name: r.get("name"),
+            address: r.get("address"),
+            seats: r.get("seats"),
+            taken: r.get("taken"),
+            waiting: r.get("waiting"),
+        })
+        .collect())
+}
+
+pub async fn streams<'c>(db: impl Exec<'c>, lecture_id: i64) -> Result<Vec<String>, sqlx::Error> {
+    sqlx::query_scalar("SELECT url FROM lecture_stream WHERE lecture_id = $1 ORDER BY position")
+        .bind(lecture_id)
+        .fetch_all(db)
+        .await
+}
+
+/// Adds watch-page opens counted in memory since the last flush.
+pub async fn add_views<'c>(db: impl Exec<'c>, id: i64, views: i64) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE lecture SET views = views + $1 WHERE id = $2")
+        .bind(views)
+        .bind(id)
+        .execute(db)
+        .await?;
+    Ok(())
+}

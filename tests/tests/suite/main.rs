@@ -1,0 +1,15 @@
+//! The black-box test suite, linked into one test binary: each module was
+//! once its own binary, and every one of them statically linked the whole
+//! server (hundreds of megabytes each on disk and as many link steps).
+
+mod db_accounts;
+mod db_groups;
+mod db_reading;
+mod db_sessions;
+mod db_threads;
+mod http_accounts;
+mod http_reading;
+mod http_server;
+mod http_threads;
+mod logs;
+mod startup;
