@@ -34,7 +34,10 @@ test: test-tools
 bench:
 	scripts/bench.sh
 
+# media.sh puts hls.js and the demo HLS stream into public/ (touching nothing
+# when they are current); the sub-make then lists public/ afresh in SOURCES.
 build: tools
+	@scripts/media.sh
 	@scripts/release-site-ok.sh || rm -f $(RELEASE_STAMP)
 	@$(MAKE) --no-print-directory $(RELEASE_STAMP)
 

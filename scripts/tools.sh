@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what building 书香 needs, once; later runs only check.
 #   scripts/tools.sh build   wasm target, cargo-leptos, wasm-bindgen CLI, npm build tools
+#                            (wasm-opt, hls.js), Debian ffmpeg for the demo stream
 #   scripts/tools.sh test    the above, plus Debian chromium and the Playwright runner
 # Everything comes from the package registries (crates.io, npm, Debian):
 # nothing is downloaded from elsewhere.
@@ -32,9 +33,16 @@ need_build() {
     cargo install wasm-bindgen-cli --version "$wbg" --force
   fi
 
-  if ! npm_current tools; then
-    say "installing wasm-opt (npm binaryen)"
+  if ! npm_current tools || [ ! -f tools/node_modules/hls.js/package.json ]; then
+    say "installing wasm-opt (npm binaryen) and hls.js"
     (cd tools && npm ci --no-audit --no-fund)
+  fi
+
+  # scripts/media.sh makes the lecture hall's demo HLS stream with it.
+  if ! command -v ffmpeg >/dev/null; then
+    say "installing Debian ffmpeg"
+    apt_get update
+    apt_get install -y --no-install-recommends ffmpeg
   fi
 }
 
