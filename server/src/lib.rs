@@ -13,6 +13,7 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
+use app::lectures::live::LiveHub;
 use app::server::{AppContext, Db};
 use app::{App, shell};
 use axum::Router;
@@ -68,10 +69,11 @@ pub async fn prepare_database(config: &Config) -> Result<Db, BoxError> {
 }
 
 /// The whole application as one axum router.
-pub fn router(config: &Config, db: Db) -> Router {
+pub fn router(config: &Config, db: Db, live: Arc<LiveHub>) -> Router {
     let context = AppContext {
         db: db.clone(),
         settings: Arc::new(config.settings()),
+        live,
     };
     let provide = {
         let context = context.clone();
@@ -162,6 +164,8 @@ fn session_key(config: &Config) -> Key {
 pub struct Running {
     pub addr: SocketAddr,
     pub db: Db,
+    /// The live counts of watch pages (views are added to the database in batches).
+    pub live: Arc<LiveHub>,
     stop: watch::Sender<bool>,
     task: tokio::task::JoinHandle<()>,
 }
@@ -189,7 +193,9 @@ pub async fn start(
     let db = prepare_database(config).await?;
     let listener = TcpListener::bind(config.addr).await?;
     let addr = listener.local_addr()?;
-    let app = router(config, db.clone());
+    let live = LiveHub::new(db.clone());
+    live.start();
+    let app = router(config, db.clone(), Arc::clone(&live));
 
     let (stop, mut stopped) = watch::channel(false);
     let cleanup = tokio::spawn(housekeeping(
@@ -204,6 +210,7 @@ pub async fn start(
         let _ = stop_tx.send(true);
     });
 
+    let running_live = Arc::clone(&live);
     let task = tokio::spawn(async move {
         use axum::serve::ListenerExt;
         // axum does not set TCP_NODELAY; without it small responses wait ~40 ms.
@@ -211,6 +218,7 @@ pub async fn start(
             let _ = tcp.set_nodelay(true);
         });
         let mut stop_signal = stopped.clone();
+        let closing = Arc::clone(&live);
         let server = axum::serve(
             listener,
             app.into_make_service_with_connect_info::<SocketAddr>(),
@@ -218,6 +226,7 @@ pub async fn start(
         .with_graceful_shutdown(async move {
             let _ = stop_signal.wait_for(|s| *s).await;
             tracing::info!("shutting down: finishing requests in flight");
+            closing.close();
         });
         let drained = async {
             let _ = stopped.wait_for(|s| *s).await;
@@ -228,6 +237,7 @@ pub async fn start(
             _ = drained => tracing::warn!("shutdown: requests still open after {DRAIN_TIMEOUT:?}, closing"),
         }
         cleanup.abort();
+        live.flush_views().await;
         serve_db.close().await;
         tracing::info!("stopped; database closed");
     });
@@ -235,6 +245,7 @@ pub async fn start(
     Ok(Running {
         addr,
         db,
+        live: running_live,
         stop,
         task,
     })

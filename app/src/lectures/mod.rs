@@ -7,7 +7,19 @@ pub mod feeds;
 pub mod validate;
 
 #[cfg(feature = "ssr")]
+pub mod audience;
+#[cfg(feature = "ssr")]
+pub mod checkin;
+#[cfg(feature = "ssr")]
+pub mod live;
+#[cfg(feature = "ssr")]
+pub mod qr;
+#[cfg(feature = "ssr")]
 pub mod queries;
+#[cfg(feature = "ssr")]
+pub mod questions;
+#[cfg(feature = "ssr")]
+pub mod registration;
 
 use serde::{Deserialize, Serialize};
 

@@ -33,10 +33,19 @@ impl Backend {
     }
 }
 
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct Db {
     pool: AnyPool,
     backend: Backend,
+    /// The connection URL (it may hold a password): for PostgreSQL's
+    /// LISTEN connection only; never logged or shown.
+    url: std::sync::Arc<str>,
+}
+
+impl std::fmt::Debug for Db {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Db").field("backend", &self.backend).finish_non_exhaustive()
+    }
 }
 
 impl Db {
@@ -47,6 +56,7 @@ impl Db {
         let backend = Backend::from_url(url).ok_or_else(|| {
             sqlx::Error::Configuration("DATABASE_URL must start with sqlite: or postgres:".into())
         })?;
+        let given: std::sync::Arc<str> = url.into();
         let url = match backend {
             Backend::Sqlite if !url.contains("mode=") => {
                 let sep = if url.contains('?') { '&' } else { '?' };
@@ -75,7 +85,11 @@ impl Db {
             })
             .connect_with(options)
             .await?;
-        Ok(Db { pool, backend })
+        Ok(Db {
+            pool,
+            backend,
+            url: given,
+        })
     }
 
     pub fn pool(&self) -> &AnyPool {
@@ -84,6 +98,11 @@ impl Db {
 
     pub fn backend(&self) -> Backend {
         self.backend
+    }
+
+    /// The URL the pool was opened with (holds the password, if any).
+    pub fn url(&self) -> &str {
+        &self.url
     }
 
     /// Closes the pool; on SQLite first folds the write-ahead log back into

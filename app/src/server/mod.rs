@@ -70,6 +70,8 @@ pub struct Settings {
 pub struct AppContext {
     pub db: Db,
     pub settings: Arc<Settings>,
+    /// Live counts and questions of the watch pages on this server.
+    pub live: Arc<crate::lectures::live::LiveHub>,
 }
 
 /// The application context of the current request.

@@ -1,0 +1,494 @@
+//! The live side of watch pages: how many are watching now, the audience
+//! figure and the questions, pushed to every open page over Server-Sent
+//! Events; and watch-page opens (views), counted in memory and added to the
+//! database in batches.
+//!
+//! Each server keeps a room per session with open pages. A ticker looks at
+//! the rooms twice a second and sends what changed. With PostgreSQL, several
+//! servers share one database and tell each other through LISTEN/NOTIFY:
+//! each announces its own watcher count every second, and that questions or
+//! the audience changed; every server adds the others' counts to its own.
+
+use std::collections::{HashMap, HashSet};
+use std::sync::atomic::{AtomicBool, AtomicI64, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use serde::{Deserialize, Serialize};
+use tokio::sync::broadcast;
+
+use super::{Audience, LiveCounts, audience, queries, questions};
+use crate::server::{Backend, Db};
+
+/// The NOTIFY channel servers share.
+const CHANNEL: &str = "shuxiang_live";
+/// How often rooms are looked at.
+const TICK: Duration = Duration::from_millis(500);
+/// A server's announced count is forgotten after this long without news.
+const REMOTE_TTL: Duration = Duration::from_secs(5);
+/// The audience is recounted at least this often while pages are open.
+const AUDIENCE_EVERY: Duration = Duration::from_secs(10);
+/// Browsers remembered as already recorded, per server, before forgetting.
+const SEEN_MAX: usize = 200_000;
+
+/// One frame for the pages of a room: the SSE event name and its JSON.
+#[derive(Debug, Clone)]
+pub struct Frame {
+    pub event: &'static str,
+    pub data: Arc<str>,
+}
+
+struct Room {
+    local: AtomicI64,
+    tx: broadcast::Sender<Frame>,
+    remote: Mutex<HashMap<String, (i64, Instant)>>,
+    questions_dirty: AtomicBool,
+    audience_dirty: AtomicBool,
+    state: Mutex<RoomState>,
+    pending_views: AtomicI64,
+}
+
+#[derive(Default)]
+struct RoomState {
+    counts: Option<LiveCounts>,
+    counts_frame: Option<Frame>,
+    questions_frame: Option<Frame>,
+    audience: Audience,
+    audience_at: Option<Instant>,
+    announced: Option<i64>,
+    idle_since: Option<Instant>,
+}
+
+impl Room {
+    fn new() -> Room {
+        Room {
+            local: AtomicI64::new(0),
+            tx: broadcast::channel(64).0,
+            remote: Mutex::new(HashMap::new()),
+            questions_dirty: AtomicBool::new(true),
+            audience_dirty: AtomicBool::new(true),
+            state: Mutex::new(RoomState::default()),
+            pending_views: AtomicI64::new(0),
+        }
+    }
+
+    fn watching(&self) -> i64 {
+        let now = Instant::now();
+        let mut remote = self.remote.lock().expect("room lock");
+        remote.retain(|_, (_, at)| now.duration_since(*at) < REMOTE_TTL);
+        self.local.load(Ordering::Relaxed) + remote.values().map(|(n, _)| *n).sum::<i64>()
+    }
+}
+
+/// What servers tell each other.
+#[derive(Debug, Serialize, Deserialize)]
+struct Note {
+    /// The sending server.
+    n: String,
+    /// The session.
+    l: i64,
+    /// Its watcher count on the sender, when announced.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    w: Option<i64>,
+    /// Questions changed.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    q: bool,
+    /// The audience changed.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    a: bool,
+}
+
+/// The live state of one server.
+pub struct LiveHub {
+    db: Db,
+    node: String,
+    rooms: Mutex<HashMap<i64, Arc<Room>>>,
+    seen: Mutex<HashSet<(i64, String)>>,
+    closing: tokio::sync::watch::Sender<bool>,
+}
+
+/// An open watch page: counted while it lives.
+pub struct Watcher {
+    room: Arc<Room>,
+    pub frames: broadcast::Receiver<Frame>,
+}
+
+impl Drop for Watcher {
+    fn drop(&mut self) {
+        self.room.local.fetch_sub(1, Ordering::Relaxed);
+    }
+}
+
+impl LiveHub {
+    /// A hub for one server; `start` sets its ticker (and, on PostgreSQL,
+    /// its listener) going.
+    pub fn new(db: Db) -> Arc<LiveHub> {
+        Arc::new(LiveHub {
+            db,
+            node: uuid_like(),
+            rooms: Mutex::new(HashMap::new()),
+            seen: Mutex::new(HashSet::new()),
+            closing: tokio::sync::watch::channel(false).0,
+        })
+    }
+
+    /// Ends every live channel (the server is shutting down: open pages
+    /// would otherwise hold it up; they reconnect to another server).
+    pub fn close(&self) {
+        let _ = self.closing.send(true);
+    }
+
+    /// Resolves when `close` is called.
+    pub fn closed(&self) -> impl std::future::Future<Output = ()> + Send + 'static {
+        let mut rx = self.closing.subscribe();
+        async move {
+            let _ = rx.wait_for(|c| *c).await;
+        }
+    }
+
+    /// Starts the background tasks (inside a Tokio runtime).
+    pub fn start(self: &Arc<Self>) {
+        let hub = Arc::clone(self);
+        tokio::spawn(async move {
+            let mut tick = tokio::time::interval(TICK);
+            tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+            loop {
+                tick.tick().await;
+                hub.tick().await;
+            }
+        });
+        if self.db.backend() == Backend::Postgres {
+            let hub = Arc::clone(self);
+            tokio::spawn(async move { hub.listen().await });
+        }
+    }
+
+    fn room(&self, lecture_id: i64) -> Arc<Room> {
+        let mut rooms = self.rooms.lock().expect("rooms lock");
+        Arc::clone(
+            rooms
+                .entry(lecture_id)
+                .or_insert_with(|| Arc::new(Room::new())),
+        )
+    }
+
+    fn existing_room(&self, lecture_id: i64) -> Option<Arc<Room>> {
+        self.rooms
+            .lock()
+            .expect("rooms lock")
+            .get(&lecture_id)
+            .cloned()
+    }
+
+    /// Opens a watch page's live channel. The first frames are the current
+    /// counts and questions.
+    pub async fn watch(&self, lecture_id: i64) -> (Watcher, Vec<Frame>) {
+        let room = self.room(lecture_id);
+        room.local.fetch_add(1, Ordering::Relaxed);
+        let frames = room.tx.subscribe();
+        let watcher = Watcher {
+            room: Arc::clone(&room),
+            frames,
+        };
+        let mut first = Vec::new();
+        let cached = {
+            let s = room.state.lock().expect("room state");
+            (s.counts.clone(), s.questions_frame.clone())
+        };
+        let counts = match cached.0 {
+            Some(mut c) => {
+                c.watching = room.watching();
+                c
+            }
+            None => LiveCounts {
+                watching: room.watching(),
+                audience: audience::audience(self.db.pool(), lecture_id)
+                    .await
+                    .unwrap_or_default(),
+            },
+        };
+        first.push(counts_frame(&counts));
+        match cached.1 {
+            Some(q) => first.push(q),
+            None => {
+                if let Some(q) = self.questions_frame(lecture_id).await {
+                    first.push(q);
+                }
+            }
+        }
+        (watcher, first)
+    }
+
+    /// Counts one opening of a watch page (added to the database in batches).
+    pub fn count_view(&self, lecture_id: i64) {
+        self.room(lecture_id)
+            .pending_views
+            .fetch_add(1, Ordering::Relaxed);
+    }
+
+    /// Records a browser (and its account) as a viewer of a session, once
+    /// per server; the audience is recounted when it is new.
+    pub async fn note_viewer(
+        &self,
+        lecture_id: i64,
+        viewer: &str,
+        account_id: Option<i64>,
+        now: i64,
+    ) -> Result<(), sqlx::Error> {
+        let key = (lecture_id, format!("{viewer}/{}", account_id.unwrap_or(0)));
+        if self.seen.lock().expect("seen lock").contains(&key) {
+            return Ok(());
+        }
+        let changed =
+            audience::record_viewer(self.db.pool(), lecture_id, viewer, account_id, now).await?;
+        {
+            let mut seen = self.seen.lock().expect("seen lock");
+            if seen.len() >= SEEN_MAX {
+                seen.clear();
+            }
+            seen.insert(key);
+        }
+        if changed {
+            self.audience_changed(lecture_id).await;
+        }
+        Ok(())
+    }
+
+    /// Registrations, check-ins or viewers of a session changed.
+    pub async fn audience_changed(&self, lecture_id: i64) {
+        if let Some(room) = self.existing_room(lecture_id) {
+            room.audience_dirty.store(true, Ordering::Relaxed);
+        }
+        self.tell(Note {
+            n: self.node.clone(),
+            l: lecture_id,
+            w: None,
+            q: false,
+            a: true,
+        })
+        .await;
+    }
+
+    /// A question of a session was asked, voted on, answered or hidden.
+    pub async fn questions_changed(&self, lecture_id: i64) {
+        if let Some(room) = self.existing_room(lecture_id) {
+            room.questions_dirty.store(true, Ordering::Relaxed);
+        }
+        self.tell(Note {
+            n: self.node.clone(),
+            l: lecture_id,
+            w: None,
+            q: true,
+            a: false,
+        })
+        .await;
+    }
+
+    async fn questions_frame(&self, lecture_id: i64) -> Option<Frame> {
+        let list = questions::list(self.db.pool(), lecture_id, false)
+            .await
+            .map_err(|e| tracing::warn!(error = %e, "loading live questions failed"))
+            .ok()?;
+        let json = serde_json::to_string(&list).ok()?;
+        Some(Frame {
+            event: "questions",
+            data: json.into(),
+        })
+    }
+
+    /// One look at every room: send what changed, announce counts, add
+    /// views, forget rooms nobody watched for a minute.
+    async fn tick(&self) {
+        let rooms: Vec<(i64, Arc<Room>)> = self
+            .rooms
+            .lock()
+            .expect("rooms lock")
+            .iter()
+            .map(|(id, r)| (*id, Arc::clone(r)))
+            .collect();
+        for (id, room) in rooms {
+            self.flush_room_views(id, &room).await;
+            let local = room.local.load(Ordering::Relaxed);
+            let watching = room.watching();
+            if local == 0 && watching == 0 {
+                let mut s = room.state.lock().expect("room state");
+                let since = *s.idle_since.get_or_insert_with(Instant::now);
+                if since.elapsed() > Duration::from_secs(60) {
+                    drop(s);
+                    self.rooms.lock().expect("rooms lock").remove(&id);
+                    continue;
+                }
+            } else {
+                room.state.lock().expect("room state").idle_since = None;
+            }
+            self.announce(id, &room, local).await;
+            if room.questions_dirty.swap(false, Ordering::Relaxed)
+                && let Some(frame) = self.questions_frame(id).await
+            {
+                room.state.lock().expect("room state").questions_frame = Some(frame.clone());
+                let _ = room.tx.send(frame);
+            }
+            let recount = {
+                let s = room.state.lock().expect("room state");
+                s.audience_at.is_none_or(|at| at.elapsed() > AUDIENCE_EVERY)
+            };
+            if (room.audience_dirty.swap(false, Ordering::Relaxed) || recount)
+                && let Ok(a) = audience::audience(self.db.pool(), id).await
+            {
+                let mut s = room.state.lock().expect("room state");
+                s.audience = a;
+                s.audience_at = Some(Instant::now());
+            }
+            let mut s = room.state.lock().expect("room state");
+            let counts = LiveCounts {
+                watching,
+                audience: s.audience,
+            };
+            if s.counts.as_ref() != Some(&counts) {
+                let frame = counts_frame(&counts);
+                s.counts = Some(counts);
+                s.counts_frame = Some(frame.clone());
+                drop(s);
+                let _ = room.tx.send(frame);
+            }
+        }
+    }
+
+    /// Tells the other servers this one's watcher count of a room: every
+    /// second while it has watchers, and once when it drops to none.
+    async fn announce(&self, id: i64, room: &Room, local: i64) {
+        if self.db.backend() != Backend::Postgres {
+            return;
+        }
+        let due = {
+            let mut s = room.state.lock().expect("room state");
+            let due = local > 0 || s.announced != Some(0);
+            if due {
+                s.announced = Some(local);
+            }
+            due
+        };
+        if due {
+            self.tell(Note {
+                n: self.node.clone(),
+                l: id,
+                w: Some(local),
+                q: false,
+                a: false,
+            })
+            .await;
+        }
+    }
+
+    async fn flush_room_views(&self, id: i64, room: &Room) {
+        let n = room.pending_views.swap(0, Ordering::Relaxed);
+        if n == 0 {
+            return;
+        }
+        if let Err(e) = queries::add_views(self.db.pool(), id, n).await {
+            // Kept for the next tick: nothing counted is lost.
+            room.pending_views.fetch_add(n, Ordering::Relaxed);
+            tracing::warn!(error = %e, "adding views failed");
+        }
+    }
+
+    /// Adds every view counted so far to the database (at shutdown, and in
+    /// tests and benchmarks that read the total).
+    pub async fn flush_views(&self) {
+        let rooms: Vec<(i64, Arc<Room>)> = self
+            .rooms
+            .lock()
+            .expect("rooms lock")
+            .iter()
+            .map(|(id, r)| (*id, Arc::clone(r)))
+            .collect();
+        for (id, room) in rooms {
+            self.flush_room_views(id, &room).await;
+        }
+    }
+
+    async fn tell(&self, note: Note) {
+        if self.db.backend() != Backend::Postgres {
+            return;
+        }
+        let Ok(payload) = serde_json::to_string(&note) else {
+            return;
+        };
+        if let Err(e) = sqlx::query("SELECT pg_notify($1, $2)")
+            .bind(CHANNEL)
+            .bind(payload)
+            .execute(self.db.pool())
+            .await
+        {
+            tracing::warn!(error = %e, "live notify failed");
+        }
+    }
+
+    fn heard(&self, note: Note) {
+        if note.n == self.node {
+            return;
+        }
+        let Some(room) = self.existing_room(note.l).or_else(|| {
+            // Another server's watchers make a room worth keeping here too.
+            note.w.filter(|w| *w > 0).map(|_| self.room(note.l))
+        }) else {
+            return;
+        };
+        if let Some(w) = note.w {
+            let mut remote = room.remote.lock().expect("room lock");
+            if w > 0 {
+                remote.insert(note.n.clone(), (w, Instant::now()));
+            } else {
+                remote.remove(&note.n);
+            }
+        }
+        if note.q {
+            room.questions_dirty.store(true, Ordering::Relaxed);
+        }
+        if note.a {
+            room.audience_dirty.store(true, Ordering::Relaxed);
+        }
+    }
+
+    /// Listens to the other servers, reconnecting when the connection drops.
+    async fn listen(self: Arc<Self>) {
+        loop {
+            match sqlx::postgres::PgListener::connect(self.db.url()).await {
+                Ok(mut listener) => {
+                    if let Err(e) = listener.listen(CHANNEL).await {
+                        tracing::warn!(error = %e, "LISTEN failed");
+                    } else {
+                        loop {
+                            match listener.recv().await {
+                                Ok(n) => match serde_json::from_str::<Note>(n.payload()) {
+                                    Ok(note) => self.heard(note),
+                                    Err(e) => tracing::warn!(error = %e, "bad live note"),
+                                },
+                                Err(e) => {
+                                    tracing::warn!(error = %e, "live listener lost its connection");
+                                    break;
+                                }
+                            }
+                        }
+                    }
+                }
+                Err(e) => tracing::warn!(error = %e, "live listener could not connect"),
+            }
+            tokio::time::sleep(Duration::from_secs(1)).await;
+        }
+    }
+}
+
+fn counts_frame(counts: &LiveCounts) -> Frame {
+    Frame {
+        event: "counts",
+        data: serde_json::to_string(counts)
+            .unwrap_or_else(|_| "{}".to_owned())
+            .into(),
+    }
+}
+
+/// A random id for this server process.
+fn uuid_like() -> String {
+    crate::server::random_token()
+}

@@ -1,0 +1,214 @@
+//! Live questions: asked by signed-in viewers, upvoted by others, marked
+//! answered or hidden by the lecturer or an organiser.
+
+use sqlx::{AnyConnection, Row};
+
+use super::QuestionView;
+use crate::server::Exec;
+
+/// Questions one person may ask per minute.
+pub const PER_MINUTE: i64 = 5;
+/// Questions the watch page shows at most.
+pub const SHOWN_MAX: i64 = 200;
+
+pub async fn ask(
+    conn: &mut AnyConnection,
+    lecture_id: i64,
+    account_id: i64,
+    body: &str,
+    now: i64,
+) -> Result<Option<i64>, sqlx::Error> {
+    // The author's row first: simultaneous questions queue behind it, so
+    // the rate limit below sees them.
+    sqlx::query("UPDATE account SET id = id WHERE id = $1")
+        .bind(account_id)
+        .execute(&mut *conn)
+        .await?;
+    let recent: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM question WHERE account_id = $1 AND created_at > $2",
+    )
+    .bind(account_id)
+    .bind(now - 60)
+    .fetch_one(&mut *conn)
+    .await?;
+    if recent >= PER_MINUTE {
+        return Ok(None);
+    }
+    let id = sqlx::query_scalar(
+        "INSERT INTO question (lecture_id, account_id, body, created_at) VALUES ($1, $2, $3, $4) RETURNING id",
+    )
+    .bind(lecture_id)
+    .bind(account_id)
+    .bind(body)
+    .bind(now)
+    .fetch_one(&mut *conn)
+    .await?;
+    Ok(Some(id))
+}
+
+/// Adds the person's vote, or takes it back if they had voted. Returns
+/// whether they now vote for it.
+pub async fn toggle_vote(
+    conn: &mut AnyConnection,
+    question_id: i64,
+    account_id: i64,
+    now: i64,
+) -> Result<bool, sqlx::Error> {
+    let added = sqlx::query(
+        "INSERT INTO question_vote (question_id, account_id, created_at) VALUES ($1, $2, $3) \
+         ON CONFLICT (question_id, account_id) DO NOTHING",
+    )
+    .bind(question_id)
+    .bind(account_id)
+    .bind(now)
+    .execute(&mut *conn)
+    .await?
+    .rows_affected()
+        == 1;
+    if !added {
+        sqlx::query("DELETE FROM question_vote WHERE question_id = $1 AND account_id = $2")
+            .bind(question_id)
+            .bind(account_id)
+            .execute(&mut *conn)
+            .await?;
+    }
+    sqlx::query(
+        "UPDATE question SET votes = (SELECT COUNT(*) FROM question_vote WHERE question_id = $1) WHERE id = $1",
+    )
+    .bind(question_id)
+    .execute(&mut *conn)
+    .await?;
+    Ok(added)
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mark {
+    Answered(bool),
+    Hidden(bool),
+}
+
+pub async fn mark<'c>(
+    db: impl Exec<'c>,
+    question_id: i64,
+    mark: Mark,
+    now: i64,
+) -> Result<(), sqlx::Error> {
+    let (sql, on) = match mark {
+        Mark::Answered(on) => ("UPDATE question SET answered_at = $1 WHERE id = $2", on),
+        Mark::Hidden(on) => ("UPDATE question SET hidden_at = $1 WHERE id = $2", on),
+    };
+    sqlx::query(sql)
+        .bind(on.then_some(now))
+        .bind(question_id)
+        .execute(db)
+        .await?;
+    Ok(())
+}
+
+/// The session a question belongs to.
+pub async fn lecture_of<'c>(db: impl Exec<'c>, question_id: i64) -> Result<Option<i64>, sqlx::Error> {
+    sqlx::query_scalar("SELECT lecture_id FROM question WHERE id = $1")
+        .bind(question_id)
+        .fetch_optional(db)
+        .await
+}
+
+/// The questions in the order the page shows them: open ones before
+/// answered ones, most votes first, then oldest first.
+pub async fn list<'c>(
+    db: impl Exec<'c>,
+    lecture_id: i64,
+    with_hidden: bool,
+) -> Result<Vec<QuestionView>, sqlx::Error> {
+    let rows = sqlx::query(
+        "SELECT q.id, q.body, COALESCE(a.display_name, '已注销用户') AS author, q.votes, \
+         q.answered_at, q.hidden_at, q.created_at \
+         FROM question q LEFT JOIN account a ON a.id = q.account_id \
+         WHERE q.lecture_id = $1 AND ($2 = 1 OR q.hidden_at IS NULL) \
+         ORDER BY CASE WHEN q.answered_at IS NULL THEN 0 ELSE 1 END, q.votes DESC, q.id LIMIT $3",
+    )
+    .bind(lecture_id)
+    .bind(i64::from(with_hidden))
+    .bind(SHOWN_MAX)
+    .fetch_all(db)
+    .await?;
+    Ok(rows
+        .iter()
+        .map(|r| QuestionView {
+            id: r.get("id"),
+            body: r.get("body"),
+            author: r.get("author"),
+            votes: r.get("votes"),
+            answered: r.get::<Option<i64>, _>("answered_at").is_some(),
+            hidden: r.get::<Option<i64>, _>("hidden_at").is_some(),
+            created_at: r.get("created_at"),
+        })
+        .collect())
+}
+
+/// The questions of a session the person voted for.
+pub async fn voted_by<'c>(
+    db: impl Exec<'c>,
+    lecture_id: i64,
+    account_id: i64,
+) -> Result<Vec<i64>, sqlx::Error> {
+    sqlx::query_scalar(
+        "SELECT v.question_id FROM question_vote v JOIN question q ON q.id = v.question_id \
+         WHERE q.lecture_id = $1 AND v.account_id = $2",
+    )
+    .bind(lecture_id)
+    .bind(account_id)
+    .fetch_all(db)
+    .await
+}
+
+/// The follow-up thread's first post: the questions as a Markdown list,
+/// most voted first, answered ones marked.
+pub fn followup_markdown(title: &str, questions: &[QuestionView]) -> String {
+    let mut md = format!("以下是讲座《{}》直播中观众提出的问题，欢迎继续讨论。\n\n", escape_md(title));
+    for q in questions.iter().filter(|q| !q.hidden) {
+        let mark = if q.answered { "（已解答）" } else { "" };
+        md.push_str(&format!(
+            "1. {}{} —— {}，{} 人赞同\n",
+            escape_md(&q.body.replace('\n', " ")),
+            mark,
+            escape_md(&q.author),
+            q.votes
+        ));
+    }
+    md
+}
+
+/// Takes Markdown's meaning out of plain text.
+fn escape_md(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        if "\\`*_{}[]()#+-.!<>|~&".contains(c) {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn followup_lists_visible_questions_as_plain_text() {
+        let q = |id, body: &str, hidden| QuestionView {
+            id,
+            body: body.into(),
+            author: "张三".into(),
+            votes: 3,
+            answered: id == 1,
+            hidden,
+            created_at: 0,
+        };
+        let md = followup_markdown("读书*方法*", &[q(1, "[链接](javascript:x)", false), q(2, "藏起来", true)]);
+        assert!(md.contains("读书\\*方法\\*"));
+        assert!(md.contains("\\[链接\\]\\(javascript:x\\)（已解答）"));
+        assert!(!md.contains("藏起来"));
+    }
+}
