@@ -12,7 +12,10 @@ use crate::books::pages::{
     RecommendedPage,
 };
 use crate::groups::pages::{EditGroupPage, GroupPage, GroupsPage, ManageGroupPage, NewGroupPage};
-use crate::home::{HomePage, UnderConstruction};
+use crate::home::HomePage;
+use crate::lectures::pages::{
+    CheckinCodesPage, CheckinPage, EditLecturePage, LecturePage, LecturesPage, NewLecturePage,
+};
 use crate::layout::{ErrorPage, FontSize, Layout, NotFound};
 use crate::notifications::page::NotificationsPage;
 use crate::threads::pages::{ModerationPage, ThreadListPage, ThreadPage};
@@ -85,9 +88,12 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/books/import") view=ImportPage ssr=SsrMode::Async/>
                         <Route path=path!("/books/:id") view=BookPage ssr=SsrMode::Async/>
                         <Route path=path!("/books/:id/edit") view=EditBookPage ssr=SsrMode::Async/>
-                        <Route path=path!("/lectures") view=|| view! {
-                            <UnderConstruction title="政协大讲堂" what="大讲堂功能正在建设中：上线后可以查看讲座预告、报名、观看直播和回放。"/>
-                        } ssr=SsrMode::Async/>
+                        <Route path=path!("/lectures") view=LecturesPage ssr=SsrMode::Async/>
+                        <Route path=path!("/lectures/new") view=NewLecturePage ssr=SsrMode::Async/>
+                        <Route path=path!("/lectures/:slug") view=LecturePage ssr=SsrMode::Async/>
+                        <Route path=path!("/lectures/:slug/edit") view=EditLecturePage ssr=SsrMode::Async/>
+                        <Route path=path!("/lectures/:slug/checkin") view=CheckinPage ssr=SsrMode::Async/>
+                        <Route path=path!("/lectures/:slug/codes") view=CheckinCodesPage ssr=SsrMode::Async/>
                     </Routes>
                 </ErrorBoundary>
             </Layout>

@@ -125,10 +125,16 @@ pub fn router(config: &Config, db: Db, live: Arc<LiveHub>) -> Router {
         .merge(app::books::routes::router(context.clone()))
         .merge(app::threads::routes::router(context.clone()))
         .merge(app::progress::export::router(context.clone()))
+        .merge(app::lectures::routes::router(context.clone()))
         .layer(RequestBodyLimitLayer::new(BODY_LIMIT));
     pages
         // Cover uploads carry their own, larger limit.
-        .merge(app::books::routes::upload_router(context))
+        .merge(app::books::routes::upload_router(context.clone()))
+        .merge(app::lectures::routes::upload_router(context.clone()))
+        .layer(axum::middleware::from_fn_with_state(
+            context,
+            app::lectures::routes::ics_suffix,
+        ))
         .layer(axum::middleware::from_fn_with_state(
             csrf,
             http::csrf::guard,

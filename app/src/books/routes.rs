@@ -101,25 +101,17 @@ async fn upload_cover(
     }
 }
 
-enum Failure {
+pub(crate) enum Failure {
     User(String),
     NoBook,
     Internal(String),
 }
 
-async fn store_cover(
-    ctx: &AppContext,
-    book_id: i64,
+/// Reads the `cover` field of an upload form and checks, re-encodes and
+/// thumbnails it (off the async threads).
+pub(crate) async fn processed_cover(
     mut multipart: Multipart,
-) -> Result<(), Failure> {
-    let internal = |e: sqlx::Error| Failure::Internal(e.to_string());
-    if queries::cover_of(ctx.db.pool(), book_id)
-        .await
-        .map_err(internal)?
-        .is_none()
-    {
-        return Err(Failure::NoBook);
-    }
+) -> Result<cover::ProcessedCover, Failure> {
     let mut upload = None;
     while let Some(field) = multipart
         .next_field()
@@ -135,10 +127,17 @@ async fn store_cover(
         }
     }
     let upload = upload.ok_or_else(|| Failure::User("请选择封面图片".to_owned()))?;
-    let processed = tokio::task::spawn_blocking(move || cover::process(&upload))
+    tokio::task::spawn_blocking(move || cover::process(&upload))
         .await
         .map_err(|e| Failure::Internal(e.to_string()))?
-        .map_err(Failure::User)?;
+        .map_err(Failure::User)
+}
+
+/// Stores a processed cover as a new image; returns its id.
+pub(crate) async fn save_cover(
+    conn: &mut sqlx::AnyConnection,
+    processed: &cover::ProcessedCover,
+) -> Result<i64, sqlx::Error> {
     let img = queries::NewImage {
         content_type: processed.cover.content_type,
         width: i64::from(processed.cover.width),
@@ -149,14 +148,29 @@ async fn store_cover(
         thumb_height: i64::from(processed.thumb.height),
         thumb: &processed.thumb.bytes,
     };
+    queries::insert_image(&mut *conn, &img, now()).await
+}
+
+async fn store_cover(
+    ctx: &AppContext,
+    book_id: i64,
+    multipart: Multipart,
+) -> Result<(), Failure> {
+    let internal = |e: sqlx::Error| Failure::Internal(e.to_string());
+    if queries::cover_of(ctx.db.pool(), book_id)
+        .await
+        .map_err(internal)?
+        .is_none()
+    {
+        return Err(Failure::NoBook);
+    }
+    let processed = processed_cover(multipart).await?;
     let mut tx = ctx.db.pool().begin().await.map_err(internal)?;
     let old = queries::cover_of(&mut *tx, book_id)
         .await
         .map_err(internal)?
         .flatten();
-    let image_id = queries::insert_image(&mut *tx, &img, now())
-        .await
-        .map_err(internal)?;
+    let image_id = save_cover(&mut tx, &processed).await.map_err(internal)?;
     queries::set_cover(&mut *tx, book_id, image_id)
         .await
         .map_err(internal)?;

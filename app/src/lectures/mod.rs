@@ -3,7 +3,9 @@
 //! the venues; the watch page with live audience figures and questions;
 //! calendar (iCalendar) and feed (Atom) files.
 
+pub mod api;
 pub mod feeds;
+pub mod pages;
 pub mod validate;
 
 #[cfg(feature = "ssr")]
@@ -20,6 +22,8 @@ pub mod queries;
 pub mod questions;
 #[cfg(feature = "ssr")]
 pub mod registration;
+#[cfg(feature = "ssr")]
+pub mod routes;
 
 use serde::{Deserialize, Serialize};
 

@@ -30,6 +30,19 @@ where
     })
 }
 
+/// `kept_value` for a field whose name is built at run time (rows of a form).
+pub fn kept_value_named<T, S>(value: S, field: String) -> Signal<Option<String>>
+where
+    S: With<Value = Option<Result<T, AppError>>> + Copy + Send + Sync + 'static,
+{
+    Signal::derive(move || {
+        value.with(|v| match v {
+            Some(Err(e)) => e.form().and_then(|f| f.value(&field)).map(str::to_owned),
+            _ => None,
+        })
+    })
+}
+
 /// The value returned by the last successful submission, as a message.
 pub fn success_message<S>(value: S) -> Signal<Option<String>>
 where

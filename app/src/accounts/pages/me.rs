@@ -33,6 +33,7 @@ pub fn MePage() -> impl IntoView {
                                 })}
                             </section>
                             <MyReading me=user.id/>
+                            <crate::lectures::pages::MyRegistrations/>
                         }
                         .into_any(),
                         None => view! { <Redirect path="/login?next=/me"/> }.into_any(),

@@ -1,0 +1,362 @@
+//! HTTP endpoints of the lecture hall that are not pages: the live channel
+//! of a watch page (Server-Sent Events), the calendar and feed files, and
+//! cover uploads.
+
+use std::convert::Infallible;
+use std::time::Duration;
+
+use axum::Router;
+use axum::extract::{DefaultBodyLimit, Multipart, Path, Request, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::middleware::Next;
+use axum::response::sse::{Event, KeepAlive, Sse};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use futures::Stream;
+use tower_sessions::Session;
+
+use super::feeds::{self, CalEvent, FeedEntry};
+use super::queries::{self, LectureRecord};
+use super::{LectureState, Phase};
+use crate::accounts::session::user_of;
+use crate::books::cover;
+use crate::books::routes::{Failure, processed_cover, save_cover};
+use crate::server::{AppContext, now};
+use crate::ui::pager::encode;
+
+/// The browser's anonymous viewer id (a year; not a session, no personal data).
+pub const VIEWER_COOKIE: &str = "shuxiang_viewer";
+/// Sessions in `/calendar.ics` and the feed at most.
+const FEED_MAX: i64 = 200;
+/// The reminder in calendar files, in minutes before the start.
+const REMINDER_MINUTES: u32 = 30;
+
+pub fn router(ctx: AppContext) -> Router {
+    Router::new()
+        .route("/lectures/{slug}/live", get(live))
+        .route("/calendar.ics", get(calendar_all))
+        .route("/lectures/feed.atom", get(feed))
+        .with_state(ctx)
+}
+
+/// Cover uploads, with a body limit above the one for ordinary forms.
+pub fn upload_router(ctx: AppContext) -> Router {
+    Router::new()
+        .route("/lectures/{slug}/cover", post(upload_cover))
+        .layer(DefaultBodyLimit::max(cover::MAX_UPLOAD_BYTES + 64 * 1024))
+        .with_state(ctx)
+}
+
+/// `/lectures/{slug}.ics`: the router cannot tell it from the page
+/// `/lectures/{slug}`, so this middleware answers it before routing.
+pub async fn ics_suffix(State(ctx): State<AppContext>, req: Request, next: Next) -> Response {
+    let slug = req
+        .uri()
+        .path()
+        .strip_prefix("/lectures/")
+        .and_then(|rest| rest.strip_suffix(".ics"))
+        .filter(|s| !s.is_empty() && !s.contains('/'))
+        .map(str::to_owned);
+    match slug {
+        Some(slug) if req.method() == axum::http::Method::GET => {
+            calendar_one(&ctx, &slug, req.headers()).await
+        }
+        _ => next.run(req).await,
+    }
+}
+
+fn internal(e: impl std::fmt::Display) -> Response {
+    tracing::error!(error = %e, "lecture hall endpoint failed");
+    StatusCode::INTERNAL_SERVER_ERROR.into_response()
+}
+
+/// `http(s)://host` of the request, for the absolute links the files need.
+fn origin(headers: &HeaderMap) -> String {
+    let host = headers
+        .get(header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .filter(|h| {
+            !h.is_empty()
+                && h.chars()
+                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | ':' | '[' | ']'))
+        })
+        .unwrap_or("127.0.0.1");
+    let https = headers
+        .get("x-forwarded-proto")
+        .is_some_and(|p| p.as_bytes() == b"https");
+    format!("{}://{host}", if https { "https" } else { "http" })
+}
+
+fn event_of(l: &LectureRecord, main_venue: &str, origin: &str) -> CalEvent {
+    let s = &l.summary;
+    let mut description = s.speaker.clone();
+    if !l.abstract_md.is_empty() {
+        description.push_str("\n\n");
+        description.push_str(&l.abstract_md);
+    }
+    CalEvent {
+        uid: format!("lecture-{}@shuxiang", s.id),
+        title: format!("政协大讲堂：{}", s.title),
+        description,
+        location: main_venue.to_owned(),
+        url: format!("{origin}/lectures/{}", encode(&s.slug)),
+        starts_at: s.starts_at,
+        ends_at: s.ends_at,
+        updated_at: l.updated_at,
+        cancelled: s.state == LectureState::Cancelled,
+    }
+}
+
+fn calendar_response(body: String, filename: &str) -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, "text/calendar; charset=utf-8".to_owned()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("inline; filename=\"{filename}\""),
+            ),
+            (header::CACHE_CONTROL, "no-cache".to_owned()),
+        ],
+        body,
+    )
+        .into_response()
+}
+
+async fn calendar_one(ctx: &AppContext, slug: &str, headers: &HeaderMap) -> Response {
+    let lecture = match queries::by_slug(ctx.db.pool(), slug, now()).await {
+        Ok(Some(l)) if l.summary.state != LectureState::Draft => l,
+        Ok(_) => return (StatusCode::NOT_FOUND, "未找到该讲座").into_response(),
+        Err(e) => return internal(e),
+    };
+    let main = lecture.summary.main_venue.clone().unwrap_or_default();
+    let event = event_of(&lecture, &main, &origin(headers));
+    let body = feeds::calendar(
+        &format!("政协大讲堂：{}", lecture.summary.title),
+        &[event],
+        now(),
+        Some(REMINDER_MINUTES),
+    );
+    calendar_response(body, &format!("{}.ics", lecture.summary.slug))
+}
+
+async fn calendar_all(State(ctx): State<AppContext>, headers: HeaderMap) -> Response {
+    let upcoming = match queries::upcoming(ctx.db.pool(), now(), FEED_MAX).await {
+        Ok(l) => l,
+        Err(e) => return internal(e),
+    };
+    let origin = origin(&headers);
+    let events: Vec<CalEvent> = upcoming
+        .iter()
+        .map(|l| event_of(l, l.summary.main_venue.as_deref().unwrap_or(""), &origin))
+        .collect();
+    calendar_response(
+        feeds::calendar("政协大讲堂", &events, now(), Some(REMINDER_MINUTES)),
+        "calendar.ics",
+    )
+}
+
+async fn feed(State(ctx): State<AppContext>, headers: HeaderMap) -> Response {
+    let lectures = match queries::recently_changed(ctx.db.pool(), now(), FEED_MAX).await {
+        Ok(l) => l,
+        Err(e) => return internal(e),
+    };
+    let origin = origin(&headers);
+    let entries: Vec<FeedEntry> = lectures
+        .iter()
+        .map(|l| {
+            let s = &l.summary;
+            let when = crate::ui::time::datetime_zh(s.starts_at);
+            let state = match s.phase {
+                Phase::Cancelled => "（已取消）",
+                _ => "",
+            };
+            FeedEntry {
+                id: format!("tag:shuxiang,2026:lecture-{}", s.id),
+                title: format!("{}{state}", s.title),
+                url: format!("{origin}/lectures/{}", encode(&s.slug)),
+                summary_html: format!(
+                    "<p>主讲人：{}；时间：{when}</p>{}",
+                    feeds::xml_escape(&s.speaker),
+                    l.abstract_html
+                ),
+                updated_at: l.updated_at,
+                published_at: s.starts_at.min(l.updated_at),
+                author: s.speaker.clone(),
+            }
+        })
+        .collect();
+    let updated = lectures.iter().map(|l| l.updated_at).max().unwrap_or(0);
+    let body = feeds::atom(
+        "tag:shuxiang,2026:lectures",
+        "政协大讲堂",
+        &format!("{origin}/lectures/feed.atom"),
+        &format!("{origin}/lectures"),
+        &entries,
+        updated,
+    );
+    (
+        [
+            (header::CONTENT_TYPE, "application/atom+xml; charset=utf-8"),
+            (header::CACHE_CONTROL, "no-cache"),
+        ],
+        body,
+    )
+        .into_response()
+}
+
+/// The viewer id of the browser, or a new one with the cookie that sets it.
+pub fn viewer_id(headers: &HeaderMap) -> (String, Option<String>) {
+    let existing = headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .find_map(|pair| {
+            let (k, v) = pair.trim().split_once('=')?;
+            (k == VIEWER_COOKIE
+                && (16..=64).contains(&v.len())
+                && v.chars().all(|c| c.is_ascii_alphanumeric()))
+            .then(|| v.to_owned())
+        });
+    match existing {
+        Some(id) => (id, None),
+        None => {
+            let id = crate::server::random_token();
+            let cookie = format!(
+                "{VIEWER_COOKIE}={id}; Path=/; Max-Age=31536000; HttpOnly; SameSite=Lax"
+            );
+            (id, Some(cookie))
+        }
+    }
+}
+
+/// The live channel of a watch page. A view is counted when a page opens
+/// it (not when the browser reconnects: then it sends `Last-Event-ID`).
+async fn live(
+    State(ctx): State<AppContext>,
+    session: Session,
+    Path(slug): Path<String>,
+    headers: HeaderMap,
+) -> Response {
+    let lecture = match queries::by_slug(ctx.db.pool(), &slug, now()).await {
+        Ok(Some(l)) if l.summary.state != LectureState::Draft => l,
+        Ok(_) => return StatusCode::NOT_FOUND.into_response(),
+        Err(e) => return internal(e),
+    };
+    let id = lecture.summary.id;
+    let account = user_of(&session, &ctx.db).await.ok().flatten().map(|u| u.id);
+    let (viewer, set_cookie) = viewer_id(&headers);
+    if let Err(e) = ctx.live.note_viewer(id, &viewer, account, now()).await {
+        tracing::warn!(error = %e, "recording a viewer failed");
+    }
+    if !headers.contains_key("last-event-id") {
+        ctx.live.count_view(id);
+    }
+    let (watcher, first) = ctx.live.watch(id).await;
+    let closed = ctx.live.closed();
+    let stream = frames(watcher, first, closed);
+    let mut res = Sse::new(stream)
+        .keep_alive(KeepAlive::new().interval(Duration::from_secs(15)))
+        .into_response();
+    let headers = res.headers_mut();
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    // Proxies must not buffer the stream.
+    headers.insert("x-accel-buffering", HeaderValue::from_static("no"));
+    if let Some(c) = set_cookie.and_then(|c| HeaderValue::from_str(&c).ok()) {
+        headers.insert(header::SET_COOKIE, c);
+    }
+    res
+}
+
+/// The SSE events of one open page: the first frames, then whatever the
+/// room sends, until the page goes or the server shuts down.
+fn frames(
+    watcher: super::live::Watcher,
+    first: Vec<super::live::Frame>,
+    closed: impl std::future::Future<Output = ()> + Send + 'static,
+) -> impl Stream<Item = Result<Event, Infallible>> + Send {
+    use tokio::sync::broadcast::error::RecvError;
+    struct S {
+        watcher: super::live::Watcher,
+        first: std::vec::IntoIter<super::live::Frame>,
+        closed: std::pin::Pin<Box<dyn std::future::Future<Output = ()> + Send>>,
+        seq: u64,
+    }
+    let state = S {
+        watcher,
+        first: first.into_iter(),
+        closed: Box::pin(closed),
+        seq: 0,
+    };
+    futures::stream::unfold(state, |mut s| async move {
+        let frame = match s.first.next() {
+            Some(f) => f,
+            None => loop {
+                tokio::select! {
+                    _ = &mut s.closed => return None,
+                    r = s.watcher.frames.recv() => match r {
+                        Ok(f) => break f,
+                        // A slow page missed frames: the next ones are whole states.
+                        Err(RecvError::Lagged(_)) => continue,
+                        Err(RecvError::Closed) => return None,
+                    },
+                }
+            },
+        };
+        s.seq += 1;
+        let event = Event::default()
+            .event(frame.event)
+            .id(s.seq.to_string())
+            .retry(Duration::from_secs(2))
+            .data(&*frame.data);
+        Some((Ok(event), s))
+    })
+}
+
+/// A plain form post from the edit page: redirects back to it with
+/// `?cover=ok` or the Chinese reason the upload failed.
+async fn upload_cover(
+    State(ctx): State<AppContext>,
+    session: Session,
+    Path(slug): Path<String>,
+    multipart: Multipart,
+) -> Response {
+    let edit = format!("/lectures/{}/edit", encode(&slug));
+    let back = |msg: &str| Redirect::to(&format!("{edit}?cover={}", encode(msg))).into_response();
+    let user = match user_of(&session, &ctx.db).await {
+        Ok(Some(u)) => u,
+        Ok(None) => return Redirect::to(&format!("/login?next={}", encode(&edit))).into_response(),
+        Err(_) => return StatusCode::INTERNAL_SERVER_ERROR.into_response(),
+    };
+    let lecture = match queries::by_slug(ctx.db.pool(), &slug, now()).await {
+        Ok(Some(l)) => l,
+        Ok(None) => return StatusCode::NOT_FOUND.into_response(),
+        Err(e) => return internal(e),
+    };
+    if !super::api::may_edit(&user, &lecture) {
+        return (StatusCode::FORBIDDEN, "没有权限执行此操作").into_response();
+    }
+    let processed = match processed_cover(multipart).await {
+        Ok(p) => p,
+        Err(Failure::User(msg)) => return back(&msg),
+        Err(Failure::NoBook) => return StatusCode::NOT_FOUND.into_response(),
+        Err(Failure::Internal(e)) => return internal(e),
+    };
+    let result = async {
+        let mut tx = ctx.db.pool().begin().await?;
+        let image_id = save_cover(&mut tx, &processed).await?;
+        queries::set_cover(&mut *tx, lecture.summary.id, image_id).await?;
+        if let Some(old) = lecture.summary.cover_id {
+            crate::books::queries::delete_image(&mut *tx, old).await?;
+        }
+        tx.commit().await
+    }
+    .await;
+    match result {
+        Ok(()) => back("ok"),
+        Err(e) => {
+            tracing::error!(error = %e, "storing a lecture cover failed");
+            back("服务器出错了，请稍后再试")
+        }
+    }
+}
