@@ -62,8 +62,11 @@ pub async fn prepare_database(config: &Config) -> Result<Db, BoxError> {
                 .into(),
         );
     }
-    if config.demo && demo::seed(&db).await? {
-        tracing::info!("demo data loaded");
+    if config.demo {
+        if demo::seed(&db).await? {
+            tracing::info!("demo data loaded");
+        }
+        demo::lectures::keep_live(&db, app::server::now()).await?;
     }
     Ok(db)
 }

@@ -28,6 +28,8 @@ pub struct Home {
     pub figures: Figures,
     pub groups: Vec<GroupSummary>,
     pub recommended: Vec<Recommendation>,
+    /// Sessions live now and coming up, soonest first.
+    pub lectures: Vec<crate::lectures::LectureSummary>,
 }
 
 /// How many groups and recommendations the home page shows.
@@ -35,6 +37,8 @@ pub struct Home {
 const HOME_GROUPS: usize = 6;
 #[cfg(feature = "ssr")]
 const HOME_BOOKS: usize = 6;
+#[cfg(feature = "ssr")]
+const HOME_LECTURES: i64 = 4;
 
 #[server(prefix = "/api", endpoint = "home")]
 pub async fn home_data() -> Result<Home, AppError> {
@@ -70,7 +74,14 @@ pub async fn home_data() -> Result<Home, AppError> {
         let mut recommended =
             crate::books::queries::recommendations(db, RecommendationStatus::Approved).await?;
         recommended.truncate(HOME_BOOKS);
+        let lectures =
+            crate::lectures::queries::upcoming(db, crate::server::now(), HOME_LECTURES)
+                .await?
+                .into_iter()
+                .map(|l| l.summary)
+                .collect();
         Ok(Home {
+            lectures,
             figures: Figures {
                 readers: by_role.iter().map(|(_, n)| n).sum(),
                 members: count(Role::Member),
@@ -140,7 +151,8 @@ fn HomeSections(home: Home) -> impl IntoView {
 
         <section class="panel" aria-labelledby="lectures-title">
             <h2 id="lectures-title">"政协大讲堂 · 直播与预告"</h2>
-            <p class="empty">"暂无直播或即将开讲的讲座。大讲堂功能正在建设中，上线后这里会显示正在直播和即将开讲的场次。"</p>
+            <crate::lectures::pages::LectureCards lectures=home.lectures empty="暂无直播或即将开讲的讲座。"/>
+            <p><a href="/lectures">"进入政协大讲堂"</a></p>
         </section>
         <section class="panel" aria-labelledby="groups-title">
             <h2 id="groups-title">"活跃读书群"</h2>
@@ -164,20 +176,6 @@ fn HomeSections(home: Home) -> impl IntoView {
                 }.into_any()
             }}
             <p><a href="/books/recommended">"查看推荐书目"</a></p>
-        </section>
-    }
-}
-
-/// A section of the site whose feature has not landed yet: an honest page
-/// instead of a dead link.
-#[component]
-pub fn UnderConstruction(title: &'static str, what: &'static str) -> impl IntoView {
-    view! {
-        <Title text=title/>
-        <section class="panel">
-            <h1>{title}</h1>
-            <p class="empty">{what}</p>
-            <p><a href="/">"返回首页"</a></p>
         </section>
     }
 }

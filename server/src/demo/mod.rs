@@ -1,11 +1,13 @@
 //! The demo data set, so a newcomer has something real to look at: the
 //! brand, sectors and accounts of every role (part 1), then books, reading
-//! groups and everything people do in them (part 2), discussions (part 3).
+//! groups and everything people do in them (part 2), discussions (part 3),
+//! the lecture hall (part 4).
 //! Loaded only when
 //! `SHUXIANG_DEMO` is on; each part once, so a database seeded by an older
 //! version gains the newer parts on the next start.
 
 pub mod catalogue;
+pub mod lectures;
 mod reading;
 mod threads;
 
@@ -89,7 +91,7 @@ pub const SECTORS: &[&str] = &[
 ];
 
 /// The newest part of the demo data; the marker stores the last one loaded.
-const VERSION: i64 = 3;
+const VERSION: i64 = 4;
 
 /// The demo part loaded into this database (0: none).
 async fn seeded_version(db: &Db) -> Result<i64, sqlx::Error> {
@@ -118,7 +120,10 @@ pub async fn seed(db: &Db) -> Result<bool, crate::BoxError> {
     if version < 2 {
         reading::seed(&mut tx, now()).await?;
     }
-    threads::seed(&mut tx, now()).await?;
+    if version < 3 {
+        threads::seed(&mut tx, now()).await?;
+    }
+    lectures::seed(&mut tx, now()).await?;
     site::set(&mut *tx, MARKER, &VERSION.to_string()).await?;
     tx.commit().await?;
     Ok(true)

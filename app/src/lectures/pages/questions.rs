@@ -85,7 +85,7 @@ pub fn Questions(
                             aria-describedby="question-hint question-error"
                             prop:value=move || kept_value(ask_value, "body").get().unwrap_or_else(|| body.get())
                             on:input=move |e| body.set(event_target_value(&e))></textarea>
-                        <p id="question-hint" class="hint">{format!("最多 {QUESTION_MAX} 字。其他观众可以为问题点赞，点赞多的排在前面。")}</p>
+                        <p id="question-hint" class="field-hint">{format!("最多 {QUESTION_MAX} 字。其他观众可以为问题点赞，点赞多的排在前面。")}</p>
                         <p id="question-error" class="field-error" role="alert">{move || field_error(ask_value, "body").get()}</p>
                         <FormAlert message=Signal::derive(move || {
                             field_error(ask_value, "body").get().is_none().then(|| form_error(ask_value).get()).flatten()

@@ -82,8 +82,8 @@ pub fn Venues(
             })}
             <Notice message/>
             <FormAlert message=error/>
-            <div class="table-scroll">
-                <table class="venues">
+            <div class="table-wrap">
+                <table class="data-table venues">
                     <caption class="visually-hidden">"会场、地址和剩余座位"</caption>
                     <thead><tr><th scope="col">"会场"</th><th scope="col">"地址"</th><th scope="col">"座位"</th><th scope="col">"报名"</th></tr></thead>
                     <tbody>
@@ -132,7 +132,7 @@ pub fn MyRegistrations() -> impl IntoView {
                             <p class="empty">"还没有报名讲座。" <a href="/lectures">"去看看政协大讲堂"</a></p>
                         }.into_any(),
                         Ok(list) => view! {
-                            <ul class="plain-list">
+                            <ul class="plain-list registration-list">
                                 {list.into_iter().map(|r| view! {
                                     <li>
                                         <a href=r.lecture.path()>{r.lecture.title.clone()}</a>

@@ -121,7 +121,7 @@ fn Watch(
         })}
         <section class="panel" aria-labelledby="about-title">
             <h2 id="about-title">"讲座简介"</h2>
-            <div class="markdown" inner_html=page.abstract_html.clone()></div>
+            <div class="prose" inner_html=page.abstract_html.clone()></div>
             {(!page.speaker_bio.is_empty()).then(|| view! {
                 <h3>"主讲人简介"</h3>
                 <p class="pre-line">{page.speaker_bio.clone()}</p>
