@@ -13,10 +13,10 @@ use crate::books::pages::{
 };
 use crate::groups::pages::{EditGroupPage, GroupPage, GroupsPage, ManageGroupPage, NewGroupPage};
 use crate::home::HomePage;
+use crate::layout::{ErrorPage, FontSize, Layout, NotFound};
 use crate::lectures::pages::{
     CheckinCodesPage, CheckinPage, EditLecturePage, LecturePage, LecturesPage, NewLecturePage,
 };
-use crate::layout::{ErrorPage, FontSize, Layout, NotFound};
 use crate::notifications::page::NotificationsPage;
 use crate::threads::pages::{ModerationPage, ThreadListPage, ThreadPage};
 

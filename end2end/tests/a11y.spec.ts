@@ -19,6 +19,7 @@ for (const font of ["standard", "large"]) {
     for (const path of [
       "/", "/login", "/register", "/groups", "/groups/xuexi-xinsixiang", "/groups/jiankang-dushu",
       "/books", "/books/recommended", "/no-such-page", "/groups/xuexi-xinsixiang/threads",
+      "/lectures", "/lectures/qingshaonian-qingxu", "/lectures/ziwo-baojian-shanshi",
     ]) {
       await page.goto(path);
       await audit(page, path);
@@ -39,7 +40,8 @@ test("signed-in pages meet WCAG AA", async ({ page }) => {
   for (const path of [
     "/admin", "/admin/users", "/admin/recommendations", "/groups/new", "/groups/xuexi-xinsixiang",
     "/groups/xuexi-xinsixiang/manage", "/books/import", "/books/new", "/admin/moderation",
-    "/me/notifications", "/groups/xuexi-xinsixiang/threads",
+    "/me/notifications", "/groups/xuexi-xinsixiang/threads", "/lectures/new",
+    "/lectures/qingshaonian-qingxu", "/lectures/qingshaonian-qingxu/edit", "/lectures/qingshaonian-qingxu/codes",
   ]) {
     await page.goto(path);
     await audit(page, path);

@@ -452,3 +452,46 @@ pub async fn signed_in(app: &TestApp, user: &str) -> reqwest::Client {
     );
     c
 }
+
+impl TestApp {
+    /// The running server's live hub (watch-page rooms; views are added to
+    /// the database in batches, `flush_views` adds them at once).
+    pub fn live(&self) -> &std::sync::Arc<app::lectures::live::LiveHub> {
+        &self.running.as_ref().expect("server running").live
+    }
+
+    /// Another server on the same database and configuration, as a second
+    /// node behind a load balancer would be. Stop it before the first.
+    pub async fn second_server(&self) -> SecondServer {
+        let running = server::start(&self.config, std::future::pending())
+            .await
+            .expect("second server starts");
+        SecondServer {
+            base: format!("http://{}", running.addr),
+            running: Some(running),
+        }
+    }
+}
+
+/// A second server on a [`TestApp`]'s database (see [`TestApp::second_server`]).
+pub struct SecondServer {
+    pub base: String,
+    running: Option<server::Running>,
+}
+
+impl SecondServer {
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+
+    pub fn live(&self) -> &std::sync::Arc<app::lectures::live::LiveHub> {
+        &self.running.as_ref().expect("server running").live
+    }
+
+    /// Stops it (graceful); the database stays.
+    pub async fn stop(mut self) {
+        if let Some(r) = self.running.take() {
+            r.shutdown().await;
+        }
+    }
+}

@@ -151,11 +151,7 @@ pub(crate) async fn save_cover(
     queries::insert_image(&mut *conn, &img, now()).await
 }
 
-async fn store_cover(
-    ctx: &AppContext,
-    book_id: i64,
-    multipart: Multipart,
-) -> Result<(), Failure> {
+async fn store_cover(ctx: &AppContext, book_id: i64, multipart: Multipart) -> Result<(), Failure> {
     let internal = |e: sqlx::Error| Failure::Internal(e.to_string());
     if queries::cover_of(ctx.db.pool(), book_id)
         .await

@@ -74,12 +74,11 @@ pub async fn home_data() -> Result<Home, AppError> {
         let mut recommended =
             crate::books::queries::recommendations(db, RecommendationStatus::Approved).await?;
         recommended.truncate(HOME_BOOKS);
-        let lectures =
-            crate::lectures::queries::upcoming(db, crate::server::now(), HOME_LECTURES)
-                .await?
-                .into_iter()
-                .map(|l| l.summary)
-                .collect();
+        let lectures = crate::lectures::queries::upcoming(db, crate::server::now(), HOME_LECTURES)
+            .await?
+            .into_iter()
+            .map(|l| l.summary)
+            .collect();
         Ok(Home {
             lectures,
             figures: Figures {

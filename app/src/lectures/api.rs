@@ -119,14 +119,18 @@ mod ssr {
         let lecture = queries::by_slug(ctx.db.pool(), slug, now())
             .await?
             .ok_or(AppError::NotFound)?;
-        if lecture.summary.state == LectureState::Draft && !user.is_some_and(|u| may_edit(u, &lecture)) {
+        if lecture.summary.state == LectureState::Draft
+            && !user.is_some_and(|u| may_edit(u, &lecture))
+        {
             return Err(AppError::NotFound);
         }
         Ok(lecture)
     }
 
     /// The viewer and the session, for actions that need a signed-in person.
-    pub async fn signed_in(slug: &str) -> Result<(AppContext, SessionUser, LectureRecord), AppError> {
+    pub async fn signed_in(
+        slug: &str,
+    ) -> Result<(AppContext, SessionUser, LectureRecord), AppError> {
         let ctx = ctx()?;
         let user = crate::accounts::session::require_user().await?;
         let lecture = visible(&ctx, slug, Some(&user)).await?;
@@ -215,7 +219,9 @@ pub async fn load_lecture(slug: String) -> Result<LecturePage, AppError> {
                 let v = crate::server::random_token();
                 append_response_header(
                     http::header::SET_COOKIE,
-                    &format!("{VIEWER_COOKIE}={v}; Path=/; Max-Age=31536000; HttpOnly; SameSite=Lax"),
+                    &format!(
+                        "{VIEWER_COOKIE}={v}; Path=/; Max-Age=31536000; HttpOnly; SameSite=Lax"
+                    ),
                 );
                 v
             }
@@ -301,8 +307,8 @@ pub async fn load_lecture(slug: String) -> Result<LecturePage, AppError> {
 /// online attendance (`venue` is `online`); answers with what happened.
 #[server(prefix = "/api", endpoint = "lectures/register")]
 pub async fn register_lecture(slug: String, venue: String) -> Result<String, AppError> {
-    use super::registration::{self, Outcome};
     use super::queries;
+    use super::registration::{self, Outcome};
     use crate::server::{now, redirect_back, respond};
     respond(async move {
         let (ctx, user, lecture) = ssr::signed_in(&slug).await?;
@@ -371,7 +377,8 @@ pub async fn ask_question(slug: String, body: String) -> Result<i64, AppError> {
         let body = match validate::question(&body) {
             Ok(b) => b,
             Err(m) => {
-                let mut f = FormErrors::default().keep("body", &body.chars().take(1000).collect::<String>());
+                let mut f = FormErrors::default()
+                    .keep("body", &body.chars().take(1000).collect::<String>());
                 f.add("body", m);
                 return Err(AppError::Invalid(f));
             }
@@ -568,7 +575,11 @@ pub async fn load_lecture_form(slug: String) -> Result<LectureFormData, AppError
             .map(|r| {
                 (
                     r.get("id"),
-                    format!("{} · {}", r.get::<String, _>("title"), r.get::<String, _>("author")),
+                    format!(
+                        "{} · {}",
+                        r.get::<String, _>("title"),
+                        r.get::<String, _>("author")
+                    ),
                 )
             })
             .collect();
@@ -694,10 +705,21 @@ pub async fn save_lecture(
                 } else {
                     LectureState::Draft
                 };
-                queries::insert(&mut tx, &fields, &html, state, user.id, &random_token(), now).await?
+                queries::insert(
+                    &mut tx,
+                    &fields,
+                    &html,
+                    state,
+                    user.id,
+                    &random_token(),
+                    now,
+                )
+                .await?
             }
             Some(l) => {
-                if let Err(conflict) = queries::update(&mut tx, l.summary.id, &fields, &html, now).await? {
+                if let Err(conflict) =
+                    queries::update(&mut tx, l.summary.id, &fields, &html, now).await?
+                {
                     let mut f = keep(FormErrors::default());
                     f.add("venues", conflict.message());
                     return Err(AppError::Invalid(f));
@@ -707,7 +729,8 @@ pub async fn save_lecture(
                     registration::promote(&mut tx, v.id, now).await?;
                 }
                 if user.is_organiser() && publish == "1" && l.summary.state == LectureState::Draft {
-                    queries::set_state(&mut *tx, l.summary.id, LectureState::Published, now).await?;
+                    queries::set_state(&mut *tx, l.summary.id, LectureState::Published, now)
+                        .await?;
                 }
                 l.summary.id
             }
@@ -808,7 +831,9 @@ pub async fn check_in(slug: String, venue: i64, code: String) -> Result<String, 
     respond(async move {
         let (ctx, user, lecture) = ssr::signed_in(&slug).await?;
         if !checkin::code_ok(&lecture.checkin_key, venue, &today_string(), &code) {
-            return Err(AppError::message("签到码无效或已过期：请扫描会场当天的签到二维码"));
+            return Err(AppError::message(
+                "签到码无效或已过期：请扫描会场当天的签到二维码",
+            ));
         }
         if matches!(lecture.summary.phase, Phase::Cancelled | Phase::Draft) {
             return Err(AppError::message("这场讲座不能签到"));

@@ -134,7 +134,11 @@ impl VenueView {
     }
 
     pub fn kind_label(&self) -> &'static str {
-        if self.is_main() { "主会场" } else { "分会场" }
+        if self.is_main() {
+            "主会场"
+        } else {
+            "分会场"
+        }
     }
 }
 

@@ -80,9 +80,9 @@ pub async fn insert(
     .bind(now)
     .fetch_one(&mut *conn)
     .await?;
-    replace_venues(conn, id, &f.venues).await?.map_err(|_| {
-        sqlx::Error::Protocol("a new session cannot have taken seats".into())
-    })?;
+    replace_venues(conn, id, &f.venues)
+        .await?
+        .map_err(|_| sqlx::Error::Protocol("a new session cannot have taken seats".into()))?;
     replace_streams(conn, id, &f.streams).await?;
     Ok(id)
 }
@@ -172,7 +172,9 @@ pub async fn replace_venues(
         .fetch_one(&mut *conn)
         .await?;
         if registrations > 0 {
-            return Ok(Err(VenueConflict::RemovedWithRegistrations { name: name.clone() }));
+            return Ok(Err(VenueConflict::RemovedWithRegistrations {
+                name: name.clone(),
+            }));
         }
         sqlx::query("DELETE FROM venue WHERE id = $1")
             .bind(id)
@@ -186,19 +188,15 @@ pub async fn replace_venues(
         .await?;
     for (position, v) in venues.iter().enumerate() {
         let position = position as i64;
-        let known = v
-            .id
-            .and_then(|id| existing.iter().find(|(e, _, _)| *e == id));
+        let known =
+            v.id.and_then(|id| existing.iter().find(|(e, _, _)| *e == id));
         match known {
-            Some((id, _, taken)) => {
-                if v.seats < *taken {
-                    return Ok(Err(VenueConflict::SeatsBelowTaken {
-                        name: v.name.clone(),
-                        taken: *taken,
-                    }));
-                }
-                sqlx::query(
-                    "UPDATE venue SET position = $1, name = $2, address = $3, seats = $4 WHERE id = $5",
+            Some((id, _, _)) => {
+                // Checked in the update itself: a registration committed
+                // since the read above counts too.
+                let updated = sqlx::query(
+                    "UPDATE venue SET position = $1, name = $2, address = $3, seats = $4 \
+                     WHERE id = $5 AND taken <= $4",
                 )
                 .bind(position)
                 .bind(&v.name)
@@ -207,6 +205,16 @@ pub async fn replace_venues(
                 .bind(id)
                 .execute(&mut *conn)
                 .await?;
+                if updated.rows_affected() == 0 {
+                    let taken: i64 = sqlx::query_scalar("SELECT taken FROM venue WHERE id = $1")
+                        .bind(id)
+                        .fetch_one(&mut *conn)
+                        .await?;
+                    return Ok(Err(VenueConflict::SeatsBelowTaken {
+                        name: v.name.clone(),
+                        taken,
+                    }));
+                }
             }
             None => {
                 sqlx::query(
@@ -309,7 +317,8 @@ pub async fn by_slug<'c>(
     slug: &str,
     now: i64,
 ) -> Result<Option<LectureRecord>, sqlx::Error> {
-    let sql = format!("SELECT {SUMMARY_COLUMNS}, {RECORD_COLUMNS} FROM lecture l WHERE l.slug = $1");
+    let sql =
+        format!("SELECT {SUMMARY_COLUMNS}, {RECORD_COLUMNS} FROM lecture l WHERE l.slug = $1");
     Ok(sqlx::query(&sql)
         .bind(slug)
         .fetch_optional(db)
@@ -390,7 +399,11 @@ pub async fn upcoming<'c>(
         "SELECT {SUMMARY_COLUMNS}, {RECORD_COLUMNS} FROM lecture l \
          WHERE l.state = 'published' AND l.ends_at > $1 ORDER BY l.starts_at, l.id LIMIT $2"
     );
-    let rows = sqlx::query(&sql).bind(now).bind(limit).fetch_all(db).await?;
+    let rows = sqlx::query(&sql)
+        .bind(now)
+        .bind(limit)
+        .fetch_all(db)
+        .await?;
     Ok(rows.iter().map(|r| record_of(r, now)).collect())
 }
 

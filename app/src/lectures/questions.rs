@@ -54,6 +54,12 @@ pub async fn toggle_vote(
     account_id: i64,
     now: i64,
 ) -> Result<bool, sqlx::Error> {
+    // The question's row first: simultaneous votes queue behind it, so
+    // each recount below sees the votes before it.
+    sqlx::query("UPDATE question SET id = id WHERE id = $1")
+        .bind(question_id)
+        .execute(&mut *conn)
+        .await?;
     let added = sqlx::query(
         "INSERT INTO question_vote (question_id, account_id, created_at) VALUES ($1, $2, $3) \
          ON CONFLICT (question_id, account_id) DO NOTHING",
@@ -106,7 +112,10 @@ pub async fn mark<'c>(
 }
 
 /// The session a question belongs to.
-pub async fn lecture_of<'c>(db: impl Exec<'c>, question_id: i64) -> Result<Option<i64>, sqlx::Error> {
+pub async fn lecture_of<'c>(
+    db: impl Exec<'c>,
+    question_id: i64,
+) -> Result<Option<i64>, sqlx::Error> {
     sqlx::query_scalar("SELECT lecture_id FROM question WHERE id = $1")
         .bind(question_id)
         .fetch_optional(db)
@@ -165,7 +174,10 @@ pub async fn voted_by<'c>(
 /// The follow-up thread's first post: the questions as a Markdown list,
 /// most voted first, answered ones marked.
 pub fn followup_markdown(title: &str, questions: &[QuestionView]) -> String {
-    let mut md = format!("以下是讲座《{}》直播中观众提出的问题，欢迎继续讨论。\n\n", escape_md(title));
+    let mut md = format!(
+        "以下是讲座《{}》直播中观众提出的问题，欢迎继续讨论。\n\n",
+        escape_md(title)
+    );
     for q in questions.iter().filter(|q| !q.hidden) {
         let mark = if q.answered { "（已解答）" } else { "" };
         md.push_str(&format!(
@@ -206,7 +218,10 @@ mod tests {
             hidden,
             created_at: 0,
         };
-        let md = followup_markdown("读书*方法*", &[q(1, "[链接](javascript:x)", false), q(2, "藏起来", true)]);
+        let md = followup_markdown(
+            "读书*方法*",
+            &[q(1, "[链接](javascript:x)", false), q(2, "藏起来", true)],
+        );
         assert!(md.contains("读书\\*方法\\*"));
         assert!(md.contains("\\[链接\\]\\(javascript:x\\)（已解答）"));
         assert!(!md.contains("藏起来"));

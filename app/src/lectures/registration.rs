@@ -32,8 +32,11 @@ async fn current(
     lecture_id: i64,
     account_id: i64,
 ) -> Result<Option<Current>, sqlx::Error> {
+    // An update, not a select: it waits for (and then sees) a concurrent
+    // change of the row, such as a promotion from the waiting list.
     Ok(sqlx::query(
-        "SELECT id, venue_id, status FROM registration WHERE lecture_id = $1 AND account_id = $2",
+        "UPDATE registration SET id = id WHERE lecture_id = $1 AND account_id = $2 \
+         RETURNING id, venue_id, status",
     )
     .bind(lecture_id)
     .bind(account_id)
@@ -116,12 +119,18 @@ pub async fn register(
         Some(v) if take_seat(conn, v).await? => RegistrationStatus::Confirmed,
         Some(_) => RegistrationStatus::Waiting,
     };
+    // A fresh row, so a fresh id: whoever comes back joins the end of a
+    // waiting list (places tie-break on the id within a second).
+    if existing.is_some() {
+        sqlx::query("DELETE FROM registration WHERE lecture_id = $1 AND account_id = $2")
+            .bind(lecture_id)
+            .bind(account_id)
+            .execute(&mut *conn)
+            .await?;
+    }
     let id: i64 = sqlx::query_scalar(
         "INSERT INTO registration (lecture_id, account_id, venue_id, status, queued_at, updated_at) \
-         VALUES ($1, $2, $3, $4, $5, $5) \
-         ON CONFLICT (lecture_id, account_id) DO UPDATE SET venue_id = excluded.venue_id, \
-         status = excluded.status, queued_at = excluded.queued_at, updated_at = excluded.updated_at \
-         RETURNING id",
+         VALUES ($1, $2, $3, $4, $5, $5) RETURNING id",
     )
     .bind(lecture_id)
     .bind(account_id)
@@ -131,7 +140,9 @@ pub async fn register(
     .fetch_one(&mut *conn)
     .await?;
     Ok(match (status, venue_id) {
-        (RegistrationStatus::Waiting, Some(v)) => Outcome::Waiting(waiting_place(&mut *conn, v, id).await?),
+        (RegistrationStatus::Waiting, Some(v)) => {
+            Outcome::Waiting(waiting_place(&mut *conn, v, id).await?)
+        }
         _ => Outcome::Confirmed,
     })
 }
@@ -193,16 +204,19 @@ pub async fn promote(
         }
         let id: i64 = next.get("id");
         let moved = sqlx::query(
-            "UPDATE registration SET status = 'confirmed', updated_at = $1 WHERE id = $2 AND status = 'waiting'",
+            "UPDATE registration SET status = 'confirmed', updated_at = $1 \
+             WHERE id = $2 AND status = 'waiting' AND venue_id = $3",
         )
         .bind(now)
         .bind(id)
+        .bind(venue_id)
         .execute(&mut *conn)
         .await?;
         if moved.rows_affected() == 1 {
             promoted.push(next.get("account_id"));
         } else {
-            // Someone else promoted or cancelled them meanwhile.
+            // Meanwhile someone else promoted them, or they cancelled or
+            // moved to another venue: the seat goes back.
             free_seat(conn, venue_id).await?;
         }
     }
@@ -229,8 +243,8 @@ where
     .fetch_optional(db)
     .await?;
     let Some(r) = row else { return Ok(None) };
-    let status =
-        RegistrationStatus::parse(r.get::<&str, _>("status")).unwrap_or(RegistrationStatus::Confirmed);
+    let status = RegistrationStatus::parse(r.get::<&str, _>("status"))
+        .unwrap_or(RegistrationStatus::Confirmed);
     let venue_id: Option<i64> = r.get("venue_id");
     let waiting_place = match (status, venue_id) {
         (RegistrationStatus::Waiting, Some(v)) => Some(waiting_place(db, v, r.get("id")).await?),

@@ -110,7 +110,10 @@ fn event_of(l: &LectureRecord, main_venue: &str, origin: &str) -> CalEvent {
 fn calendar_response(body: String, filename: &str) -> Response {
     (
         [
-            (header::CONTENT_TYPE, "text/calendar; charset=utf-8".to_owned()),
+            (
+                header::CONTENT_TYPE,
+                "text/calendar; charset=utf-8".to_owned(),
+            ),
             (
                 header::CONTENT_DISPOSITION,
                 format!("inline; filename=\"{filename}\""),
@@ -222,9 +225,8 @@ pub fn viewer_id(headers: &HeaderMap) -> (String, Option<String>) {
         Some(id) => (id, None),
         None => {
             let id = crate::server::random_token();
-            let cookie = format!(
-                "{VIEWER_COOKIE}={id}; Path=/; Max-Age=31536000; HttpOnly; SameSite=Lax"
-            );
+            let cookie =
+                format!("{VIEWER_COOKIE}={id}; Path=/; Max-Age=31536000; HttpOnly; SameSite=Lax");
             (id, Some(cookie))
         }
     }
@@ -244,7 +246,11 @@ async fn live(
         Err(e) => return internal(e),
     };
     let id = lecture.summary.id;
-    let account = user_of(&session, &ctx.db).await.ok().flatten().map(|u| u.id);
+    let account = user_of(&session, &ctx.db)
+        .await
+        .ok()
+        .flatten()
+        .map(|u| u.id);
     let (viewer, set_cookie) = viewer_id(&headers);
     if let Err(e) = ctx.live.note_viewer(id, &viewer, account, now()).await {
         tracing::warn!(error = %e, "recording a viewer failed");

@@ -144,15 +144,19 @@ fn optional_id(s: &str, what: &str) -> Result<Option<i64>, String> {
 }
 
 fn venue(row: &VenueInput, main: bool) -> Result<Option<VenueFields>, String> {
-    let blank = row.name.trim().is_empty()
-        && row.address.trim().is_empty()
-        && row.seats.trim().is_empty();
+    let blank =
+        row.name.trim().is_empty() && row.address.trim().is_empty() && row.seats.trim().is_empty();
     if blank && !main {
         return Ok(None);
     }
     let what = if main { "主会场" } else { "分会场" };
     let name = text(&row.name, VENUE_NAME_MAX, &format!("{what}名称"), true)?;
-    let address = text(&row.address, VENUE_ADDRESS_MAX, &format!("{what}地址"), false)?;
+    let address = text(
+        &row.address,
+        VENUE_ADDRESS_MAX,
+        &format!("{what}地址"),
+        false,
+    )?;
     let seats = match row.seats.trim().parse::<i64>() {
         Ok(n) if (0..=VENUE_SEATS_MAX).contains(&n) => n,
         _ => {
@@ -194,7 +198,10 @@ pub fn lecture_fields(raw: &RawLecture) -> Result<LectureFields, Vec<(&'static s
     );
     let replay_url = match raw.replay_url.trim() {
         "" => Some(String::new()),
-        u => check("replay_url", stream_url(u).map_err(|m| format!("回放链接：{m}"))),
+        u => check(
+            "replay_url",
+            stream_url(u).map_err(|m| format!("回放链接：{m}")),
+        ),
     };
     let starts = parse_beijing(raw.starts_at)
         .map_err(|m| errors.push(("starts_at", format!("开始时间：{m}"))))

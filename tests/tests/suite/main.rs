@@ -4,10 +4,13 @@
 
 mod db_accounts;
 mod db_groups;
+mod db_lectures;
 mod db_reading;
 mod db_sessions;
 mod db_threads;
+mod feeds;
 mod http_accounts;
+mod http_lectures;
 mod http_reading;
 mod http_server;
 mod http_threads;

@@ -86,10 +86,18 @@ fn FormView(form: LectureFormData) -> impl IntoView {
         .map(|f| f.streams.clone())
         .unwrap_or_default();
     let mut groups = vec![(String::new(), "不关联读书群".to_owned())];
-    groups.extend(form.groups.iter().map(|(id, n)| (id.to_string(), n.clone())));
+    groups.extend(
+        form.groups
+            .iter()
+            .map(|(id, n)| (id.to_string(), n.clone())),
+    );
     let mut books = vec![(String::new(), "不关联图书".to_owned())];
     books.extend(form.books.iter().map(|(id, n)| (id.to_string(), n.clone())));
-    let heading = if editing.is_some() { "编辑讲座" } else { "新建讲座" };
+    let heading = if editing.is_some() {
+        "编辑讲座"
+    } else {
+        "新建讲座"
+    };
     let original = editing.clone().unwrap_or_default();
     let query = use_query_map();
     let cover_message = Signal::derive(move || {

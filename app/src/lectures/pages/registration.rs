@@ -73,7 +73,7 @@ pub fn Venues(
                         RegistrationStatus::Waiting => format!("你在“{}”的候补名单第 {} 位", m.venue_name, m.waiting_place.unwrap_or(0)),
                         _ => format!("你已报名：{}", m.venue_name),
                     }}</strong>
-                    {m.checked_in.then(|| " · 已签到")}
+                    {m.checked_in.then_some(" · 已签到")}
                 </p>
                 <ActionForm action=actions.cancel attr:class="inline-form">
                     <input type="hidden" name="slug" value=slug.clone()/>
@@ -142,7 +142,7 @@ pub fn MyRegistrations() -> impl IntoView {
                                             RegistrationStatus::Waiting => format!(" {} · 候补第 {} 位", r.venue_name, r.waiting_place.unwrap_or(0)),
                                             _ => format!(" {} · 已报名", r.venue_name),
                                         }}</span>
-                                        {r.checked_in.then(|| " · 已签到")}
+                                        {r.checked_in.then_some(" · 已签到")}
                                     </li>
                                 }).collect_view()}
                             </ul>
