@@ -54,8 +54,18 @@ const LECTURES: &[DemoLecture] = &[
         group: Some("jiankang-dushu"),
         owner: "zhujiang",
         questions: &[
-            ("duzhe", "老年人每天需要多少蛋白质？", &["weiyuan", "duzhe2"], true),
-            ("weiyuan2", "外卖很难做到少盐少油，有什么建议？", &["duzhe", "weiyuan", "duzhe2"], true),
+            (
+                "duzhe",
+                "老年人每天需要多少蛋白质？",
+                &["weiyuan", "duzhe2"],
+                true,
+            ),
+            (
+                "weiyuan2",
+                "外卖很难做到少盐少油，有什么建议？",
+                &["duzhe", "weiyuan", "duzhe2"],
+                true,
+            ),
             ("duzhe2", "孩子挑食应该怎么办？", &[], false),
         ],
         registrations: &[("weiyuan", Some(0)), ("duzhe", Some(1)), ("duzhe2", None)],
@@ -96,8 +106,18 @@ const LECTURES: &[DemoLecture] = &[
         group: Some("xuexi-xinsixiang"),
         owner: "zhujiang",
         questions: &[
-            ("duzhe", "孩子不愿意和家长说话，应该从哪里开始？", &["weiyuan", "weiyuan2"], false),
-            ("weiyuan", "学校心理老师和家长如何配合？", &["duzhe2"], false),
+            (
+                "duzhe",
+                "孩子不愿意和家长说话，应该从哪里开始？",
+                &["weiyuan", "weiyuan2"],
+                false,
+            ),
+            (
+                "weiyuan",
+                "学校心理老师和家长如何配合？",
+                &["duzhe2"],
+                false,
+            ),
         ],
         registrations: &[
             ("weiyuan", Some(0)),
@@ -169,7 +189,11 @@ pub async fn seed(conn: &mut AnyConnection, now: i64) -> Result<(), crate::BoxEr
     // Start on the hour, as real sessions do.
     let base = now - now.rem_euclid(HOUR);
     for l in LECTURES {
-        let starts = if l.slug == LIVE_SLUG { now + l.starts } else { base + l.starts };
+        let starts = if l.slug == LIVE_SLUG {
+            now + l.starts
+        } else {
+            base + l.starts
+        };
         let group_id = match l.group {
             Some(g) => id_of(conn, "SELECT id FROM reading_group WHERE slug = $1", g).await?,
             None => None,
@@ -202,13 +226,24 @@ pub async fn seed(conn: &mut AnyConnection, now: i64) -> Result<(), crate::BoxEr
         let html = app::markdown::render(l.abstract_md);
         let key = app::server::random_token();
         let created = starts.min(now) - 7 * DAY;
-        let id = queries::insert(conn, &fields, &html, LectureState::Published, owner, &key, created).await?;
+        let id = queries::insert(
+            conn,
+            &fields,
+            &html,
+            LectureState::Published,
+            owner,
+            &key,
+            created,
+        )
+        .await?;
         let venues = queries::venues(&mut *conn, id).await?;
         for (i, (who, venue)) in l.registrations.iter().enumerate() {
             let person = account(conn, who).await?;
             let venue_id = venue.map(|v| venues[v].id);
             registration::register(conn, id, person, venue_id, created + i as i64 * 600).await?;
-            if starts < now && let Some(v) = venue_id {
+            if starts < now
+                && let Some(v) = venue_id
+            {
                 app::lectures::checkin::record(&mut *conn, id, person, v, starts).await?;
             }
         }
