@@ -33,15 +33,15 @@ test("a lecturer creates a session with two branch venues; a full venue puts the
   await lecturer.getByLabel("结束时间（北京时间）").fill("2030-03-01T21:00");
   await lecturer.getByLabel("主会场名称").fill("市政协报告厅");
   await lecturer.getByLabel("主会场座位数").fill("50");
-  await lecturer.getByLabel("分会场 1名称").fill("东城分会场");
-  await lecturer.getByLabel("分会场 1座位数").fill("1");
-  await lecturer.getByLabel("分会场 2名称").fill("西城分会场");
-  await lecturer.getByLabel("分会场 2座位数").fill("20");
+  await lecturer.getByLabel("分会场 1 名称").fill("东城分会场");
+  await lecturer.getByLabel("分会场 1 座位数").fill("1");
+  await lecturer.getByLabel("分会场 2 名称").fill("西城分会场");
+  await lecturer.getByLabel("分会场 2 座位数").fill("20");
   await lecturer.getByLabel("直播链接 1").fill("javascript:alert(1)");
   await lecturer.getByRole("button", { name: "保存" }).click();
   // A bad link is refused in Chinese, and nothing typed is lost.
   await expect(lecturer.getByText(/只接受 http:\/\/ 或 https:\/\//)).toBeVisible();
-  await expect(lecturer.getByLabel("分会场 2名称")).toHaveValue("西城分会场");
+  await expect(lecturer.getByLabel("分会场 2 名称")).toHaveValue("西城分会场");
   await lecturer.getByLabel("直播链接 1").fill("https://live.example.cn/e2e");
   await lecturer.getByRole("button", { name: "保存" }).click();
   await expect(lecturer).toHaveURL(new RegExp(`/lectures/${slug}$`));

@@ -22,7 +22,8 @@ struct DemoLecture {
     speaker: &'static str,
     bio: &'static str,
     abstract_md: &'static str,
-    /// Start, relative to the seeding time.
+    /// Start: seconds after Beijing midnight of the seeding day (the live
+    /// session: seconds after the seeding time).
     starts: i64,
     hours: i64,
     venues: &'static [(&'static str, &'static str, i64)],
@@ -46,7 +47,7 @@ const LECTURES: &[DemoLecture] = &[
         speaker: "刘淑敏",
         bio: "市人民医院营养科主任医师，市政协委员（医药卫生界）。",
         abstract_md: "从**平衡膳食八准则**讲起，结合常见误区，讲清楚一日三餐怎么吃。\n\n- 食物多样，合理搭配\n- 吃动平衡，健康体重\n- 少盐少油，控糖限酒",
-        starts: -40 * DAY,
+        starts: -40 * DAY + 14 * HOUR + 30 * 60,
         hours: 2,
         venues: &[MAIN_HALL, ("东城区分会场", "东城区政协会议室", 40)],
         streams: &["https://live.example.cn/shuxiang/room/101"],
@@ -77,7 +78,7 @@ const LECTURES: &[DemoLecture] = &[
         speaker: "陈教授",
         bio: "心理学教授，长期从事睡眠与情绪研究。",
         abstract_md: "失眠不只是“睡不着”。本讲介绍睡眠卫生的基本做法和认知行为方法。",
-        starts: -12 * DAY,
+        starts: -12 * DAY + 19 * HOUR,
         hours: 2,
         venues: &[MAIN_HALL],
         streams: &["https://live.example.cn/shuxiang/room/102"],
@@ -133,7 +134,7 @@ const LECTURES: &[DemoLecture] = &[
         speaker: "王教练",
         bio: "国家级社会体育指导员，市青少年体育学校教练。",
         abstract_md: "运动如何改善注意力和情绪？每天一小时怎么安排？欢迎家长和孩子一起来。",
-        starts: 6 * DAY + 11 * HOUR,
+        starts: 6 * DAY + 19 * HOUR + 30 * 60,
         hours: 2,
         venues: &[
             MAIN_HALL,
@@ -160,7 +161,7 @@ const LECTURES: &[DemoLecture] = &[
         speaker: "陈教授",
         bio: "心理学教授，市政协读书活动导读人。",
         abstract_md: "怎样把读书和调研、提案结合起来？以《乡土中国》为例谈精读与笔记。",
-        starts: 13 * DAY + 7 * HOUR,
+        starts: 13 * DAY + 15 * HOUR,
         hours: 2,
         venues: &[MAIN_HALL],
         streams: &[DEMO_STREAM],
@@ -186,8 +187,8 @@ async fn account(conn: &mut AnyConnection, username: &str) -> Result<i64, crate:
 }
 
 pub async fn seed(conn: &mut AnyConnection, now: i64) -> Result<(), crate::BoxError> {
-    // Start on the hour, as real sessions do.
-    let base = now - now.rem_euclid(HOUR);
+    // Midnight in Beijing (UTC+8) of the seeding day.
+    let base = now - (now + 8 * HOUR).rem_euclid(DAY);
     for l in LECTURES {
         let starts = if l.slug == LIVE_SLUG {
             now + l.starts

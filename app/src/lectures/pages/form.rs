@@ -135,7 +135,7 @@ fn FormView(form: LectureFormData) -> impl IntoView {
                 </div>
                 <fieldset class="venue-rows">
                     <legend>"会场（第一行为主会场，其余为分会场；留空的分会场行不保存）"</legend>
-                    <p class="field-error" role="alert">{move || field_error(value, "venues").get()}</p>
+                    {move || field_error(value, "venues").get().map(|m| view! { <p class="field-error" role="alert">{m}</p> })}
                     {(0..rows).map(|i| {
                         let v = venues.get(i).cloned();
                         let kept = move |k: &str, stored: Option<String>| {
@@ -146,7 +146,7 @@ fn FormView(form: LectureFormData) -> impl IntoView {
                         let name = kept("name", v.as_ref().map(|v| v.name.clone()));
                         let address = kept("address", v.as_ref().map(|v| v.address.clone()));
                         let seats = kept("seats", v.as_ref().map(|v| v.seats.to_string()));
-                        let label = if i == 0 { "主会场".to_owned() } else { format!("分会场 {i}") };
+                        let label = if i == 0 { "主会场".to_owned() } else { format!("分会场 {i} ") };
                         view! {
                             <div class="field-row venue-row">
                                 <input type="hidden" name=format!("venues[{i}][id]") value=id/>
@@ -168,7 +168,7 @@ fn FormView(form: LectureFormData) -> impl IntoView {
                 </fieldset>
                 <fieldset>
                     <legend>"直播链接（http 或 https；.m3u8 直播流在页面内播放，其他链接显示“去观看”按钮和二维码）"</legend>
-                    <p class="field-error" role="alert">{move || field_error(value, "streams").get()}</p>
+                    {move || field_error(value, "streams").get().map(|m| view! { <p class="field-error" role="alert">{m}</p> })}
                     {(0..STREAMS_MAX.min(3).max(streams.len())).map(|i| {
                         let stored = streams.get(i).cloned();
                         let typed = kept_value_named(value, format!("stream_{i}"));

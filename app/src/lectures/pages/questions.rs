@@ -82,11 +82,12 @@ pub fn Questions(
                         <input type="hidden" name="slug" value=slug.clone()/>
                         <label for="question-body">"你的问题"</label>
                         <textarea id="question-body" name="body" rows="2" maxlength=QUESTION_MAX.to_string()
-                            aria-describedby="question-hint question-error"
+                            aria-describedby="question-hint"
+                            aria-invalid=move || field_error(ask_value, "body").get().is_some().then_some("true")
                             prop:value=move || kept_value(ask_value, "body").get().unwrap_or_else(|| body.get())
                             on:input=move |e| body.set(event_target_value(&e))></textarea>
                         <p id="question-hint" class="field-hint">{format!("最多 {QUESTION_MAX} 字。其他观众可以为问题点赞，点赞多的排在前面。")}</p>
-                        <p id="question-error" class="field-error" role="alert">{move || field_error(ask_value, "body").get()}</p>
+                        {move || field_error(ask_value, "body").get().map(|m| view! { <p class="field-error" role="alert">{m}</p> })}
                         <FormAlert message=Signal::derive(move || {
                             field_error(ask_value, "body").get().is_none().then(|| form_error(ask_value).get()).flatten()
                         })/>

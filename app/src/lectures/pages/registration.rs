@@ -82,36 +82,29 @@ pub fn Venues(
             })}
             <Notice message/>
             <FormAlert message=error/>
-            <div class="table-wrap">
-                <table class="data-table venues">
-                    <caption class="visually-hidden">"会场、地址和剩余座位"</caption>
-                    <thead><tr><th scope="col">"会场"</th><th scope="col">"地址"</th><th scope="col">"座位"</th><th scope="col">"报名"</th></tr></thead>
-                    <tbody>
-                        {venues.into_iter().map(|v| {
-                            let full = v.seats_left() == 0;
-                            let label = if full { "加入候补".to_owned() } else { "报名此会场".to_owned() };
-                            let current = mine_venue == Some(Some(v.id));
-                            view! {
-                                <tr>
-                                    <th scope="row"><span class="badge">{v.kind_label()}</span> " " {v.name.clone()}</th>
-                                    <td>{v.address.clone()}</td>
-                                    <td>
-                                        {format!("剩余 {} / 共 {}", v.seats_left(), v.seats)}
-                                        {(v.waiting > 0).then(|| format!("（候补 {} 人）", v.waiting))}
-                                    </td>
-                                    <td>{if signed_in && open { button(v.id.to_string(), label, current) } else { view! { <span class="muted">"—"</span> }.into_any() }}</td>
-                                </tr>
-                            }
-                        }).collect_view()}
-                        <tr>
-                            <th scope="row"><span class="badge">"线上"</span> " 线上观看"</th>
-                            <td>"本页直播"</td>
-                            <td>"不限"</td>
-                            <td>{if signed_in && open { button("online".to_owned(), "报名线上观看".to_owned(), mine_venue == Some(None)) } else { view! { <span class="muted">"—"</span> }.into_any() }}</td>
-                        </tr>
-                    </tbody>
-                </table>
-            </div>
+            <ul class="venue-list">
+                {venues.into_iter().map(|v| {
+                    let full = v.seats_left() == 0;
+                    let label = if full { "加入候补".to_owned() } else { "报名此会场".to_owned() };
+                    let current = mine_venue == Some(Some(v.id));
+                    view! {
+                        <li class="venue">
+                            <p class="venue-name"><span class="badge">{v.kind_label()}</span> " " <strong>{v.name.clone()}</strong></p>
+                            {(!v.address.is_empty()).then(|| view! { <p class="muted small">{v.address.clone()}</p> })}
+                            <p class="venue-seats">
+                                {format!("剩余 {} / 共 {} 座", v.seats_left(), v.seats)}
+                                {(v.waiting > 0).then(|| format!("（候补 {} 人）", v.waiting))}
+                            </p>
+                            {(signed_in && open).then(|| button(v.id.to_string(), label, current))}
+                        </li>
+                    }
+                }).collect_view()}
+                <li class="venue">
+                    <p class="venue-name"><span class="badge">"线上"</span> " " <strong>"线上观看"</strong></p>
+                    <p class="muted small">"在本页收看直播，名额不限"</p>
+                    {(signed_in && open).then(|| button("online".to_owned(), "报名线上观看".to_owned(), mine_venue == Some(None)))}
+                </li>
+            </ul>
             {(!signed_in && open).then(|| view! { <p class="muted">"登录后即可报名。" <a href=login>"登录"</a></p> })}
             {(!open).then(|| view! { <p class="muted">"报名已结束。"</p> })}
         </section>
