@@ -63,13 +63,13 @@ test("a lecturer creates a session with two branch venues; a full venue puts the
   const second = await (await browser.newContext()).newPage();
   await newReader(first, "报名甲");
   await newReader(second, "报名乙");
-  const row = (p: Page) => p.getByRole("row").filter({ hasText: "东城分会场" });
+  const row = (p: Page) => p.locator(".venue").filter({ hasText: "东城分会场" });
   await first.goto(`/lectures/${slug}`);
   await hydrated(first);
-  await expect(row(first)).toContainText("剩余 1 / 共 1");
+  await expect(row(first)).toContainText("剩余 1 / 共 1 座");
   await row(first).getByRole("button", { name: "报名此会场" }).click();
   await expect(first.getByText("报名成功：东城分会场。")).toBeVisible();
-  await expect(row(first)).toContainText("剩余 0 / 共 1");
+  await expect(row(first)).toContainText("剩余 0 / 共 1 座");
 
   await second.goto(`/lectures/${slug}`);
   await hydrated(second);

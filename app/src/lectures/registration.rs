@@ -213,7 +213,9 @@ pub async fn promote(
         .execute(&mut *conn)
         .await?;
         if moved.rows_affected() == 1 {
-            promoted.push(next.get("account_id"));
+            let account_id: i64 = next.get("account_id");
+            tell_promoted(conn, venue_id, account_id, now).await?;
+            promoted.push(account_id);
         } else {
             // Meanwhile someone else promoted them, or they cancelled or
             // moved to another venue: the seat goes back.
@@ -221,6 +223,28 @@ pub async fn promote(
         }
     }
     Ok(promoted)
+}
+
+/// Tells someone their place on a waiting list became a seat.
+async fn tell_promoted(
+    conn: &mut AnyConnection,
+    venue_id: i64,
+    account_id: i64,
+    now: i64,
+) -> Result<(), sqlx::Error> {
+    let r = sqlx::query(
+        "SELECT l.id, l.title, v.name FROM venue v JOIN lecture l ON l.id = v.lecture_id WHERE v.id = $1",
+    )
+    .bind(venue_id)
+    .fetch_one(&mut *conn)
+    .await?;
+    let text = format!(
+        "候补成功：你已获得讲座《{}》“{}”的座位。",
+        r.get::<String, _>("title"),
+        r.get::<String, _>("name")
+    );
+    crate::notifications::queries::insert_lecture(&mut *conn, account_id, r.get("id"), &text, now)
+        .await
 }
 
 /// The signed-in person's registration for a session.

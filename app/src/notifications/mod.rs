@@ -19,6 +19,7 @@ crate::labelled_enum!(
         Quote = "quote", "引用了你的帖子";
         Mention = "mention", "提到了你";
         Moderation = "moderation", "管理员处理了你的帖子";
+        Lecture = "lecture", "讲座通知";
     }
 );
 
@@ -33,6 +34,8 @@ pub struct Notification {
     pub actor: Option<String>,
     pub post_id: Option<i64>,
     pub thread_id: Option<i64>,
+    /// The session a lecture-hall notification is about.
+    pub lecture_slug: Option<String>,
     pub text: String,
     pub created_at: i64,
     /// Read before this page was opened.
@@ -44,14 +47,19 @@ impl Notification {
     pub fn sentence(&self) -> String {
         let who = self.actor.clone().unwrap_or_else(|| "有人".to_owned());
         match self.kind {
-            NotificationKind::Moderation => self.text.clone(),
+            NotificationKind::Moderation | NotificationKind::Lecture => self.text.clone(),
             kind => format!("{who} {}：{}", kind.label(), self.text),
         }
     }
 
-    /// Where it leads: the post's permalink, which marks it read.
+    /// Where it leads: the post's permalink (which marks it read), or the
+    /// session's page.
     pub fn href(&self) -> Option<String> {
-        self.post_id.map(|p| format!("/posts/{p}?n={}", self.id))
+        match (&self.lecture_slug, self.post_id) {
+            (Some(slug), _) => Some(format!("/lectures/{slug}")),
+            (None, Some(p)) => Some(format!("/posts/{p}?n={}", self.id)),
+            (None, None) => None,
+        }
     }
 }
 
@@ -98,11 +106,23 @@ mod tests {
             actor: Some("李明".into()),
             post_id: Some(9),
             thread_id: Some(1),
+            lecture_slug: None,
             text: "《乡土中国》第一章".into(),
             created_at: 0,
             read: false,
         };
         assert_eq!(n.sentence(), "李明 引用了你的帖子：《乡土中国》第一章");
         assert_eq!(n.href().as_deref(), Some("/posts/9?n=3"));
+        let seat = Notification {
+            kind: NotificationKind::Lecture,
+            actor: None,
+            post_id: None,
+            thread_id: None,
+            lecture_slug: Some("jiangzuo".into()),
+            text: "候补成功".into(),
+            ..n
+        };
+        assert_eq!(seat.sentence(), "候补成功");
+        assert_eq!(seat.href().as_deref(), Some("/lectures/jiangzuo"));
     }
 }

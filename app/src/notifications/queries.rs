@@ -37,6 +37,28 @@ pub async fn insert(
     Ok(())
 }
 
+/// A notification about a session (no actor, no post).
+pub async fn insert_lecture(
+    e: impl Exec<'_>,
+    account_id: i64,
+    lecture_id: i64,
+    text: &str,
+    now: i64,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO notification (account_id, kind, lecture_id, text, created_at) \
+         VALUES ($1, $2, $3, $4, $5)",
+    )
+    .bind(account_id)
+    .bind(NotificationKind::Lecture.as_str())
+    .bind(lecture_id)
+    .bind(text)
+    .bind(now)
+    .execute(e)
+    .await?;
+    Ok(())
+}
+
 pub async fn unread_count(e: impl Exec<'_>, account_id: i64) -> Result<i64, sqlx::Error> {
     sqlx::query_scalar(
         "SELECT COUNT(*) FROM notification WHERE account_id = $1 AND read_at IS NULL",
@@ -54,8 +76,10 @@ pub async fn list(
     offset: i64,
 ) -> Result<Vec<Notification>, sqlx::Error> {
     let rows = sqlx::query(
-        "SELECT n.id, n.kind, a.display_name, n.post_id, n.thread_id, n.text, n.created_at, n.read_at \
+        "SELECT n.id, n.kind, a.display_name, n.post_id, n.thread_id, l.slug AS lecture_slug, n.text, \
+         n.created_at, n.read_at \
          FROM notification n LEFT JOIN account a ON a.id = n.actor_id \
+         LEFT JOIN lecture l ON l.id = n.lecture_id \
          WHERE n.account_id = $1 ORDER BY n.id DESC LIMIT $2 OFFSET $3",
     )
     .bind(account_id)
@@ -72,6 +96,7 @@ pub async fn list(
             actor: r.get("display_name"),
             post_id: r.get("post_id"),
             thread_id: r.get("thread_id"),
+            lecture_slug: r.get("lecture_slug"),
             text: r.get("text"),
             created_at: r.get("created_at"),
             read: r.get::<Option<i64>, _>("read_at").is_some(),

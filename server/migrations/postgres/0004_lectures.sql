@@ -105,3 +105,10 @@ CREATE TABLE question_vote (
     created_at BIGINT NOT NULL,
     PRIMARY KEY (question_id, account_id)
 );
+
+-- Notifications learn a kind about sessions (a seat came free for someone
+-- on a waiting list), linked to the session.
+ALTER TABLE notification DROP CONSTRAINT notification_kind_check;
+ALTER TABLE notification ADD CONSTRAINT notification_kind_check
+    CHECK (kind IN ('reply', 'quote', 'mention', 'moderation', 'lecture'));
+ALTER TABLE notification ADD COLUMN lecture_id BIGINT REFERENCES lecture (id) ON DELETE CASCADE;

@@ -105,3 +105,25 @@ CREATE TABLE question_vote (
     created_at BIGINT NOT NULL,
     PRIMARY KEY (question_id, account_id)
 );
+
+-- Notifications learn a kind about sessions (a seat came free for someone
+-- on a waiting list), linked to the session. SQLite cannot change a CHECK
+-- constraint, so the table is rebuilt; nothing references it.
+CREATE TABLE notification_new (
+    id INTEGER PRIMARY KEY,
+    account_id BIGINT NOT NULL REFERENCES account (id) ON DELETE CASCADE,
+    kind TEXT NOT NULL CHECK (kind IN ('reply', 'quote', 'mention', 'moderation', 'lecture')),
+    actor_id BIGINT REFERENCES account (id) ON DELETE SET NULL,
+    post_id BIGINT REFERENCES post (id) ON DELETE CASCADE,
+    thread_id BIGINT REFERENCES thread (id) ON DELETE CASCADE,
+    lecture_id BIGINT REFERENCES lecture (id) ON DELETE CASCADE,
+    text TEXT NOT NULL DEFAULT '',
+    created_at BIGINT NOT NULL,
+    read_at BIGINT
+);
+INSERT INTO notification_new (id, account_id, kind, actor_id, post_id, thread_id, text, created_at, read_at)
+    SELECT id, account_id, kind, actor_id, post_id, thread_id, text, created_at, read_at FROM notification;
+DROP TABLE notification;
+ALTER TABLE notification_new RENAME TO notification;
+CREATE INDEX notification_account ON notification (account_id, id);
+CREATE INDEX notification_unread ON notification (account_id) WHERE read_at IS NULL;

@@ -23,6 +23,8 @@ on_both_backends!(
     views_count_page_openings_not_reconnections,
     check_in_needs_the_venue_code_of_the_day,
     only_the_lecturer_or_an_organiser_marks_questions,
+    covers_are_uploaded_by_who_may_edit,
+    questions_become_a_thread_of_the_linked_group_once,
 );
 
 /// Tests that need several servers on one database (PostgreSQL only: with
@@ -792,6 +794,19 @@ async fn registrations_never_exceed_the_seats(b: Backend) {
     };
     assert_eq!(status_of(seated).await, "cancelled");
     assert_eq!(status_of(first_in_line).await, "confirmed", "promoted");
+    // …and tells them so, linking to the session.
+    let told: Vec<(String, String)> = sqlx::query_as(
+        "SELECT n.kind, n.text FROM notification n JOIN lecture l ON l.id = n.lecture_id \
+         WHERE n.account_id = $1 AND l.id = $2",
+    )
+    .bind(first_in_line)
+    .bind(id)
+    .fetch_all(app.db().pool())
+    .await
+    .unwrap();
+    assert_eq!(told.len(), 1, "{told:?}");
+    assert_eq!(told[0].0, "lecture");
+    assert!(told[0].1.starts_with("候补成功"), "{}", told[0].1);
     assert_eq!(count("confirmed").await, SEATS);
     assert_eq!(count("waiting").await, 2 * SEATS - 1);
     let taken: i64 = sqlx::query_scalar("SELECT taken FROM venue WHERE id = $1")
@@ -1692,5 +1707,155 @@ async fn two_servers_share_watcher_counts_and_questions() {
     assert_eq!(views().await, 2);
     drop(on_a);
     node_b.stop().await;
+    app.stop().await;
+}
+
+async fn covers_are_uploaded_by_who_may_edit(b: Backend) {
+    let app = TestApp::spawn(b).await;
+    app.store.account("lecturer", PW, Role::Lecturer).await;
+    app.store.account("other", PW, Role::Lecturer).await;
+    let lecturer = signed_in(&app, "lecturer").await;
+    let other = signed_in(&app, "other").await;
+    let spec = Spec::new("fengmian", "封面讲座");
+    let id = create(&app, &lecturer, &spec).await;
+    let upload = |bytes: Vec<u8>| {
+        reqwest::multipart::Form::new().part(
+            "cover",
+            reqwest::multipart::Part::bytes(bytes).file_name("c.png"),
+        )
+    };
+    let cover = include_bytes!("../../fixtures/cover.png").to_vec();
+    let cover_id = || async {
+        sqlx::query_scalar::<_, Option<i64>>("SELECT cover_id FROM lecture WHERE id = $1")
+            .bind(id)
+            .fetch_one(app.db().pool())
+            .await
+            .unwrap()
+    };
+
+    // Another lecturer may not.
+    let res = other
+        .post(app.url("/lectures/fengmian/cover"))
+        .multipart(upload(cover.clone()))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 403);
+    assert_eq!(cover_id().await, None);
+
+    // Not an image: refused with a Chinese reason, nothing stored.
+    let res = lecturer
+        .post(app.url("/lectures/fengmian/cover"))
+        .multipart(upload(b"<svg onload=alert(1)>".to_vec()))
+        .send()
+        .await
+        .unwrap();
+    let back = res.headers()["location"].to_str().unwrap().to_owned();
+    assert!(back.starts_with("/lectures/fengmian/edit?cover="), "{back}");
+    assert!(!back.contains("cover=ok"), "{back}");
+    assert_eq!(cover_id().await, None);
+
+    // The owner may; the cover is served as an image.
+    let res = lecturer
+        .post(app.url("/lectures/fengmian/cover"))
+        .multipart(upload(cover))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        res.headers()["location"],
+        "/lectures/fengmian/edit?cover=ok"
+    );
+    let image = cover_id().await.expect("cover stored");
+    let res = app
+        .bare_client()
+        .get(app.url(&format!("/covers/{image}/thumb")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    assert!(
+        res.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("image/")
+    );
+    app.stop().await;
+}
+
+async fn questions_become_a_thread_of_the_linked_group_once(b: Backend) {
+    let app = TestApp::spawn(b).await;
+    app.store.account("organiser", PW, Role::Organiser).await;
+    app.store.account("asker", PW, Role::Reader).await;
+    let organiser = signed_in(&app, "organiser").await;
+    let asker = signed_in(&app, "asker").await;
+    let group = app
+        .store
+        .group(shuxiang_tests::GroupSpec {
+            slug: "jiangtang-qun",
+            ..Default::default()
+        })
+        .await;
+    // A session that ended an hour ago, linked to the group.
+    let mut spec = Spec::new("wanjie-jiangzuo", "已结束的讲座");
+    let now = app::server::now();
+    spec.starts_at = app::lectures::validate::beijing_input(now - 3 * 3600);
+    spec.ends_at = app::lectures::validate::beijing_input(now - 3600);
+    let id = published(&app, &organiser, &spec).await;
+    sqlx::query("UPDATE lecture SET group_id = $1 WHERE id = $2")
+        .bind(group)
+        .bind(id)
+        .execute(app.db().pool())
+        .await
+        .unwrap();
+    for q in [
+        "第一个问题：怎样读经典？",
+        "第二个问题：*强调* [链接](javascript:alert(1))",
+    ] {
+        let (status, v) = json(
+            app.call(
+                &asker,
+                "lectures/ask",
+                &[("slug", spec.slug.as_str()), ("body", q)],
+            )
+            .await,
+        )
+        .await;
+        assert_eq!(status, 200, "{v}");
+    }
+    let form = [("slug", spec.slug.as_str())];
+
+    // Only its lecturer or an organiser turns them into a thread.
+    let res = app.call(&asker, "lectures/followup", &form).await;
+    assert_eq!(res.status(), 403);
+    assert_eq!(rows(&app, "thread").await, 0);
+
+    let (status, v) = json(app.call(&organiser, "lectures/followup", &form).await).await;
+    assert_eq!(status, 200, "{v}");
+    let path = v.as_str().unwrap().to_owned();
+    assert!(path.starts_with("/groups/jiangtang-qun/threads/"), "{path}");
+    let (title, html): (String, String) = {
+        let r = sqlx::query(
+            "SELECT t.title, p.body_html FROM thread t JOIN post p ON p.thread_id = t.id WHERE t.group_id = $1",
+        )
+        .bind(group)
+        .fetch_one(app.db().pool())
+        .await
+        .unwrap();
+        use sqlx::Row;
+        (r.get("title"), r.get("body_html"))
+    };
+    assert_eq!(title, "讲座问答：已结束的讲座");
+    assert!(html.contains("第一个问题：怎样读经典？"), "{html}");
+    // The questions are plain text in the thread: no link, no emphasis.
+    assert!(!html.contains("<a "), "{html}");
+    assert!(!html.contains("<em>"), "{html}");
+    let page = app.page(&app.bare_client(), &path).await;
+    assert!(page.contains("第二个问题"));
+
+    // Once only.
+    let res = app.call(&organiser, "lectures/followup", &form).await;
+    assert_eq!(res.status(), 422);
+    assert_eq!(rows(&app, "thread").await, 1);
     app.stop().await;
 }

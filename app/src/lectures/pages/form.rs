@@ -5,7 +5,7 @@
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::Redirect;
-use leptos_router::hooks::{use_params_map, use_query_map};
+use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
 
 use crate::error::AppError;
 use crate::lectures::api::{LectureFormData, SaveLecture, load_lecture_form};
@@ -63,6 +63,12 @@ fn FormLoader(slug: String) -> impl IntoView {
 fn FormView(form: LectureFormData) -> impl IntoView {
     let action = ServerAction::<SaveLecture>::new();
     let value = action.value();
+    let navigate = use_navigate();
+    Effect::new(move |_| {
+        if let Some(Ok(path)) = value.get() {
+            navigate(&path, Default::default());
+        }
+    });
     let editing = form.fields.as_ref().map(|f| f.slug.clone());
     let initial = form.fields.clone();
     let field = {

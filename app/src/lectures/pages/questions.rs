@@ -142,10 +142,10 @@ fn QuestionRow(
                     view! {
                         <ActionForm action=actions.vote attr:class="inline-form">
                             <input type="hidden" name="question_id" value=id.to_string()/>
-                            <button type="submit" class="button small vote" aria-pressed=move || voted.get().to_string()
-                                aria-label=format!("赞同这个问题，现有 {} 人赞同", q.votes)>
+                            <button type="submit" class="button small vote" aria-pressed=move || voted.get().to_string()>
                                 {move || if voted.get() { "已赞同" } else { "赞同" }}
                                 " " <span class="vote-count">{q.votes}</span>
+                                <span class="visually-hidden">" 人赞同"</span>
                             </button>
                         </ActionForm>
                     }.into_any()
