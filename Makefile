@@ -42,9 +42,12 @@ build: tools
 	@$(MAKE) --no-print-directory $(RELEASE_STAMP)
 
 # Rebuilt only when a source changed, so a second `make run` starts at once.
+# The stamp takes the time the build started: a file edited during the
+# build is newer than it, so the next `make` builds again.
 $(RELEASE_STAMP): $(SOURCES)
+	@mkdir -p target && touch $@.started
 	cargo leptos build --release -P
-	@touch $@
+	@mv -f $@.started $@
 
 tools:
 	@scripts/tools.sh build

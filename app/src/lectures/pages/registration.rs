@@ -3,6 +3,7 @@
 
 use leptos::prelude::*;
 
+use crate::error::AppError;
 use crate::lectures::api::{CancelRegistration, RegisterLecture, load_my_registrations};
 use crate::lectures::{MyRegistration, RegistrationStatus, VenueView};
 use crate::ui::form::{form_error, success_message};
@@ -13,13 +14,31 @@ use crate::ui::{FormAlert, Notice};
 pub struct RegistrationActions {
     pub register: ServerAction<RegisterLecture>,
     pub cancel: ServerAction<CancelRegistration>,
+    /// The answer of whichever of the two was used last.
+    last: RwSignal<Option<Result<String, AppError>>>,
 }
 
 impl RegistrationActions {
+    /// Made once per page (not in the parts that re-render), so `last`
+    /// follows the order the answers came in.
     pub fn new() -> RegistrationActions {
+        let register = ServerAction::<RegisterLecture>::new();
+        let cancel = ServerAction::<CancelRegistration>::new();
+        let last = RwSignal::new(None);
+        Effect::new(move |_| {
+            if let Some(r) = register.value().get() {
+                last.set(Some(r));
+            }
+        });
+        Effect::new(move |_| {
+            if let Some(r) = cancel.value().get() {
+                last.set(Some(r));
+            }
+        });
         RegistrationActions {
-            register: ServerAction::new(),
-            cancel: ServerAction::new(),
+            register,
+            cancel,
+            last,
         }
     }
 }
@@ -34,18 +53,8 @@ pub fn Venues(
     open: bool,
     actions: RegistrationActions,
 ) -> impl IntoView {
-    let register_value = actions.register.value();
-    let cancel_value = actions.cancel.value();
-    let message = Signal::derive(move || {
-        success_message(register_value)
-            .get()
-            .or_else(|| success_message(cancel_value).get())
-    });
-    let error = Signal::derive(move || {
-        form_error(register_value)
-            .get()
-            .or_else(|| form_error(cancel_value).get())
-    });
+    let message = success_message(actions.last);
+    let error = form_error(actions.last);
     let login = format!("/login?next=/lectures/{slug}");
     let mine_venue = mine.as_ref().map(|m| m.venue_id);
     let form_slug = StoredValue::new(slug.clone());
