@@ -200,7 +200,7 @@ pub async fn start(
 ) -> Result<Running, BoxError> {
     app::accounts::password::warm_up();
     let db = prepare_database(config).await?;
-    let listener = TcpListener::bind(config.addr).await?;
+    let listener = listen(config.addr)?;
     let addr = listener.local_addr()?;
     let live = LiveHub::new(db.clone());
     live.start();
@@ -258,6 +258,21 @@ pub async fn start(
         stop,
         task,
     })
+}
+
+/// Connections waiting to be accepted: a watch page opened by many people
+/// at once (the lecture hall) must not find the queue full (the default is 128).
+const LISTEN_BACKLOG: u32 = 4096;
+
+fn listen(addr: SocketAddr) -> std::io::Result<TcpListener> {
+    let socket = if addr.is_ipv4() {
+        tokio::net::TcpSocket::new_v4()?
+    } else {
+        tokio::net::TcpSocket::new_v6()?
+    };
+    socket.set_reuseaddr(true)?;
+    socket.bind(addr)?;
+    socket.listen(LISTEN_BACKLOG)
 }
 
 /// Periodic clean-up shared by all nodes: expired sessions and old sign-in failures.
