@@ -195,7 +195,7 @@ pub async fn load_lectures(series: String) -> Result<LectureList, AppError> {
 
 #[server(prefix = "/api", endpoint = "lectures/page")]
 pub async fn load_lecture(slug: String) -> Result<LecturePage, AppError> {
-    use super::routes::VIEWER_COOKIE;
+    use super::routes::{VIEWER_COOKIE, is_viewer_id, new_viewer};
     use super::{StreamKind, StreamLink, audience, qr, queries, questions, registration};
     use crate::accounts::session::current_user;
     use crate::server::{append_response_header, cookie, ctx, now, respond};
@@ -210,19 +210,11 @@ pub async fn load_lecture(slug: String) -> Result<LecturePage, AppError> {
 
         // A page rendered on the server is a viewer too (pages without
         // WebAssembly never open the live channel).
-        let viewer = cookie(VIEWER_COOKIE).filter(|v| {
-            (16..=64).contains(&v.len()) && v.chars().all(|c| c.is_ascii_alphanumeric())
-        });
-        let viewer = match viewer {
+        let viewer = match cookie(VIEWER_COOKIE).filter(|v| is_viewer_id(v)) {
             Some(v) => v,
             None => {
-                let v = crate::server::random_token();
-                append_response_header(
-                    http::header::SET_COOKIE,
-                    &format!(
-                        "{VIEWER_COOKIE}={v}; Path=/; Max-Age=31536000; HttpOnly; SameSite=Lax"
-                    ),
-                );
+                let (v, set) = new_viewer();
+                append_response_header(http::header::SET_COOKIE, &set);
                 v
             }
         };

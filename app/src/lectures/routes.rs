@@ -207,6 +207,18 @@ async fn feed(State(ctx): State<AppContext>, headers: HeaderMap) -> Response {
         .into_response()
 }
 
+/// Whether a cookie value can be a viewer id we made.
+pub fn is_viewer_id(v: &str) -> bool {
+    (16..=64).contains(&v.len()) && v.chars().all(|c| c.is_ascii_alphanumeric())
+}
+
+/// A new viewer id and the `Set-Cookie` value that gives it to the browser.
+pub fn new_viewer() -> (String, String) {
+    let id = crate::server::random_token();
+    let cookie = format!("{VIEWER_COOKIE}={id}; Path=/; Max-Age=31536000; HttpOnly; SameSite=Lax");
+    (id, cookie)
+}
+
 /// The viewer id of the browser, or a new one with the cookie that sets it.
 pub fn viewer_id(headers: &HeaderMap) -> (String, Option<String>) {
     let existing = headers
@@ -216,17 +228,12 @@ pub fn viewer_id(headers: &HeaderMap) -> (String, Option<String>) {
         .flat_map(|v| v.split(';'))
         .find_map(|pair| {
             let (k, v) = pair.trim().split_once('=')?;
-            (k == VIEWER_COOKIE
-                && (16..=64).contains(&v.len())
-                && v.chars().all(|c| c.is_ascii_alphanumeric()))
-            .then(|| v.to_owned())
+            (k == VIEWER_COOKIE && is_viewer_id(v)).then(|| v.to_owned())
         });
     match existing {
         Some(id) => (id, None),
         None => {
-            let id = crate::server::random_token();
-            let cookie =
-                format!("{VIEWER_COOKIE}={id}; Path=/; Max-Age=31536000; HttpOnly; SameSite=Lax");
+            let (id, cookie) = new_viewer();
             (id, Some(cookie))
         }
     }
