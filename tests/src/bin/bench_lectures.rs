@@ -52,9 +52,9 @@ const CLIENTS: usize = 256;
 const VIEWER_POOL: u64 = 1_000;
 /// Live connections held open at once (default).
 const CONNECTIONS: usize = 10_000;
-/// Connections being opened at once: under the server's listen backlog of
-/// 128 (tokio's `TcpListener::bind`), beyond which connections wait for a
-/// SYN retransmission (1 s) when the server is slow to accept.
+/// Connections being opened at once: well under the server's listen
+/// backlog, beyond which connections wait for a SYN retransmission (1 s)
+/// when the server is slow to accept.
 const OPENING: usize = 100;
 /// The targets of the connections benchmark.
 const MEMORY_TARGET_KIB: u64 = 1024 * 1024;
@@ -505,8 +505,8 @@ async fn bench_views(backend: Backend, total: u64) -> bool {
         took.last().map_or(0.0, |us| *us as f64 / 1e3)
     );
     println!(
-        "  opens over 1 s: {}; listen queue overflows meanwhile (whole machine; the server's \
-         backlog is 128, a dropped handshake is retried after 1 s): {}",
+        "  opens over 1 s: {}; listen queue overflows meanwhile (whole machine; the server listens with a \
+         backlog of 4,096; a dropped handshake is retried after 1 s): {}",
         thousands(took.iter().filter(|us| **us >= 1_000_000).count() as u64),
         overflows.map_or("?".to_owned(), thousands)
     );
