@@ -495,3 +495,28 @@ impl SecondServer {
         }
     }
 }
+
+/// A server function's answer: its status and JSON body (text if not JSON).
+pub async fn json(res: reqwest::Response) -> (u16, serde_json::Value) {
+    let status = res.status().as_u16();
+    let text = res.text().await.unwrap();
+    let value = serde_json::from_str(&text).unwrap_or(serde_json::Value::String(text));
+    (status, value)
+}
+
+/// The `(field, message)` pairs of a 422 answer's body.
+pub fn field_errors(body: &serde_json::Value) -> Vec<(String, String)> {
+    body["Invalid"]["fields"]
+        .as_array()
+        .map(|a| {
+            a.iter()
+                .map(|p| {
+                    (
+                        p[0].as_str().unwrap().to_owned(),
+                        p[1].as_str().unwrap().to_owned(),
+                    )
+                })
+                .collect()
+        })
+        .unwrap_or_default()
+}

@@ -2,7 +2,9 @@
 //! sessions and their cookies, throttling, roles.
 
 use app::accounts::Role;
-use shuxiang_tests::{Backend, TestApp, on_both_backends, session_cookie, set_cookie_line};
+use shuxiang_tests::{
+    Backend, TestApp, field_errors, on_both_backends, session_cookie, set_cookie_line,
+};
 
 on_both_backends!(
     register_signs_in_and_sets_a_safe_cookie,
@@ -182,22 +184,6 @@ async fn activity_keeps_a_session_alive(b: Backend) {
         assert_eq!(app.whoami(&client).await.as_deref(), Some("busy"));
     }
     app.stop().await;
-}
-
-fn field_errors(body: &serde_json::Value) -> Vec<(String, String)> {
-    body["Invalid"]["fields"]
-        .as_array()
-        .map(|a| {
-            a.iter()
-                .map(|p| {
-                    (
-                        p[0].as_str().unwrap().to_owned(),
-                        p[1].as_str().unwrap().to_owned(),
-                    )
-                })
-                .collect()
-        })
-        .unwrap_or_default()
 }
 
 async fn bad_registrations_get_chinese_field_errors(b: Backend) {

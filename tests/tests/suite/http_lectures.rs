@@ -36,33 +36,10 @@ mod postgres_only {
     }
 }
 
-use shuxiang_tests::{TEST_PASSWORD as PW, rows, signed_in};
+use shuxiang_tests::{TEST_PASSWORD as PW, field_errors, json, rows, signed_in};
 
 /// How long a change may take to reach open pages.
 const LIVE_WITHIN: Duration = Duration::from_secs(2);
-
-async fn json(res: reqwest::Response) -> (u16, Value) {
-    let status = res.status().as_u16();
-    let text = res.text().await.unwrap();
-    let value = serde_json::from_str(&text).unwrap_or(Value::String(text));
-    (status, value)
-}
-
-fn field_errors(body: &Value) -> Vec<(String, String)> {
-    body["Invalid"]["fields"]
-        .as_array()
-        .map(|a| {
-            a.iter()
-                .map(|p| {
-                    (
-                        p[0].as_str().unwrap().to_owned(),
-                        p[1].as_str().unwrap().to_owned(),
-                    )
-                })
-                .collect()
-        })
-        .unwrap_or_default()
-}
 
 /// The whole-form message of a 422 answer.
 fn message(body: &Value) -> String {

@@ -36,7 +36,7 @@ on_both_backends!(
     a_thread_lives_only_under_its_own_group,
 );
 
-use shuxiang_tests::{TEST_PASSWORD as PW, rows, signed_in};
+use shuxiang_tests::{TEST_PASSWORD as PW, field_errors, json, rows, signed_in};
 
 /// `moderation_log`: actor, action, thread, post.
 type LogRow = (Option<i64>, String, Option<i64>, Option<i64>);
@@ -49,29 +49,6 @@ fn many_posts(c: &mut server::Config) {
         per_window: 1000,
         window_secs: 60,
     };
-}
-
-async fn json(res: reqwest::Response) -> (u16, Value) {
-    let status = res.status().as_u16();
-    let text = res.text().await.unwrap();
-    let value = serde_json::from_str(&text).unwrap_or(Value::String(text));
-    (status, value)
-}
-
-fn field_errors(body: &Value) -> Vec<(String, String)> {
-    body["Invalid"]["fields"]
-        .as_array()
-        .map(|a| {
-            a.iter()
-                .map(|p| {
-                    (
-                        p[0].as_str().unwrap().to_owned(),
-                        p[1].as_str().unwrap().to_owned(),
-                    )
-                })
-                .collect()
-        })
-        .unwrap_or_default()
 }
 
 /// Starts a thread; the new thread's id.
