@@ -91,8 +91,13 @@ impl TestDb {
     }
 
     /// Closes the pool and drops a PostgreSQL database.
+    ///
+    /// Fails the test when it still holds one of the pool's connections.
     pub async fn drop_db(self) {
-        self.db.close().await;
+        assert!(
+            self.db.close().await,
+            "closing the test pool: a connection is still checked out"
+        );
         if let Some(name) = self.pg_name
             && let Ok(admin) = Db::connect(&pg_admin_url(), 1).await
         {
@@ -412,6 +417,9 @@ fn browser_like() -> reqwest::ClientBuilder {
     reqwest::Client::builder()
         .default_headers(headers)
         .redirect(reqwest::redirect::Policy::none())
+        // A server that stops answering fails the test instead of hanging it.
+        .connect_timeout(std::time::Duration::from_secs(10))
+        .read_timeout(std::time::Duration::from_secs(40))
 }
 
 /// The value of the session cookie set by a response, if any.

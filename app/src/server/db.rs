@@ -109,7 +109,10 @@ impl Db {
 
     /// Closes the pool; on SQLite first folds the write-ahead log back into
     /// the database file so the file alone is complete.
-    pub async fn close(&self) {
+    ///
+    /// Waits at most 10 s for connections still in use to come back, so a
+    /// leaked connection cannot hold up shutdown; returns whether all did.
+    pub async fn close(&self) -> bool {
         if self.backend == Backend::Sqlite
             && let Err(e) = sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)")
                 .execute(&self.pool)
@@ -117,7 +120,16 @@ impl Db {
         {
             tracing::warn!(error = %e, "WAL checkpoint at shutdown failed");
         }
-        self.pool.close().await;
+        let closed = tokio::time::timeout(Duration::from_secs(10), self.pool.close())
+            .await
+            .is_ok();
+        if !closed {
+            tracing::warn!(
+                in_use = self.pool.size(),
+                "database pool closed with connections still in use"
+            );
+        }
+        closed
     }
 }
 

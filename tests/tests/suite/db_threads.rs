@@ -496,6 +496,7 @@ async fn edits_keep_revisions_and_only_the_author_edits_or_deletes(b: Backend) {
             .await
             .unwrap()
     );
+    drop(conn);
     t.drop_db().await;
 }
 
@@ -1115,6 +1116,7 @@ async fn moderation_reports_hidden_posts_and_log(b: Backend) {
         ]
     );
     assert_eq!(moderation::action_label("hide"), "隐藏帖子");
+    drop(conn);
     t.drop_db().await;
 }
 
