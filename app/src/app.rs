@@ -18,6 +18,7 @@ use crate::lectures::pages::{
     CheckinCodesPage, CheckinPage, EditLecturePage, LecturePage, LecturesPage, NewLecturePage,
 };
 use crate::notifications::page::NotificationsPage;
+use crate::search::page::SearchPage;
 use crate::threads::pages::{ModerationPage, ThreadListPage, ThreadPage};
 
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -75,6 +76,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/admin") view=AdminPage ssr=SsrMode::Async/>
                         <Route path=path!("/admin/users") view=UsersPage ssr=SsrMode::Async/>
                         <Route path=path!("/admin/recommendations") view=RecommendationQueuePage ssr=SsrMode::Async/>
+                        <Route path=path!("/search") view=SearchPage ssr=SsrMode::Async/>
                         <Route path=path!("/groups") view=GroupsPage ssr=SsrMode::Async/>
                         <Route path=path!("/groups/new") view=NewGroupPage ssr=SsrMode::Async/>
                         <Route path=path!("/groups/:slug") view=GroupPage ssr=SsrMode::Async/>

@@ -46,6 +46,7 @@ pub mod markdown;
 pub mod notes;
 pub mod notifications;
 pub mod progress;
+pub mod search;
 #[cfg(feature = "ssr")]
 pub mod server;
 pub mod site;

@@ -70,6 +70,32 @@ pub fn render(markdown: &str) -> String {
     finish_html(&clean)
 }
 
+/// The text of Markdown without its markup, for search and excerpts:
+/// paragraphs and other blocks end in a line break; raw HTML is dropped.
+pub fn plain_text(markdown: &str) -> String {
+    use pulldown_cmark::{Event, TagEnd};
+    let mut out = String::with_capacity(markdown.len());
+    for event in Parser::new_ext(
+        markdown,
+        Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH,
+    ) {
+        match event {
+            Event::Text(t) | Event::Code(t) => out.push_str(&t),
+            Event::SoftBreak | Event::HardBreak => out.push(' '),
+            Event::End(
+                TagEnd::Paragraph
+                | TagEnd::Heading(_)
+                | TagEnd::Item
+                | TagEnd::CodeBlock
+                | TagEnd::TableCell
+                | TagEnd::BlockQuote(_),
+            ) => out.push('\n'),
+            _ => {}
+        }
+    }
+    out.trim_end().to_owned()
+}
+
 /// Escapes plain text for a one-line field and turns line breaks (`\n`,
 /// `\r\n`, `\r`) into `<br>`. No Markdown is interpreted.
 pub fn render_inline_text(text: &str) -> String {

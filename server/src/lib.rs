@@ -212,6 +212,7 @@ pub async fn start(
         db.clone(),
         config.login_limits.window_secs,
     ));
+    let indexer = tokio::spawn(app::search::index::run(db.clone()));
     let serve_db = db.clone();
     let stop_tx = stop.clone();
     tokio::spawn(async move {
@@ -246,6 +247,7 @@ pub async fn start(
             _ = drained => tracing::warn!("shutdown: requests still open after {DRAIN_TIMEOUT:?}, closing"),
         }
         cleanup.abort();
+        indexer.abort();
         live.flush_views().await;
         serve_db.close().await;
         tracing::info!("stopped; database closed");

@@ -57,6 +57,7 @@ pub fn Header() -> impl IntoView {
                         <Transition fallback=|| DEFAULT_BRAND>{brand}</Transition>
                     </span>
                 </a>
+                <crate::search::page::HeaderSearch/>
                 <div class="header-tools">
                     <FontSwitch/>
                     <Transition fallback=|| ()>

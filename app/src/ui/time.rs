@@ -51,6 +51,11 @@ pub fn day_string(d: Date) -> String {
     format!("{:04}-{:02}-{:02}", d.year(), u8::from(d.month()), d.day())
 }
 
+/// Unix time of the first second of a calendar day in Beijing.
+pub fn day_start(d: Date) -> i64 {
+    d.midnight().assume_offset(BEIJING).unix_timestamp()
+}
+
 /// Parses `YYYY-MM-DD` (what `<input type="date">` sends).
 pub fn parse_day(s: &str) -> Result<Date, String> {
     let bad = || {

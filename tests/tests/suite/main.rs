@@ -6,6 +6,7 @@ mod db_accounts;
 mod db_groups;
 mod db_lectures;
 mod db_reading;
+mod db_search;
 mod db_sessions;
 mod db_threads;
 mod feeds;
