@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Benchmarks (make bench): builds tests/src/bin/bench_threads.rs (thread
-# pages) and tests/src/bin/bench_lectures.rs (the lecture hall's live side:
+# pages), tests/src/bin/bench_search.rs (search over 100,000 posts) and tests/src/bin/bench_lectures.rs (the lecture hall's live side:
 # a million views counted exactly, 10,000 live connections held open) in
 # release and runs them on SQLite and PostgreSQL. Starts PostgreSQL if it
 # is not running, and stops it again afterwards; without PostgreSQL only
@@ -11,7 +11,7 @@ cd "$(dirname "$0")/.."
 export PATH="$PWD/tools/node_modules/.bin:$HOME/.cargo/bin:$PATH"
 
 # Built before PostgreSQL starts: on a 2-core machine the build is the long part.
-cargo build --release -p shuxiang-tests --bin bench_threads --bin bench_lectures
+cargo build --release -p shuxiang-tests --bin bench_threads --bin bench_lectures --bin bench_search
 
 cleanup() { scripts/pg.sh stop || true; }
 trap cleanup EXIT
@@ -29,6 +29,7 @@ else
 fi
 
 target/release/bench_threads
+target/release/bench_search
 # 10,000 live connections need as many open files in the server process and
 # in the clients' (bench_lectures checks and says so when they are too few).
 (

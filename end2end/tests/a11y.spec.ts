@@ -19,7 +19,7 @@ for (const font of ["standard", "large"]) {
     for (const path of [
       "/", "/login", "/register", "/groups", "/groups/xuexi-xinsixiang", "/groups/jiankang-dushu",
       "/books", "/books/recommended", "/no-such-page", "/groups/xuexi-xinsixiang/threads",
-      "/lectures", "/lectures/qingshaonian-qingxu", "/lectures/ziwo-baojian-shanshi",
+      "/lectures", "/lectures/qingshaonian-qingxu", "/lectures/ziwo-baojian-shanshi", "/search?q=%E8%AF%BB%E4%B9%A6",
     ]) {
       await page.goto(path);
       await audit(page, path);

@@ -21,7 +21,7 @@ for (const font of ["standard", "large"]) {
       await context.addCookies([{ name: "sx_font", value: font, url: baseURL! }]);
     });
 
-    for (const path of ["/", "/login", "/register", "/groups", "/groups/xuexi-xinsixiang", "/books", "/books/recommended", "/no-such-page", "/groups/xuexi-xinsixiang/threads", "/lectures", "/lectures/qingshaonian-qingxu"]) {
+    for (const path of ["/", "/login", "/register", "/groups", "/groups/xuexi-xinsixiang", "/books", "/books/recommended", "/no-such-page", "/groups/xuexi-xinsixiang/threads", "/lectures", "/lectures/qingshaonian-qingxu", "/search?q=%E8%AF%BB%E4%B9%A6"]) {
       test(`${path} fits the screen without sideways scrolling`, async ({ page }) => {
         await page.goto(path);
         await fits(page);

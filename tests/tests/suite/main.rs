@@ -13,6 +13,7 @@ mod feeds;
 mod http_accounts;
 mod http_lectures;
 mod http_reading;
+mod http_search;
 mod http_server;
 mod http_threads;
 mod logs;
