@@ -53,14 +53,12 @@ async fn post(t: &TestDb, thread: i64, author: i64, md: &str, at: i64) -> i64 {
     .0
 }
 
+/// A note by `author` about `book`, shared as `visibility` (with `group`).
 async fn note(
     t: &TestDb,
-    author: i64,
-    book: i64,
-    group: Option<i64>,
+    (author, book, group): (i64, i64, Option<i64>),
     visibility: Visibility,
-    title: &str,
-    body: &str,
+    (title, body): (&str, &str),
     at: i64,
 ) -> i64 {
     notes::insert(
@@ -149,12 +147,9 @@ async fn corpus(t: &TestDb) -> i64 {
     post(t, th, alice, "红楼 与 梦：两个词分开出现", 105).await;
     note(
         t,
-        alice,
-        book,
-        None,
+        (alice, book, None),
         Visibility::Public,
-        "重读红楼梦",
-        "宝黛的故事",
+        ("重读红楼梦", "宝黛的故事"),
         106,
     )
     .await;
@@ -272,23 +267,17 @@ async fn nobody_finds_what_they_may_not_read(b: Backend) {
     let book = t.book("公开的书", None).await;
     note(
         &t,
-        member,
-        book,
-        None,
+        (member, book, None),
         Visibility::Private,
-        "私人机密笔记",
-        "机密",
+        ("私人机密笔记", "机密"),
         12,
     )
     .await;
     note(
         &t,
-        member,
-        book,
-        Some(closed),
+        (member, book, Some(closed)),
         Visibility::Group,
-        "群内机密心得",
-        "机密",
+        ("群内机密心得", "机密"),
         13,
     )
     .await;
