@@ -19,6 +19,8 @@ use crate::lectures::pages::{
 };
 use crate::notifications::page::NotificationsPage;
 use crate::search::page::SearchPage;
+use crate::stats::page::StatsPage;
+use crate::stats::report::ReportPage;
 use crate::threads::pages::{ModerationPage, ThreadListPage, ThreadPage};
 
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -75,6 +77,8 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/admin/moderation") view=ModerationPage ssr=SsrMode::Async/>
                         <Route path=path!("/admin") view=AdminPage ssr=SsrMode::Async/>
                         <Route path=path!("/admin/users") view=UsersPage ssr=SsrMode::Async/>
+                        <Route path=path!("/admin/stats") view=StatsPage ssr=SsrMode::Async/>
+                        <Route path=path!("/report/:year") view=ReportPage ssr=SsrMode::Async/>
                         <Route path=path!("/admin/recommendations") view=RecommendationQueuePage ssr=SsrMode::Async/>
                         <Route path=path!("/search") view=SearchPage ssr=SsrMode::Async/>
                         <Route path=path!("/groups") view=GroupsPage ssr=SsrMode::Async/>

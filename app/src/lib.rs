@@ -50,6 +50,7 @@ pub mod search;
 #[cfg(feature = "ssr")]
 pub mod server;
 pub mod site;
+pub mod stats;
 pub mod threads;
 pub mod ui;
 

@@ -65,9 +65,9 @@ pub fn AdminPage() -> impl IntoView {
                     <h2><a href="/admin/moderation">"内容审核"</a></h2>
                     <p>"处理举报，隐藏或恢复讨论区的帖子；查看审核记录。"</p>
                 </li>
-                <li class="card muted">
-                    <h2>"统计"</h2>
-                    <p>"建设中：随统计功能上线。"</p>
+                <li class="card">
+                    <h2><a href="/admin/stats">"统计"</a></h2>
+                    <p>"读书群、打卡、心得、讨论、讲座观众的数据和趋势，可下载 CSV；年度读书报告。"</p>
                 </li>
             </ul>
         </OrganisersOnly>

@@ -11,6 +11,7 @@ use std::collections::HashMap;
 
 use super::BookFields;
 use super::validate::{self, FIELD_LABELS, RawBook};
+use crate::server::csv::{defuse, looks_like_formula, push_row};
 
 /// Most data rows accepted in one file.
 pub const MAX_ROWS: usize = 2000;
@@ -300,40 +301,6 @@ fn label(field: &str) -> &'static str {
 /// The header row as written by [`write`].
 fn header_line() -> String {
     FIELD_LABELS.map(|(_, label)| label).join(",")
-}
-
-fn push_row<'a>(out: &mut String, cells: impl IntoIterator<Item = Cow<'a, str>>) {
-    for (i, cell) in cells.into_iter().enumerate() {
-        if i > 0 {
-            out.push(',');
-        }
-        let needs_quotes = cell.contains([',', '"', '\n', '\r'])
-            || cell.starts_with(char::is_whitespace)
-            || cell.ends_with(char::is_whitespace);
-        if needs_quotes {
-            out.push('"');
-            out.push_str(&cell.replace('"', "\"\""));
-            out.push('"');
-        } else {
-            out.push_str(&cell);
-        }
-    }
-    out.push_str("\r\n");
-}
-
-/// Whether a spreadsheet would take a cell starting like `s` for a formula.
-fn looks_like_formula(s: &str) -> bool {
-    s.trim_start_matches('\'').starts_with(['=', '+', '-', '@'])
-}
-
-/// Text that a spreadsheet would run as a formula (`=HYPERLINK(…)`) is
-/// exported behind an apostrophe, which spreadsheets show as plain text.
-fn defuse(s: &str) -> Cow<'_, str> {
-    if looks_like_formula(s) {
-        Cow::Owned(format!("'{s}"))
-    } else {
-        Cow::Borrowed(s)
-    }
 }
 
 /// Undoes [`defuse`] on an imported cell.

@@ -2,6 +2,7 @@
 //! application context, the database handle, the session, the request.
 //! Compiled only with `ssr`.
 
+pub mod csv;
 pub mod db;
 pub mod likes;
 

@@ -29,6 +29,14 @@ pub async fn site_info(e: impl Exec<'_>, demo: bool) -> Result<SiteInfo, sqlx::E
     })
 }
 
+/// One stored setting.
+pub async fn get(e: impl Exec<'_>, key: &str) -> Result<Option<String>, sqlx::Error> {
+    sqlx::query_scalar("SELECT value FROM site_setting WHERE key = $1")
+        .bind(key)
+        .fetch_optional(e)
+        .await
+}
+
 pub async fn set(e: impl Exec<'_>, key: &str, value: &str) -> Result<(), sqlx::Error> {
     sqlx::query(
         "INSERT INTO site_setting (key, value) VALUES ($1, $2) \

@@ -1,0 +1,76 @@
+//! Putting the statistics and the annual report together from the queries.
+
+use super::queries::{self, Activity};
+use super::trend::{self, Daily};
+use super::{Figures, ReportData, StatsData};
+use crate::server::Db;
+
+/// Weeks and months in the trends of the stats page.
+const WEEKS: i64 = 12;
+const MONTHS: i64 = 12;
+/// Rows in the rankings.
+const TOP_GROUPS: i64 = 15;
+const TOP_BOOKS: i64 = 10;
+
+async fn daily_counts(
+    db: &Db,
+    from: i64,
+    to: i64,
+) -> Result<[std::collections::HashMap<i64, i64>; 3], sqlx::Error> {
+    let e = db.pool();
+    Ok([
+        queries::per_day(e, Activity::CheckIns, from, to).await?,
+        queries::per_day(e, Activity::Posts, from, to).await?,
+        queries::per_day(e, Activity::Notes, from, to).await?,
+    ])
+}
+
+/// Everything `/admin/stats` shows, as of `now`.
+pub async fn stats(db: &Db, now: i64, today: &str) -> Result<StatsData, sqlx::Error> {
+    let e = db.pool();
+    let all = (i64::MIN / 2, i64::MAX / 2);
+    let figures: Figures = queries::figures(e, all, now - 30 * 86_400, today).await?;
+    let from = trend::day_start(trend::months_from(now, MONTHS).min(trend::weeks_from(now, WEEKS)));
+    let [check_ins, posts, notes] = daily_counts(db, from, all.1).await?;
+    let daily = Daily {
+        check_ins: &check_ins,
+        posts: &posts,
+        notes: &notes,
+    };
+    Ok(StatsData {
+        figures,
+        weekly: trend::weeks(now, WEEKS, &daily),
+        monthly: trend::months(now, MONTHS, &daily),
+        sectors: queries::sectors(e, all.0, all.1).await?,
+        groups: queries::groups(e, all.0, all.1, TOP_GROUPS).await?,
+        books: queries::most_read(e, all.0, all.1, TOP_BOOKS).await?,
+        at: now,
+    })
+}
+
+/// The figures of a calendar year (Beijing time) for the annual report;
+/// the foreword and who may edit it are filled in by the caller.
+pub async fn report(db: &Db, year: i32, today: &str) -> Result<ReportData, sqlx::Error> {
+    let e = db.pool();
+    let (from, to) = trend::year_window(year);
+    let figures = queries::figures(e, (from, to), from, today).await?;
+    let [check_ins, posts, notes] = daily_counts(db, from, to).await?;
+    let daily = Daily {
+        check_ins: &check_ins,
+        posts: &posts,
+        notes: &notes,
+    };
+    Ok(ReportData {
+        year,
+        figures,
+        monthly: trend::months_of_year(year, &daily),
+        groups: queries::groups(e, from, to, 10).await?,
+        most_read: queries::most_read(e, from, to, TOP_BOOKS).await?,
+        most_recommended: queries::most_recommended(e, from, to, TOP_BOOKS).await?,
+        lectures: queries::lectures(e, from, to).await?,
+        foreword_html: String::new(),
+        foreword_md: String::new(),
+        brand: String::new(),
+        can_edit: false,
+    })
+}

@@ -1,0 +1,108 @@
+//! The statistics tables as CSV: `/admin/stats/{table}.csv` (organisers).
+
+use axum::Router;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::get;
+use tower_sessions::Session;
+
+use super::{StatsData, TrendRow};
+use crate::accounts::session::user_of;
+use crate::books::routes::csv_download;
+use crate::server::csv::table;
+use crate::server::{AppContext, now, today_string};
+
+pub fn router(ctx: AppContext) -> Router {
+    Router::new()
+        .route("/admin/stats/{file}", get(download))
+        .with_state(ctx)
+}
+
+fn trend(rows: &[TrendRow], period: &str) -> String {
+    table(
+        &[period, "打卡", "帖子", "读书心得"],
+        rows.iter().map(|r| {
+            [
+                r.label.clone(),
+                r.check_ins.to_string(),
+                r.posts.to_string(),
+                r.notes.to_string(),
+            ]
+        }),
+    )
+}
+
+/// One table of the stats page as CSV; `None` for an unknown name.
+pub fn write(data: &StatsData, name: &str) -> Option<String> {
+    Some(match name {
+        "weekly" => trend(&data.weekly, "周"),
+        "monthly" => trend(&data.monthly, "月份"),
+        "sectors" => table(
+            &["界别", "人数", "打卡", "读书心得", "帖子"],
+            data.sectors.iter().map(|r| {
+                [
+                    r.sector.clone(),
+                    r.people.to_string(),
+                    r.check_ins.to_string(),
+                    r.notes.to_string(),
+                    r.posts.to_string(),
+                ]
+            }),
+        ),
+        "groups" => table(
+            &["读书群", "地址", "成员", "打卡", "帖子", "读书心得"],
+            data.groups.iter().map(|r| {
+                [
+                    r.name.clone(),
+                    format!("/groups/{}", r.slug),
+                    r.members.to_string(),
+                    r.check_ins.to_string(),
+                    r.posts.to_string(),
+                    r.notes.to_string(),
+                ]
+            }),
+        ),
+        "books" => table(
+            &["书名", "作者", "读完人数", "在读人数"],
+            data.books.iter().map(|r| {
+                [
+                    r.title.clone(),
+                    r.author.clone(),
+                    r.count.to_string(),
+                    r.reading.to_string(),
+                ]
+            }),
+        ),
+        _ => return None,
+    })
+}
+
+async fn download(
+    State(ctx): State<AppContext>,
+    session: Session,
+    Path(file): Path<String>,
+) -> Response {
+    match user_of(&session, &ctx.db).await {
+        Ok(Some(u)) if u.is_organiser() => {}
+        Ok(Some(_)) => return (StatusCode::FORBIDDEN, "没有权限执行此操作").into_response(),
+        Ok(None) => return Redirect::to("/login?next=/admin/stats").into_response(),
+        Err(_) => return StatusCode::INTERNAL_SERVER_ERROR.into_response(),
+    }
+    let Some(name) = file
+        .strip_suffix(".csv")
+        .filter(|n| super::TABLES.iter().any(|(t, _)| t == n))
+    else {
+        return (StatusCode::NOT_FOUND, "没有这个表格").into_response();
+    };
+    match super::collect::stats(&ctx.db, now(), &today_string()).await {
+        Ok(data) => match write(&data, name) {
+            Some(body) => csv_download(body, &format!("shuxiang-stats-{name}.csv")),
+            None => StatusCode::NOT_FOUND.into_response(),
+        },
+        Err(e) => {
+            tracing::error!(error = %e, "stats export failed");
+            StatusCode::INTERNAL_SERVER_ERROR.into_response()
+        }
+    }
+}
