@@ -63,7 +63,7 @@ pub async fn figures<'c, E: Exec<'c> + Copy>(
     let held = "FROM lecture l WHERE l.state = 'published' AND l.ends_at >= $1 AND l.ends_at < $2 \
                 AND l.ends_at <= $3";
     let lectures = sqlx::query(&format!(
-        "SELECT COUNT(*) AS n, COALESCE(SUM(l.views), 0) AS views {held}"
+        "SELECT COUNT(*) AS n, CAST(COALESCE(SUM(l.views), 0) AS BIGINT) AS views {held}"
     ))
     .bind(from)
     .bind(to)

@@ -8,6 +8,7 @@ mod db_lectures;
 mod db_reading;
 mod db_search;
 mod db_sessions;
+mod db_stats;
 mod db_threads;
 mod feeds;
 mod http_accounts;
