@@ -60,6 +60,10 @@ pub async fn load_report(year: i32) -> Result<ReportData, AppError> {
             format!("{} · {}", site.committee, site.brand)
         };
         data.can_edit = current_user().await?.is_some_and(|u| u.is_organiser());
+        if !data.can_edit {
+            // Readers get the rendered foreword only.
+            data.foreword_md.clear();
+        }
         Ok(data)
     })
     .await

@@ -1,0 +1,267 @@
+//! The organisers' console over HTTP: every /admin page, server function
+//! and download refuses visitors (401 or the sign-in page) and everyone
+//! who is not an organiser (403), and changes nothing; the statistics and
+//! the annual report as organisers and readers see them.
+
+use app::accounts::Role;
+use serde_json::Value;
+use shuxiang_tests::{Backend, TEST_PASSWORD, TestApp, json, on_both_backends, rows, signed_in};
+
+on_both_backends!(
+    only_organisers_use_the_console,
+    stats_and_csv_for_organisers,
+    the_annual_report_and_its_foreword,
+);
+
+/// Everything that could change when a refused call got through.
+async fn fingerprint(app: &TestApp) -> Vec<i64> {
+    let mut out = Vec::new();
+    for table in [
+        "audit_log",
+        "site_setting",
+        "recommendation",
+        "moderation_log",
+    ] {
+        out.push(rows(app, table).await);
+    }
+    let roles: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM account WHERE role = 'organiser'")
+        .fetch_one(app.db().pool())
+        .await
+        .unwrap();
+    out.push(roles);
+    out
+}
+
+async fn only_organisers_use_the_console(b: Backend) {
+    let app = TestApp::spawn(b).await;
+    let boss = app
+        .store
+        .account("boss", TEST_PASSWORD, Role::Organiser)
+        .await;
+    for (name, role) in [
+        ("reader", Role::Reader),
+        ("member", Role::Member),
+        ("lecturer", Role::Lecturer),
+    ] {
+        app.store.account(name, TEST_PASSWORD, role).await;
+    }
+    let year = app::ui::time::day_at(app::server::now()).year().to_string();
+    let boss_id = boss.to_string();
+    let calls: Vec<(&str, Vec<(&str, &str)>)> = vec![
+        ("admin/stats", vec![]),
+        ("admin/accounts", vec![("q", ""), ("page", "1")]),
+        (
+            "admin/change-role",
+            vec![("account_id", &boss_id), ("role", "reader")],
+        ),
+        ("admin/recommendations", vec![]),
+        (
+            "admin/review-recommendation",
+            vec![("id", "1"), ("decision", "approve"), ("comment", "")],
+        ),
+        ("moderation/queue", vec![]),
+        (
+            "moderation/act",
+            vec![("id", "1"), ("action", "hide"), ("note", "")],
+        ),
+        (
+            "report/foreword",
+            vec![("year", &year), ("foreword", "改写前言")],
+        ),
+    ];
+    let before = fingerprint(&app).await;
+    let visitor = app.client();
+    for (endpoint, form) in &calls {
+        let res = app.call(&visitor, endpoint, form).await;
+        assert_eq!(res.status(), 401, "visitor calling {endpoint}");
+    }
+    for name in ["reader", "member", "lecturer"] {
+        let c = signed_in(&app, name).await;
+        for (endpoint, form) in &calls {
+            let (status, v) = json(app.call(&c, endpoint, form).await).await;
+            assert_eq!(status, 403, "{name} calling {endpoint}: {v}");
+        }
+        for table in app::stats::TABLES.map(|(t, _)| t) {
+            let res = c
+                .get(app.url(&format!("/admin/stats/{table}.csv")))
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(res.status(), 403, "{name} downloading {table}");
+        }
+        for page in [
+            "/admin",
+            "/admin/stats",
+            "/admin/users",
+            "/admin/moderation",
+        ] {
+            let body = app.page(&c, page).await;
+            assert!(body.contains("没有权限"), "{name} on {page} is told no");
+            assert!(
+                !body.contains("总体数据"),
+                "{name} sees no figures on {page}"
+            );
+        }
+    }
+    let res = visitor
+        .get(app.url("/admin/stats/weekly.csv"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 303, "visitors are sent to sign in");
+    assert_eq!(fingerprint(&app).await, before, "nothing changed");
+    app.stop().await;
+}
+
+async fn stats_and_csv_for_organisers(b: Backend) {
+    let app = TestApp::spawn(b).await;
+    app.store
+        .account("boss", TEST_PASSWORD, Role::Organiser)
+        .await;
+    let reader = app
+        .store
+        .account("reader", TEST_PASSWORD, Role::Reader)
+        .await;
+    let gid = app.store.group(shuxiang_tests::GroupSpec::default()).await;
+    app.store
+        .add_to_group(gid, reader, app::groups::GroupRole::Member)
+        .await;
+    let c = signed_in(&app, "reader").await;
+    let (status, v) = json(
+        app.call(
+            &c,
+            "check-in",
+            &[
+                ("slug", "test-group"),
+                ("minutes", "30"),
+                ("pages", ""),
+                ("line", ""),
+            ],
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(status, 200, "check-in: {v}");
+    let boss = signed_in(&app, "boss").await;
+    let (status, v2) = json(app.call(&boss, "admin/stats", &[]).await).await;
+    assert_eq!(status, 200, "{v2}");
+    let figures: &Value = &v2["figures"];
+    assert_eq!(figures["groups_active"], 1);
+    assert_eq!(figures["check_ins"], 1);
+    assert_eq!(figures["active_readers"], 1);
+    assert_eq!(v2["weekly"].as_array().unwrap().len(), 12);
+    let page = app.page(&boss, "/admin/stats").await;
+    for text in [
+        "总体数据",
+        "每周趋势",
+        "分界别",
+        "最活跃的读书群",
+        "最常读完的书",
+    ] {
+        assert!(page.contains(text), "{text}");
+    }
+    assert_eq!(page.matches("role=\"img\"").count(), 5, "five charts");
+    assert!(page.contains("<desc id=\"chart-weekly-desc\">"));
+    for table in app::stats::TABLES.map(|(t, _)| t) {
+        let res = boss
+            .get(app.url(&format!("/admin/stats/{table}.csv")))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 200, "{table}");
+        assert!(
+            res.headers()["content-type"]
+                .to_str()
+                .unwrap()
+                .starts_with("text/csv")
+        );
+        let body = res.text().await.unwrap();
+        assert!(body.starts_with('\u{feff}'), "{table} opens in Excel");
+        assert!(
+            body.lines().count() >= 2 || table == "books",
+            "{table}: {body}"
+        );
+    }
+    let res = boss
+        .get(app.url("/admin/stats/secrets.csv"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 404);
+    app.stop().await;
+}
+
+async fn the_annual_report_and_its_foreword(b: Backend) {
+    let app = TestApp::spawn(b).await;
+    let boss_id = app
+        .store
+        .account("boss", TEST_PASSWORD, Role::Organiser)
+        .await;
+    app.store
+        .account("reader", TEST_PASSWORD, Role::Reader)
+        .await;
+    let year = app::ui::time::day_at(app::server::now()).year();
+    let boss = signed_in(&app, "boss").await;
+    let hostile =
+        "## 致读者\n\n这一年<script>alert(1)</script>我们一起读书。[链接](javascript:alert(2))";
+    let (status, v) = json(
+        app.call(
+            &boss,
+            "report/foreword",
+            &[("year", &year.to_string()), ("foreword", hostile)],
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(status, 200, "{v}");
+    let audit: (i64, String, Option<String>) = sqlx::query_as(
+        "SELECT actor_id, action, after_value FROM audit_log ORDER BY id DESC LIMIT 1",
+    )
+    .fetch_one(app.db().pool())
+    .await
+    .unwrap();
+    assert_eq!((audit.0, audit.1.as_str()), (boss_id, "report_foreword"));
+    // Everyone reads the report; the foreword is sanitised.
+    let reader = signed_in(&app, "reader").await;
+    for c in [app.client(), reader] {
+        let page = app.page(&c, &format!("/report/{year}")).await;
+        assert!(page.contains(&format!("{year}年度读书报告")));
+        assert!(page.contains("致读者") && page.contains("我们一起读书"));
+        assert!(!page.contains("<script>alert(1)"));
+        assert!(!page.contains("javascript:alert(2)"));
+        assert!(page.contains("全年概览") && page.contains("逐月阅读"));
+        assert!(
+            !page.contains("保存前言"),
+            "only organisers edit the foreword"
+        );
+    }
+    assert!(
+        app.page(&boss, &format!("/report/{year}"))
+            .await
+            .contains("保存前言")
+    );
+    // Too long: a Chinese message, nothing saved.
+    let long = "字".repeat(app::stats::api::FOREWORD_MAX + 1);
+    let (status, v) = json(
+        app.call(
+            &boss,
+            "report/foreword",
+            &[("year", &year.to_string()), ("foreword", &long)],
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(status, 422);
+    assert!(v.to_string().contains("前言最多"), "{v}");
+    // Years outside the platform's life are not found.
+    for bad in ["1999", &(year + 1).to_string(), "abc"] {
+        let res = app
+            .client()
+            .get(app.url(&format!("/report/{bad}")))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 404, "/report/{bad}");
+    }
+    app.stop().await;
+}
