@@ -41,7 +41,7 @@ test("signed-in pages meet WCAG AA", async ({ page }) => {
     "/admin", "/admin/users", "/admin/recommendations", "/groups/new", "/groups/xuexi-xinsixiang",
     "/groups/xuexi-xinsixiang/manage", "/books/import", "/books/new", "/admin/moderation",
     "/me/notifications", "/groups/xuexi-xinsixiang/threads", "/lectures/new",
-    "/lectures/qingshaonian-qingxu", "/lectures/qingshaonian-qingxu/edit", "/lectures/qingshaonian-qingxu/codes",
+    "/lectures/qingshaonian-qingxu", "/lectures/qingshaonian-qingxu/edit", "/lectures/qingshaonian-qingxu/codes", "/admin/stats", "/report/2026",
   ]) {
     await page.goto(path);
     await audit(page, path);

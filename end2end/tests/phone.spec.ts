@@ -21,7 +21,7 @@ for (const font of ["standard", "large"]) {
       await context.addCookies([{ name: "sx_font", value: font, url: baseURL! }]);
     });
 
-    for (const path of ["/", "/login", "/register", "/groups", "/groups/xuexi-xinsixiang", "/books", "/books/recommended", "/no-such-page", "/groups/xuexi-xinsixiang/threads", "/lectures", "/lectures/qingshaonian-qingxu", "/search?q=%E8%AF%BB%E4%B9%A6"]) {
+    for (const path of ["/", "/login", "/register", "/groups", "/groups/xuexi-xinsixiang", "/books", "/books/recommended", "/no-such-page", "/groups/xuexi-xinsixiang/threads", "/lectures", "/lectures/qingshaonian-qingxu", "/search?q=%E8%AF%BB%E4%B9%A6", "/report/2026"]) {
       test(`${path} fits the screen without sideways scrolling`, async ({ page }) => {
         await page.goto(path);
         await fits(page);
@@ -34,7 +34,7 @@ for (const font of ["standard", "large"]) {
       await fits(page);
       await page.goto("/admin/users");
       await fits(page);
-      for (const path of ["/admin/moderation", "/me/notifications"]) {
+      for (const path of ["/admin/moderation", "/me/notifications", "/admin/stats"]) {
         await page.goto(path);
         await fits(page);
       }

@@ -108,7 +108,7 @@ pub fn ColumnChart(
                     let v = values.get(c).copied().unwrap_or(0);
                     let h = plot_h * v as f64 / axis_max;
                     view! {
-                        <rect x=first + bar_w * s as f64 y=top + plot_h - h width=bar_w - 1.0
+                        <rect class="chart-bar" x=first + bar_w * s as f64 y=top + plot_h - h width=bar_w - 1.0
                             height=h fill=COLOURS[s % 3]>
                             <title>{format!("{label} {name}：{v}")}</title>
                         </rect>
@@ -171,7 +171,7 @@ pub fn BarChart(id: &'static str, title: String, rows: Vec<(String, i64)>) -> im
                     <title>{label}</title>
                     {shown}
                 </text>
-                <rect x=label_w y=y + 5.0 width=w height=row_h - 10.0 fill=COLOURS[0]/>
+                <rect class="chart-bar" x=label_w y=y + 5.0 width=w height=row_h - 10.0 fill=COLOURS[0]/>
                 <text x=label_w + w + 6.0 y=y + 20.0 class="chart-label">{v}</text>
             }
         })
