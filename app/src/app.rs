@@ -6,6 +6,7 @@ use leptos_router::components::{Route, Router, Routes};
 use leptos_router::{SsrMode, path};
 
 use crate::accounts::pages::{LoginPage, MePage, RegisterPage};
+use crate::admin::pages::{AuditLogPage, RecordPage, RecordsPage};
 use crate::admin::{AdminPage, users::UsersPage};
 use crate::books::pages::{
     BookPage, BooksPage, EditBookPage, ImportPage, NewBookPage, RecommendationQueuePage,
@@ -78,6 +79,9 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/admin") view=AdminPage ssr=SsrMode::Async/>
                         <Route path=path!("/admin/users") view=UsersPage ssr=SsrMode::Async/>
                         <Route path=path!("/admin/stats") view=StatsPage ssr=SsrMode::Async/>
+                        <Route path=path!("/admin/audit") view=AuditLogPage ssr=SsrMode::Async/>
+                        <Route path=path!("/admin/records") view=RecordsPage ssr=SsrMode::Async/>
+                        <Route path=path!("/admin/records/:id") view=RecordPage ssr=SsrMode::Async/>
                         <Route path=path!("/report/:year") view=ReportPage ssr=SsrMode::Async/>
                         <Route path=path!("/admin/recommendations") view=RecommendationQueuePage ssr=SsrMode::Async/>
                         <Route path=path!("/search") view=SearchPage ssr=SsrMode::Async/>

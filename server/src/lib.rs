@@ -130,6 +130,7 @@ pub fn router(config: &Config, db: Db, live: Arc<LiveHub>) -> Router {
         .merge(app::progress::export::router(context.clone()))
         .merge(app::lectures::routes::router(context.clone()))
         .merge(app::stats::csv::router(context.clone()))
+        .merge(app::admin::export::router(context.clone()))
         .layer(RequestBodyLimitLayer::new(BODY_LIMIT));
     pages
         // Cover uploads carry their own, larger limit.

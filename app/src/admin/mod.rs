@@ -1,8 +1,11 @@
 //! The organisers' console at /admin. Every server function here checks
 //! that the caller is an organiser; the pages only mirror that check.
 
-#[cfg(feature = "ssr")]
 pub mod audit;
+#[cfg(feature = "ssr")]
+pub mod export;
+pub mod pages;
+pub mod record;
 pub mod users;
 
 use leptos::prelude::*;
@@ -64,6 +67,14 @@ pub fn AdminPage() -> impl IntoView {
                 <li class="card">
                     <h2><a href="/admin/moderation">"内容审核"</a></h2>
                     <p>"处理举报，隐藏或恢复讨论区的帖子；查看审核记录。"</p>
+                </li>
+                <li class="card">
+                    <h2><a href="/admin/records">"履职读书记录"</a></h2>
+                    <p>"每位委员在一段时间内的读书群、读完的书、打卡、心得、发帖和讲座，可下载 CSV。"</p>
+                </li>
+                <li class="card">
+                    <h2><a href="/admin/audit">"操作记录"</a></h2>
+                    <p>"每一次管理操作的操作人、内容、时间和修改前后，可筛选、可下载。"</p>
                 </li>
                 <li class="card">
                     <h2><a href="/admin/stats">"统计"</a></h2>

@@ -12,8 +12,8 @@ pub const FOREWORD_MAX: usize = 5_000;
 #[cfg(feature = "ssr")]
 fn foreword_keys(year: i32) -> (String, String) {
     (
-        format!("report_foreword_md_{year}"),
-        format!("report_foreword_html_{year}"),
+        format!("report.foreword_md_{year}"),
+        format!("report.foreword_html_{year}"),
     )
 }
 
@@ -103,7 +103,7 @@ pub async fn save_foreword(year: i32, foreword: String) -> Result<(), AppError> 
             &mut *tx,
             Entry {
                 actor_id: user.id,
-                action: "report_foreword",
+                action: "report.foreword",
                 target: &format!("/report/{year}"),
                 before: before.as_deref(),
                 after: Some(&text),

@@ -68,7 +68,31 @@ async fn only_organisers_use_the_console(b: Backend) {
             "report/foreword",
             vec![("year", &year), ("foreword", "改写前言")],
         ),
+        (
+            "admin/audit",
+            vec![
+                ("actor", ""),
+                ("kind", ""),
+                ("from", ""),
+                ("to", ""),
+                ("page", "1"),
+            ],
+        ),
+        ("admin/records", vec![("from", ""), ("to", "")]),
+        (
+            "admin/record",
+            vec![("id", &boss_id), ("from", ""), ("to", "")],
+        ),
     ];
+    let downloads: Vec<String> = app::stats::TABLES
+        .map(|(t, _)| format!("/admin/stats/{t}.csv"))
+        .into_iter()
+        .chain([
+            "/admin/export/records.csv".to_owned(),
+            format!("/admin/export/records/{boss_id}"),
+            "/admin/export/audit.csv".to_owned(),
+        ])
+        .collect();
     let before = fingerprint(&app).await;
     let visitor = app.client();
     for (endpoint, form) in &calls {
@@ -81,19 +105,18 @@ async fn only_organisers_use_the_console(b: Backend) {
             let (status, v) = json(app.call(&c, endpoint, form).await).await;
             assert_eq!(status, 403, "{name} calling {endpoint}: {v}");
         }
-        for table in app::stats::TABLES.map(|(t, _)| t) {
-            let res = c
-                .get(app.url(&format!("/admin/stats/{table}.csv")))
-                .send()
-                .await
-                .unwrap();
-            assert_eq!(res.status(), 403, "{name} downloading {table}");
+        for url in &downloads {
+            let res = c.get(app.url(url)).send().await.unwrap();
+            assert_eq!(res.status(), 403, "{name} downloading {url}");
         }
         for page in [
             "/admin",
             "/admin/stats",
             "/admin/users",
             "/admin/moderation",
+            "/admin/audit",
+            "/admin/records",
+            &format!("/admin/records/{boss_id}"),
         ] {
             let body = app.page(&c, page).await;
             assert!(body.contains("没有权限"), "{name} on {page} is told no");
@@ -103,12 +126,10 @@ async fn only_organisers_use_the_console(b: Backend) {
             );
         }
     }
-    let res = visitor
-        .get(app.url("/admin/stats/weekly.csv"))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(res.status(), 303, "visitors are sent to sign in");
+    for url in &downloads {
+        let res = visitor.get(app.url(url)).send().await.unwrap();
+        assert_eq!(res.status(), 303, "visitors are sent to sign in: {url}");
+    }
     assert_eq!(fingerprint(&app).await, before, "nothing changed");
     app.stop().await;
 }
@@ -188,6 +209,43 @@ async fn stats_and_csv_for_organisers(b: Backend) {
         .await
         .unwrap();
     assert_eq!(res.status(), 404);
+    // The console's own downloads and pages.
+    for (url, first_line) in [
+        (
+            "/admin/export/records.csv".to_owned(),
+            "\u{feff}姓名,用户名,界别,所在读书群,读完的书,打卡,读书心得,讨论发帖,参加讲座",
+        ),
+        (
+            format!("/admin/export/records/{reader}"),
+            "\u{feff}时间,类别,内容",
+        ),
+        (
+            "/admin/export/audit.csv".to_owned(),
+            "\u{feff}时间,操作人,操作,对象,之前,之后",
+        ),
+    ] {
+        let res = boss.get(app.url(&url)).send().await.unwrap();
+        assert_eq!(res.status(), 200, "{url}");
+        let body = res.text().await.unwrap();
+        assert_eq!(body.lines().next(), Some(first_line), "{url}");
+    }
+    let res = boss
+        .get(app.url("/admin/export/records.csv?from=2026-13-40"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 422);
+    let record = app.page(&boss, &format!("/admin/records/{reader}")).await;
+    assert!(
+        record.contains("的履职读书记录") && record.contains("打卡"),
+        "record page"
+    );
+    assert!(
+        app.page(&boss, "/admin/records")
+            .await
+            .contains("委员读书情况")
+    );
+    assert!(app.page(&boss, "/admin/audit").await.contains("操作记录"));
     app.stop().await;
 }
 
@@ -220,7 +278,7 @@ async fn the_annual_report_and_its_foreword(b: Backend) {
     .fetch_one(app.db().pool())
     .await
     .unwrap();
-    assert_eq!((audit.0, audit.1.as_str()), (boss_id, "report_foreword"));
+    assert_eq!((audit.0, audit.1.as_str()), (boss_id, "report.foreword"));
     // Everyone reads the report; the foreword is sanitised.
     let reader = signed_in(&app, "reader").await;
     for c in [app.client(), reader] {

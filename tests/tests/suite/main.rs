@@ -3,6 +3,7 @@
 //! server (hundreds of megabytes each on disk and as many link steps).
 
 mod db_accounts;
+mod db_console;
 mod db_groups;
 mod db_lectures;
 mod db_reading;
