@@ -7,6 +7,7 @@ use leptos_router::{SsrMode, path};
 
 use crate::accounts::pages::{LoginPage, MePage, RegisterPage};
 use crate::admin::pages::{AuditLogPage, RecordPage, RecordsPage};
+use crate::admin::reset_page::ResetPasswordPage;
 use crate::admin::{AdminPage, users::UsersPage};
 use crate::books::pages::{
     BookPage, BooksPage, EditBookPage, ImportPage, NewBookPage, RecommendationQueuePage,
@@ -73,6 +74,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/") view=HomePage ssr=SsrMode::Async/>
                         <Route path=path!("/login") view=LoginPage ssr=SsrMode::Async/>
                         <Route path=path!("/register") view=RegisterPage ssr=SsrMode::Async/>
+                        <Route path=path!("/reset/:token") view=ResetPasswordPage ssr=SsrMode::Async/>
                         <Route path=path!("/me") view=MePage ssr=SsrMode::Async/>
                         <Route path=path!("/me/notifications") view=NotificationsPage ssr=SsrMode::Async/>
                         <Route path=path!("/admin/moderation") view=ModerationPage ssr=SsrMode::Async/>

@@ -1,11 +1,13 @@
 //! The organisers' console at /admin. Every server function here checks
 //! that the caller is an organiser; the pages only mirror that check.
 
+pub mod access;
 pub mod audit;
 #[cfg(feature = "ssr")]
 pub mod export;
 pub mod pages;
 pub mod record;
+pub mod reset_page;
 pub mod users;
 
 use leptos::prelude::*;
@@ -50,7 +52,7 @@ pub fn AdminPage() -> impl IntoView {
             <ul class="card-list">
                 <li class="card">
                     <h2><a href="/admin/users">"用户与角色"</a></h2>
-                    <p>"查找用户，设置委员、主讲人、管理员身份。"</p>
+                    <p>"查找用户，设置委员、主讲人、管理员身份；停用账号，生成重设密码的一次性链接。"</p>
                 </li>
                 <li class="card">
                     <h2><a href="/admin/recommendations">"荐书审核"</a></h2>

@@ -7,6 +7,7 @@ use leptos_router::hooks::use_query_map;
 use serde::{Deserialize, Serialize};
 
 use super::OrganisersOnly;
+use super::access::{CreateResetLink, SetAccountDisabled};
 use crate::accounts::{AccountSummary, Role};
 use crate::error::AppError;
 use crate::ui::Pager;
@@ -101,16 +102,34 @@ pub fn UsersPage() -> impl IntoView {
             .unwrap_or(1)
     });
     let change = ServerAction::<ChangeRole>::new();
+    let actions = AccountActions {
+        disable: ServerAction::<SetAccountDisabled>::new(),
+        reset: ServerAction::<CreateResetLink>::new(),
+    };
     let accounts = Resource::new(
-        move || (q.get(), page.get(), change.version().get()),
-        |(q, page, _)| list_accounts(q, page),
+        move || {
+            (
+                q.get(),
+                page.get(),
+                change.version().get(),
+                actions.disable.version().get(),
+            )
+        },
+        |(q, page, _, _)| list_accounts(q, page),
     );
     view! {
         <Title text="用户与角色"/>
         <OrganisersOnly>
-            <UsersConsole q accounts change/>
+            <UsersConsole q accounts change actions/>
         </OrganisersOnly>
     }
+}
+
+/// Stopping accounts and making password links, from the users table.
+#[derive(Clone, Copy)]
+struct AccountActions {
+    disable: ServerAction<SetAccountDisabled>,
+    reset: ServerAction<CreateResetLink>,
 }
 
 #[component]
@@ -118,10 +137,27 @@ fn UsersConsole(
     q: Memo<String>,
     accounts: Resource<Result<AccountPage, AppError>>,
     change: ServerAction<ChangeRole>,
+    actions: AccountActions,
 ) -> impl IntoView {
-    let outcome = move || match change.value().get() {
-        Some(Ok(msg)) => Some(("notice", msg)),
-        Some(Err(e)) => Some(("form-alert", e.to_string())),
+    let outcome = move || {
+        let shown = |r: Option<Result<String, AppError>>| match r {
+            Some(Ok(msg)) => Some(("notice", msg)),
+            Some(Err(e)) => Some(("form-alert", e.to_string())),
+            None => None,
+        };
+        shown(change.value().get()).or_else(|| shown(actions.disable.value().get()))
+    };
+    let link = move || match actions.reset.value().get() {
+        Some(Ok(path)) => Some(
+            view! {
+                <p class="notice">
+                    "请把这个链接发给该用户（24 小时内有效，只能使用一次，页面刷新后不再显示）："
+                    <a href=path.clone() class="reset-link">{path.clone()}</a>
+                </p>
+            }
+            .into_any(),
+        ),
+        Some(Err(e)) => Some(view! { <p class="form-alert">{e.to_string()}</p> }.into_any()),
         None => None,
     };
 
@@ -134,6 +170,7 @@ fn UsersConsole(
         </Form>
         <div role="status" aria-live="polite">
             {move || outcome().map(|(class, msg)| view! { <p class=class>{msg}</p> })}
+            {link}
         </div>
         <Transition fallback=|| view! { <p class="loading">"正在加载…"</p> }>
             {move || accounts.get().map(|r| match r {
@@ -150,9 +187,10 @@ fn UsersConsole(
                                 <th scope="col">"界别"</th>
                                 <th scope="col">"注册时间"</th>
                                 <th scope="col">"角色"</th>
+                                <th scope="col">"账号"</th>
                             </tr></thead>
                             <tbody>
-                                {p.accounts.into_iter().map(|a| view! { <AccountRow account=a action=change/> }).collect_view()}
+                                {p.accounts.into_iter().map(|a| view! { <AccountRow account=a action=change actions/> }).collect_view()}
                             </tbody>
                         </table>
                     </div>
@@ -165,8 +203,19 @@ fn UsersConsole(
 }
 
 #[component]
-fn AccountRow(account: AccountSummary, action: ServerAction<ChangeRole>) -> impl IntoView {
+fn AccountRow(
+    account: AccountSummary,
+    action: ServerAction<ChangeRole>,
+    actions: AccountActions,
+) -> impl IntoView {
     let select_id = format!("role-{}", account.id);
+    let (stop_label, stop_value) = if account.disabled {
+        ("恢复", "false")
+    } else {
+        ("停用", "true")
+    };
+    let stop_aria = format!("{stop_label}{}的账号", account.display_name);
+    let reset_aria = format!("为{}生成重设密码链接", account.display_name);
     view! {
         <tr>
             <td>{account.display_name.clone()}{account.disabled.then_some(" （已停用）")}</td>
@@ -184,6 +233,19 @@ fn AccountRow(account: AccountSummary, action: ServerAction<ChangeRole>) -> impl
                     </select>
                     <button type="submit" class="button small">"保存"</button>
                 </ActionForm>
+            </td>
+            <td class="account-actions">
+                <ActionForm action=actions.disable attr:class="inline-form">
+                    <input type="hidden" name="account_id" value=account.id/>
+                    <input type="hidden" name="disabled" value=stop_value/>
+                    <button type="submit" class="button small" aria-label=stop_aria>{stop_label}</button>
+                </ActionForm>
+                {(!account.disabled).then(|| view! {
+                    <ActionForm action=actions.reset attr:class="inline-form">
+                        <input type="hidden" name="account_id" value=account.id/>
+                        <button type="submit" class="button small" aria-label=reset_aria.clone()>"重设密码链接"</button>
+                    </ActionForm>
+                })}
             </td>
         </tr>
     }

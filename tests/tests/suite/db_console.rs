@@ -9,7 +9,8 @@ use shuxiang_tests::{Backend, GroupSpec, TestDb, on_both_backends};
 
 on_both_backends!(
     reading_records_count_a_members_period,
-    audit_log_filters_both_logs
+    audit_log_filters_both_logs,
+    the_last_organiser_is_never_stopped,
 );
 
 async fn person(t: &TestDb, name: &str, role: Role) -> i64 {
@@ -203,5 +204,30 @@ async fn audit_log_filters_both_logs(b: Backend) {
             .len(),
         2
     );
+    t.drop_db().await;
+}
+
+async fn the_last_organiser_is_never_stopped(b: Backend) {
+    use app::admin::access::queries::{DisableOutcome, set_disabled};
+    let t = TestDb::new(b).await;
+    let a = person(&t, "a", Role::Organiser).await;
+    let b2 = person(&t, "b", Role::Organiser).await;
+    let mut conn = t.db.pool().acquire().await.unwrap();
+    let backend = t.db.backend();
+    let mut set = async |id, disabled| {
+        set_disabled(&mut conn, backend, id, disabled)
+            .await
+            .unwrap()
+    };
+    assert!(matches!(set(b2, true).await, DisableOutcome::Changed));
+    assert!(matches!(set(b2, true).await, DisableOutcome::Unchanged));
+    assert!(matches!(set(a, true).await, DisableOutcome::LastOrganiser));
+    assert!(matches!(
+        set(9_999, true).await,
+        DisableOutcome::NoSuchAccount
+    ));
+    assert!(matches!(set(b2, false).await, DisableOutcome::Changed));
+    assert!(matches!(set(a, true).await, DisableOutcome::Changed));
+    drop(conn);
     t.drop_db().await;
 }

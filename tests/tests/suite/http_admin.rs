@@ -21,6 +21,7 @@ async fn fingerprint(app: &TestApp) -> Vec<i64> {
         "site_setting",
         "recommendation",
         "moderation_log",
+        "password_reset",
     ] {
         out.push(rows(app, table).await);
     }
@@ -79,6 +80,11 @@ async fn only_organisers_use_the_console(b: Backend) {
             ],
         ),
         ("admin/records", vec![("from", ""), ("to", "")]),
+        (
+            "admin/disable",
+            vec![("account_id", &boss_id), ("disabled", "true")],
+        ),
+        ("admin/reset-link", vec![("account_id", &boss_id)]),
         (
             "admin/record",
             vec![("id", &boss_id), ("from", ""), ("to", "")],

@@ -12,6 +12,7 @@ mod db_sessions;
 mod db_stats;
 mod db_threads;
 mod feeds;
+mod http_access;
 mod http_accounts;
 mod http_admin;
 mod http_lectures;

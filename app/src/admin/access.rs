@@ -1,0 +1,311 @@
+//! Organisers stop and restore accounts and give people a one-time link to
+//! set a new password (for someone who forgot theirs: there is no e-mail,
+//! the organiser passes the link on). Only a SHA-256 hash of a link's token
+//! is stored; a link works once, for 24 hours, and setting the password
+//! ends the account's other sessions. Every action is in the audit log
+//! (never the token).
+
+use leptos::prelude::*;
+
+use crate::error::AppError;
+
+/// How long a reset link works.
+pub const RESET_VALID_SECS: i64 = 24 * 3600;
+
+#[cfg(feature = "ssr")]
+pub mod queries {
+    use sha2::{Digest, Sha256};
+    use sqlx::AnyConnection;
+
+    use crate::server::Exec;
+
+    pub fn token_hash(token: &str) -> String {
+        Sha256::digest(token.as_bytes())
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect()
+    }
+
+    /// Stores a new link for an account; earlier unused links stop working.
+    pub async fn create_reset(
+        conn: &mut AnyConnection,
+        account_id: i64,
+        created_by: i64,
+        token: &str,
+        now: i64,
+    ) -> Result<(), sqlx::Error> {
+        sqlx::query("DELETE FROM password_reset WHERE account_id = $1")
+            .bind(account_id)
+            .execute(&mut *conn)
+            .await?;
+        sqlx::query(
+            "INSERT INTO password_reset (token_hash, account_id, created_by, created_at, expires_at) \
+             VALUES ($1, $2, $3, $4, $5)",
+        )
+        .bind(token_hash(token))
+        .bind(account_id)
+        .bind(created_by)
+        .bind(now)
+        .bind(now + super::RESET_VALID_SECS)
+        .execute(&mut *conn)
+        .await?;
+        Ok(())
+    }
+
+    /// The account a working link belongs to (display name for the page).
+    pub async fn reset_target(
+        e: impl Exec<'_>,
+        token: &str,
+        now: i64,
+    ) -> Result<Option<(i64, String)>, sqlx::Error> {
+        sqlx::query_as(
+            "SELECT a.id, a.display_name FROM password_reset r JOIN account a ON a.id = r.account_id \
+             WHERE r.token_hash = $1 AND r.expires_at > $2 AND a.disabled = 0",
+        )
+        .bind(token_hash(token))
+        .bind(now)
+        .fetch_optional(e)
+        .await
+    }
+
+    /// Uses a link: removes it and returns its account, or `None` when it
+    /// does not work (any more). Two uses at once: one wins.
+    pub async fn take_reset(
+        conn: &mut AnyConnection,
+        token: &str,
+        now: i64,
+    ) -> Result<Option<i64>, sqlx::Error> {
+        sqlx::query_scalar(
+            "DELETE FROM password_reset WHERE token_hash = $1 AND expires_at > $2 RETURNING account_id",
+        )
+        .bind(token_hash(token))
+        .bind(now)
+        .fetch_optional(conn)
+        .await
+    }
+
+    /// Sets the password and ends every session of the account.
+    pub async fn set_password(
+        conn: &mut AnyConnection,
+        account_id: i64,
+        hash: &str,
+    ) -> Result<(), sqlx::Error> {
+        sqlx::query("UPDATE account SET password_hash = $1 WHERE id = $2")
+            .bind(hash)
+            .bind(account_id)
+            .execute(&mut *conn)
+            .await?;
+        end_sessions(conn, account_id).await
+    }
+
+    /// Sessions store the account id in their JSON data as `"account_id":N`
+    /// followed by `,` or `}` (so 5 does not match 50).
+    pub async fn end_sessions(
+        conn: &mut AnyConnection,
+        account_id: i64,
+    ) -> Result<(), sqlx::Error> {
+        let key = format!("%\"account_id\":{account_id}");
+        sqlx::query("DELETE FROM session WHERE data LIKE $1 OR data LIKE $2")
+            .bind(format!("{key},%"))
+            .bind(format!("{key}}}%"))
+            .execute(conn)
+            .await?;
+        Ok(())
+    }
+
+    pub enum DisableOutcome {
+        NoSuchAccount,
+        Unchanged,
+        LastOrganiser,
+        Changed,
+    }
+
+    /// Stops or restores an account; never stops the last active organiser.
+    pub async fn set_disabled(
+        conn: &mut AnyConnection,
+        backend: crate::server::Backend,
+        account_id: i64,
+        disabled: bool,
+    ) -> Result<DisableOutcome, sqlx::Error> {
+        if backend == crate::server::Backend::Postgres {
+            sqlx::query("SELECT id FROM account WHERE role = 'organiser' FOR UPDATE")
+                .fetch_all(&mut *conn)
+                .await?;
+        }
+        let Some((role, was)): Option<(String, i64)> =
+            sqlx::query_as("SELECT role, disabled FROM account WHERE id = $1")
+                .bind(account_id)
+                .fetch_optional(&mut *conn)
+                .await?
+        else {
+            return Ok(DisableOutcome::NoSuchAccount);
+        };
+        if (was != 0) == disabled {
+            return Ok(DisableOutcome::Unchanged);
+        }
+        if disabled && role == "organiser" {
+            let active: i64 = sqlx::query_scalar(
+                "SELECT COUNT(*) FROM account WHERE role = 'organiser' AND disabled = 0",
+            )
+            .fetch_one(&mut *conn)
+            .await?;
+            if active <= 1 {
+                return Ok(DisableOutcome::LastOrganiser);
+            }
+        }
+        sqlx::query("UPDATE account SET disabled = $1 WHERE id = $2")
+            .bind(i64::from(disabled))
+            .bind(account_id)
+            .execute(&mut *conn)
+            .await?;
+        if disabled {
+            end_sessions(conn, account_id).await?;
+        }
+        Ok(DisableOutcome::Changed)
+    }
+}
+
+/// Stops (`disabled` true) or restores an account (organisers).
+#[server(prefix = "/api", endpoint = "admin/disable")]
+pub async fn set_account_disabled(account_id: i64, disabled: bool) -> Result<String, AppError> {
+    use crate::accounts::Role;
+    use crate::accounts::session::require_role;
+    use crate::admin::audit::{Entry, record};
+    use crate::server::{ctx, now, redirect_back, respond};
+    use queries::DisableOutcome;
+    respond(async move {
+        let actor = require_role(Role::Organiser).await?;
+        if actor.id == account_id && disabled {
+            return Err(AppError::message("不能停用自己的账号"));
+        }
+        let ctx = ctx()?;
+        let mut tx = ctx.db.pool().begin().await?;
+        match queries::set_disabled(&mut tx, ctx.db.backend(), account_id, disabled).await? {
+            DisableOutcome::NoSuchAccount => return Err(AppError::NotFound),
+            DisableOutcome::LastOrganiser => {
+                return Err(AppError::message("不能停用最后一位管理员"));
+            }
+            DisableOutcome::Unchanged => {}
+            DisableOutcome::Changed => {
+                let (before, after) = if disabled {
+                    ("正常", "停用")
+                } else {
+                    ("停用", "正常")
+                };
+                record(
+                    &mut *tx,
+                    Entry {
+                        actor_id: actor.id,
+                        action: if disabled {
+                            "account.disable"
+                        } else {
+                            "account.enable"
+                        },
+                        target: &format!("account:{account_id}"),
+                        before: Some(before),
+                        after: Some(after),
+                        at: now(),
+                    },
+                )
+                .await?;
+            }
+        }
+        tx.commit().await?;
+        redirect_back();
+        Ok(if disabled {
+            "账号已停用，该用户已被退出登录".to_owned()
+        } else {
+            "账号已恢复".to_owned()
+        })
+    })
+    .await
+}
+
+/// Makes a one-time link to set a new password; the link is shown once.
+#[server(prefix = "/api", endpoint = "admin/reset-link")]
+pub async fn create_reset_link(account_id: i64) -> Result<String, AppError> {
+    use crate::accounts::Role;
+    use crate::accounts::session::require_role;
+    use crate::admin::audit::{Entry, record};
+    use crate::server::{ctx, now, random_token, respond};
+    respond(async move {
+        let actor = require_role(Role::Organiser).await?;
+        let ctx = ctx()?;
+        let mut tx = ctx.db.pool().begin().await?;
+        let exists: Option<i64> =
+            sqlx::query_scalar("SELECT id FROM account WHERE id = $1 AND disabled = 0")
+                .bind(account_id)
+                .fetch_optional(&mut *tx)
+                .await?;
+        if exists.is_none() {
+            return Err(AppError::message("该账号不存在或已停用"));
+        }
+        let token = random_token();
+        queries::create_reset(&mut tx, account_id, actor.id, &token, now()).await?;
+        record(
+            &mut *tx,
+            Entry {
+                actor_id: actor.id,
+                action: "account.reset",
+                target: &format!("account:{account_id}"),
+                before: None,
+                after: Some("24 小时内有效"),
+                at: now(),
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(format!("/reset/{token}"))
+    })
+    .await
+}
+
+/// Whose password a link resets (the page shows the name), if it works.
+#[server(prefix = "/api", endpoint = "reset/check")]
+pub async fn check_reset_link(token: String) -> Result<String, AppError> {
+    use crate::server::{ctx, now, respond};
+    respond(async move {
+        let token: String = token.chars().take(64).collect();
+        queries::reset_target(ctx()?.db.pool(), &token, now())
+            .await?
+            .map(|(_, name)| name)
+            .ok_or_else(|| AppError::message("这个链接无效或已过期，请联系管理员重新发送"))
+    })
+    .await
+}
+
+/// Sets a new password with a link.
+#[server(prefix = "/api", endpoint = "reset")]
+pub async fn reset_password(
+    token: String,
+    password: String,
+    confirm: String,
+) -> Result<(), AppError> {
+    use crate::accounts::password;
+    use crate::accounts::validate::check_new_password;
+    use crate::error::FormErrors;
+    use crate::server::{ctx, now, redirect_to, respond};
+    respond(async move {
+        let mut f = FormErrors::default();
+        if let Err(e) = check_new_password(&password) {
+            f.add("password", e);
+        } else if password != confirm {
+            f.add("confirm", "两次输入的密码不一致");
+        }
+        f.into_result()?;
+        let hash = password::hash(password).await?;
+        let ctx = ctx()?;
+        let token: String = token.chars().take(64).collect();
+        let mut tx = ctx.db.pool().begin().await?;
+        let Some(account) = queries::take_reset(&mut tx, &token, now()).await? else {
+            return Err(AppError::message(
+                "这个链接无效或已过期，请联系管理员重新发送",
+            ));
+        };
+        queries::set_password(&mut tx, account, &hash).await?;
+        tx.commit().await?;
+        redirect_to("/login?reset=1");
+        Ok(())
+    })
+    .await
+}
