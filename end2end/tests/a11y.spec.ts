@@ -34,6 +34,7 @@ for (const font of ["standard", "large"]) {
 }
 
 test("signed-in pages meet WCAG AA", async ({ page }) => {
+  test.setTimeout(120_000);
   await login(page, "admin", DEMO_PASSWORD);
   await expect(page).toHaveURL(/\/me$/);
   await audit(page, "/me");

@@ -9,9 +9,10 @@ use serde::{Deserialize, Serialize};
 use crate::error::AppError;
 
 /// Kinds of action to filter by: the prefix of the action code and its label.
-pub const KINDS: [(&str, &str); 6] = [
+pub const KINDS: [(&str, &str); 7] = [
     ("account", "账号与角色"),
     ("group", "读书群"),
+    ("book", "书目"),
     ("recommendation", "荐书审核"),
     ("lecture", "讲座"),
     ("report", "年度报告"),
@@ -31,6 +32,9 @@ pub fn action_label(action: &str) -> String {
         "account.reset" => "发出重设密码链接",
         "group.create" => "新建读书群",
         "group.update" => "修改读书群",
+        "book.create" => "添加图书",
+        "book.update" => "修改图书",
+        "book.import" => "导入图书",
         "recommendation.review" => "审核荐书",
         "lecture.publish" => "发布讲座",
         "lecture.cancel" => "取消讲座",

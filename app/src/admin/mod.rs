@@ -59,6 +59,10 @@ pub fn AdminPage() -> impl IntoView {
                     <p>"审核委员推荐的图书，通过后进入推荐书目。"</p>
                 </li>
                 <li class="card">
+                    <h2><a href="/groups">"读书群"</a></h2>
+                    <p>"全部读书群（招募中、进行中、已结束），进入群页面编辑、管理成员和书目。"</p>
+                </li>
+                <li class="card">
                     <h2><a href="/groups/new">"新建读书群"</a></h2>
                     <p>"设置主题、类型、期次、名额，任命群主和导读人。"</p>
                 </li>

@@ -213,6 +213,15 @@ pub async fn create_book(
         let ctx = ctx()?;
         match queries::insert(ctx.db.pool(), &fields, Some(user.id), now()).await {
             Ok(id) => {
+                audit_book(
+                    &ctx,
+                    user.id,
+                    "book.create",
+                    &format!("book:{id}"),
+                    None,
+                    &fields.title,
+                )
+                .await?;
                 leptos_axum::redirect(&format!("/books/{id}"));
                 Ok(id)
             }
@@ -236,7 +245,7 @@ pub async fn update_book(
 ) -> Result<String, AppError> {
     use ssr::*;
     respond(async move {
-        require_role(Role::Organiser).await?;
+        let user = require_role(Role::Organiser).await?;
         let raw = validate::RawBook {
             title: &title,
             author: &author,
@@ -248,8 +257,22 @@ pub async fn update_book(
         };
         let fields = checked_fields(&raw)?;
         let ctx = ctx()?;
+        let before: Option<String> = sqlx::query_scalar("SELECT title FROM book WHERE id = $1")
+            .bind(id)
+            .fetch_optional(ctx.db.pool())
+            .await?;
         match queries::update(ctx.db.pool(), id, &fields).await {
             Ok(true) => {
+                let target = format!("book:{id}");
+                audit_book(
+                    &ctx,
+                    user.id,
+                    "book.update",
+                    &target,
+                    before.as_deref(),
+                    &fields.title,
+                )
+                .await?;
                 crate::server::redirect_back();
                 Ok("已保存".to_owned())
             }
@@ -433,6 +456,15 @@ pub async fn import_books(csv: String) -> Result<String, AppError> {
         }
         tx.commit().await?;
         tracing::info!(actor = user.id, imported, "books imported");
+        audit_book(
+            &ctx,
+            user.id,
+            "book.import",
+            "books",
+            None,
+            &format!("导入 {imported} 本"),
+        )
+        .await?;
         Ok(format!("已导入 {imported} 本图书"))
     })
     .await
@@ -467,4 +499,29 @@ async fn check_import(db: &crate::server::Db, csv: &str) -> Result<Vec<ImportRow
         });
     }
     Ok(rows)
+}
+
+/// Records an organiser's change to the catalogue in the audit log.
+#[cfg(feature = "ssr")]
+async fn audit_book(
+    ctx: &crate::server::AppContext,
+    actor_id: i64,
+    action: &str,
+    target: &str,
+    before: Option<&str>,
+    after: &str,
+) -> Result<(), AppError> {
+    crate::admin::audit::record(
+        ctx.db.pool(),
+        crate::admin::audit::Entry {
+            actor_id,
+            action,
+            target,
+            before,
+            after: Some(after),
+            at: crate::server::now(),
+        },
+    )
+    .await?;
+    Ok(())
 }

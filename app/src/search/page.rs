@@ -43,7 +43,8 @@ fn hit_view(hit: Hit) -> impl IntoView {
     view! {
         <li class="search-hit">
             <p class="search-hit-title">
-                <a href=hit.url>{prefix}{marked(hit.title)}</a>
+                // A post's address is a server redirect to its page, not a route.
+                <a href=hit.url rel=prefix.map(|_| "external")>{prefix}{marked(hit.title)}</a>
             </p>
             {(!hit.excerpt.is_empty()).then(|| view! { <p class="search-excerpt">{marked(hit.excerpt)}</p> })}
             <p class="muted small">
@@ -73,7 +74,7 @@ pub fn SearchPage() -> impl IntoView {
     view! {
         <Title text="搜索"/>
         <h1>"搜索"</h1>
-        <Form method="GET" action="" attr:class="filter-form search-form" attr:role="search">
+        <Form method="GET" action="" attr:class="filter-form site-search-form" attr:role="search">
             <div class="field search-words">
                 <label for="search-q">"查找"</label>
                 <input id="search-q" type="search" name="q" maxlength="100" prop:value=q

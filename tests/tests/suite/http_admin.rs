@@ -11,6 +11,7 @@ on_both_backends!(
     only_organisers_use_the_console,
     stats_and_csv_for_organisers,
     the_annual_report_and_its_foreword,
+    catalogue_changes_are_in_the_audit_log,
 );
 
 /// Everything that could change when a refused call got through.
@@ -327,5 +328,73 @@ async fn the_annual_report_and_its_foreword(b: Backend) {
             .unwrap();
         assert_eq!(res.status(), 404, "/report/{bad}");
     }
+    app.stop().await;
+}
+
+async fn catalogue_changes_are_in_the_audit_log(b: Backend) {
+    let app = TestApp::spawn(b).await;
+    app.store
+        .account("boss", TEST_PASSWORD, Role::Organiser)
+        .await;
+    let boss = signed_in(&app, "boss").await;
+    let book = [
+        ("title", "乡土中国"),
+        ("author", "费孝通"),
+        ("publisher", ""),
+        ("year", ""),
+        ("isbn", ""),
+        ("pages", ""),
+        ("summary", ""),
+    ];
+    let (status, id) = json(app.call(&boss, "book/create", &book).await).await;
+    assert_eq!(status, 200, "{id}");
+    let id = id.as_i64().unwrap().to_string();
+    let mut update = vec![("id", id.as_str())];
+    update.extend(book.iter().map(|(k, v)| {
+        (
+            *k,
+            if *k == "title" {
+                "乡土中国（修订版）"
+            } else {
+                *v
+            },
+        )
+    }));
+    let (status, v) = json(app.call(&boss, "book/update", &update).await).await;
+    assert_eq!(status, 200, "{v}");
+    let (status, v) = json(
+        app.call(
+            &boss,
+            "admin/audit",
+            &[
+                ("actor", ""),
+                ("kind", "book"),
+                ("from", ""),
+                ("to", ""),
+                ("page", "1"),
+            ],
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(status, 200, "{v}");
+    let entries = v["entries"].as_array().unwrap();
+    let seen: Vec<(&str, &str, &str)> = entries
+        .iter()
+        .map(|e| {
+            (
+                e["action_label"].as_str().unwrap(),
+                e["before"].as_str().unwrap_or(""),
+                e["after"].as_str().unwrap_or(""),
+            )
+        })
+        .collect();
+    assert_eq!(
+        seen,
+        vec![
+            ("修改图书", "乡土中国", "乡土中国（修订版）"),
+            ("添加图书", "", "乡土中国"),
+        ]
+    );
     app.stop().await;
 }
