@@ -32,6 +32,9 @@ pub fn action_label(action: &str) -> String {
         "account.reset" => "发出重设密码链接",
         "group.create" => "新建读书群",
         "group.update" => "修改读书群",
+        "group.request" => "处理入群申请",
+        "group.list" => "修改群书目",
+        "lecture.save" => "保存讲座",
         "book.create" => "添加图书",
         "book.update" => "修改图书",
         "book.import" => "导入图书",
@@ -116,6 +119,29 @@ mod ssr {
         .execute(e)
         .await?;
         Ok(())
+    }
+
+    /// [`record`] for an action happening now.
+    pub async fn note(
+        e: impl Exec<'_>,
+        actor_id: i64,
+        action: &str,
+        target: &str,
+        before: Option<&str>,
+        after: &str,
+    ) -> Result<(), sqlx::Error> {
+        record(
+            e,
+            Entry {
+                actor_id,
+                action,
+                target,
+                before,
+                after: Some(after),
+                at: crate::server::now(),
+            },
+        )
+        .await
     }
 
     impl AuditFilter {

@@ -388,6 +388,15 @@ pub async fn decide_join_request(
                 ));
             }
         }
+        crate::admin::audit::note(
+            &mut *tx,
+            manager.id,
+            "group.request",
+            &format!("group:{slug}"),
+            Some("待审核"),
+            if accept { "同意" } else { "拒绝" },
+        )
+        .await?;
         tx.commit().await?;
         crate::server::redirect_back();
         Ok(if accept {
@@ -725,7 +734,7 @@ pub async fn add_to_list(
     use ssr::*;
     respond(async move {
         let access = load(&slug).await?;
-        access.require_manager()?;
+        let actor = access.require_manager()?.id;
         access.require_open()?;
         let Ok(book_id) = book_id.parse::<i64>() else {
             let mut f = FormErrors::default()
@@ -759,6 +768,8 @@ pub async fn add_to_list(
         {
             return Err(AppError::message("这本书已在本群书目中"));
         }
+        let change = format!("加入书目：book:{book_id}");
+        list_changed(&mut *tx, actor, &slug, &change).await?;
         tx.commit().await?;
         crate::server::redirect_back();
         Ok("已加入书目".to_owned())
@@ -778,7 +789,7 @@ pub async fn update_list_item(
     use ssr::*;
     respond(async move {
         let access = load(&slug).await?;
-        access.require_guide()?;
+        let actor = access.require_guide()?.id;
         access.require_open()?;
         let (s, e, guide, html) = list_fields(&starts_on, &ends_on, &guide_md)?;
         let fields = list_queries::ItemFields {
@@ -787,9 +798,12 @@ pub async fn update_list_item(
             guide_md: &guide,
             guide_html: &html,
         };
-        if !list_queries::update(ctx()?.db.pool(), access.id(), item_id, &fields).await? {
+        let pool = ctx()?.db.pool().clone();
+        if !list_queries::update(&pool, access.id(), item_id, &fields).await? {
             return Err(AppError::NotFound);
         }
+        let change = format!("修改日期和导读：item:{item_id}");
+        list_changed(&pool, actor, &slug, &change).await?;
         crate::server::redirect_back();
         Ok("已保存导读".to_owned())
     })
@@ -801,11 +815,13 @@ pub async fn remove_from_list(slug: String, item_id: i64) -> Result<String, AppE
     use ssr::*;
     respond(async move {
         let access = load(&slug).await?;
-        access.require_manager()?;
+        let actor = access.require_manager()?.id;
         access.require_open()?;
-        if !list_queries::remove(ctx()?.db.pool(), access.id(), item_id).await? {
+        let pool = ctx()?.db.pool().clone();
+        if !list_queries::remove(&pool, access.id(), item_id).await? {
             return Err(AppError::NotFound);
         }
+        list_changed(&pool, actor, &slug, &format!("移出书目：item:{item_id}")).await?;
         crate::server::redirect_back();
         Ok("已从书目中移除".to_owned())
     })
@@ -821,7 +837,7 @@ pub async fn move_in_list(
     use ssr::*;
     respond(async move {
         let access = load(&slug).await?;
-        access.require_manager()?;
+        let actor = access.require_manager()?.id;
         access.require_open()?;
         let up = match direction.as_str() {
             "up" => true,
@@ -831,6 +847,10 @@ pub async fn move_in_list(
         let ctx = ctx()?;
         let mut tx = ctx.db.pool().begin().await?;
         let moved = list_queries::move_item(&mut tx, access.id(), item_id, up).await?;
+        if moved {
+            let change = format!("调整顺序：item:{item_id}");
+            list_changed(&mut *tx, actor, &slug, &change).await?;
+        }
         tx.commit().await?;
         crate::server::redirect_back();
         Ok(if moved {
@@ -840,5 +860,24 @@ pub async fn move_in_list(
         }
         .to_owned())
     })
+    .await
+}
+
+/// Records a change to a group's reading list in the audit log.
+#[cfg(feature = "ssr")]
+async fn list_changed(
+    e: impl crate::server::Exec<'_>,
+    actor: i64,
+    slug: &str,
+    change: &str,
+) -> Result<(), sqlx::Error> {
+    crate::admin::audit::note(
+        e,
+        actor,
+        "group.list",
+        &format!("group:{slug}"),
+        None,
+        change,
+    )
     .await
 }

@@ -727,6 +727,15 @@ pub async fn save_lecture(
                 l.summary.id
             }
         };
+        crate::admin::audit::note(
+            &mut *tx,
+            user.id,
+            "lecture.save",
+            &fields.slug,
+            (!original.is_empty()).then_some(original.as_str()),
+            &fields.title,
+        )
+        .await?;
         tx.commit().await?;
         ctx.live.audience_changed(id).await;
         let path = format!("/lectures/{}", fields.slug);

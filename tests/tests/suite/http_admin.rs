@@ -396,5 +396,41 @@ async fn catalogue_changes_are_in_the_audit_log(b: Backend) {
             ("添加图书", "", "乡土中国"),
         ]
     );
+    // Reading-list changes are recorded too.
+    app.store.group(shuxiang_tests::GroupSpec::default()).await;
+    let today = app::server::today_string();
+    let (status, v) = json(
+        app.call(
+            &boss,
+            "group/list/add",
+            &[
+                ("slug", "test-group"),
+                ("book_id", &id),
+                ("starts_on", &today),
+                ("ends_on", &today),
+                ("guide_md", ""),
+            ],
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(status, 200, "{v}");
+    let (_, v) = json(
+        app.call(
+            &boss,
+            "admin/audit",
+            &[
+                ("actor", "boss"),
+                ("kind", "group"),
+                ("from", ""),
+                ("to", ""),
+                ("page", "1"),
+            ],
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(v["entries"][0]["action_label"], "修改群书目", "{v}");
+    assert_eq!(v["entries"][0]["target"], "group:test-group");
     app.stop().await;
 }
