@@ -33,8 +33,9 @@ struct PeriodQuery {
     to: String,
 }
 
-/// `None` when the caller is an organiser, else the answer to send.
-async fn refuse(ctx: &AppContext, session: &Session, back: &str) -> Option<Response> {
+/// `None` when the caller is an organiser, else the answer to send:
+/// 403 for others, the sign-in page (then `back`) for visitors.
+pub(crate) async fn refuse(ctx: &AppContext, session: &Session, back: &str) -> Option<Response> {
     match user_of(session, &ctx.db).await {
         Ok(Some(u)) if u.is_organiser() => None,
         Ok(Some(_)) => Some((StatusCode::FORBIDDEN, "没有权限执行此操作").into_response()),

@@ -17,8 +17,10 @@ fn foreword_keys(year: i32) -> (String, String) {
     )
 }
 
-/// Years a report can be asked for: from 2000 to this year.
-pub fn valid_year(year: i32, this_year: i32) -> bool {
+/// Years a report can be asked for: from 2000 to this year (Beijing).
+#[cfg(feature = "ssr")]
+fn valid_year(year: i32) -> bool {
+    let this_year = crate::ui::time::day_at(crate::server::now()).year();
     (2000..=this_year).contains(&year)
 }
 
@@ -38,10 +40,10 @@ pub async fn load_stats() -> Result<StatsData, AppError> {
 #[server(prefix = "/api", endpoint = "report")]
 pub async fn load_report(year: i32) -> Result<ReportData, AppError> {
     use crate::accounts::session::current_user;
-    use crate::server::{ctx, now, respond, today_string};
+    use crate::server::{ctx, respond, today_string};
     respond(async move {
         let ctx = ctx()?;
-        if !valid_year(year, crate::ui::time::day_at(now()).year()) {
+        if !valid_year(year) {
             return Err(AppError::NotFound);
         }
         let mut data = super::collect::report(&ctx.db, year, &today_string()).await?;
@@ -79,7 +81,7 @@ pub async fn save_foreword(year: i32, foreword: String) -> Result<(), AppError> 
     respond(async move {
         let user = require_role(Role::Organiser).await?;
         let ctx = ctx()?;
-        if !valid_year(year, crate::ui::time::day_at(now()).year()) {
+        if !valid_year(year) {
             return Err(AppError::NotFound);
         }
         let text = foreword.trim().to_owned();

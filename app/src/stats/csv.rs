@@ -3,12 +3,11 @@
 use axum::Router;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use tower_sessions::Session;
 
 use super::{StatsData, TrendRow};
-use crate::accounts::session::user_of;
 use crate::books::routes::csv_download;
 use crate::server::csv::table;
 use crate::server::{AppContext, now, today_string};
@@ -83,11 +82,8 @@ async fn download(
     session: Session,
     Path(file): Path<String>,
 ) -> Response {
-    match user_of(&session, &ctx.db).await {
-        Ok(Some(u)) if u.is_organiser() => {}
-        Ok(Some(_)) => return (StatusCode::FORBIDDEN, "没有权限执行此操作").into_response(),
-        Ok(None) => return Redirect::to("/login?next=/admin/stats").into_response(),
-        Err(_) => return StatusCode::INTERNAL_SERVER_ERROR.into_response(),
+    if let Some(no) = crate::admin::export::refuse(&ctx, &session, "/admin/stats").await {
+        return no;
     }
     let Some(name) = file
         .strip_suffix(".csv")
