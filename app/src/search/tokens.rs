@@ -9,6 +9,8 @@
 //! whole words. Tokens only ever hold letters and digits, so the same token
 //! string means the same thing to SQLite's FTS5 and PostgreSQL's tsvector.
 
+use super::Piece;
+
 /// Tokens indexed per document at most: PostgreSQL keeps word positions up to
 /// 16,383, and phrases need positions; both backends stop at the same place.
 pub const MAX_TOKENS: usize = 16_000;
@@ -164,9 +166,6 @@ impl Query {
             .join(" & ")
     }
 }
-
-/// A piece of shown text, marked when it matched the query.
-pub type Piece = super::Piece;
 
 /// Cuts `text` into pieces with the needles marked (case-insensitively).
 /// With `window`, keeps only about that many characters around the first
