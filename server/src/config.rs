@@ -6,7 +6,7 @@ use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use app::server::{LoginLimits, PostLimits};
+use app::server::{LiveLimits, LoginLimits, PostLimits, ProxyPolicy, RateLimit};
 use leptos::config::LeptosOptions;
 
 /// Shortest session secret accepted (characters).
@@ -51,10 +51,17 @@ pub struct Config {
     pub session_idle: Duration,
     /// Mark cookies `Secure` (the site is served over HTTPS).
     pub secure_cookies: bool,
+    /// A session ends this long after sign-in, however active it is.
+    pub session_max_age: Duration,
     pub demo: bool,
-    pub trust_proxy: bool,
+    /// Whether and how far to believe `X-Forwarded-For`.
+    pub proxy: ProxyPolicy,
     pub login_limits: LoginLimits,
     pub post_limits: PostLimits,
+    pub register_limits: RateLimit,
+    pub live_limits: LiveLimits,
+    /// The site's public address (`https://host`), for absolute links.
+    pub public_url: Option<String>,
     /// Extra origins allowed to post forms (besides the site's own host).
     pub allowed_origins: Vec<String>,
     pub log_json: bool,
@@ -181,9 +188,15 @@ impl Config {
             session_idle: Duration::from_secs(
                 24 * 3600 * vars.number("SHUXIANG_SESSION_IDLE_DAYS", 14u64)?,
             ),
+            session_max_age: Duration::from_secs(
+                24 * 3600 * vars.number("SHUXIANG_SESSION_MAX_DAYS", 30u64)?,
+            ),
             secure_cookies: vars.flag("SHUXIANG_SECURE_COOKIES", production)?,
             demo,
-            trust_proxy: vars.flag("SHUXIANG_TRUST_PROXY", false)?,
+            proxy: ProxyPolicy {
+                trust: vars.flag("SHUXIANG_TRUST_PROXY", false)?,
+                hops: vars.number("SHUXIANG_TRUSTED_HOPS", 1usize)?,
+            },
             login_limits: LoginLimits {
                 per_account: vars.number("SHUXIANG_LOGIN_MAX_FAILURES", 5)?,
                 per_address: vars.number("SHUXIANG_LOGIN_MAX_FAILURES_PER_ADDRESS", 30)?,
@@ -193,6 +206,15 @@ impl Config {
                 per_window: vars.number("SHUXIANG_POST_LIMIT", 6)?,
                 window_secs: vars.number("SHUXIANG_POST_LIMIT_SECS", 60)?,
             },
+            register_limits: RateLimit {
+                per_window: vars.number("SHUXIANG_REGISTER_LIMIT", 5)?,
+                window_secs: vars.number("SHUXIANG_REGISTER_LIMIT_SECS", 3600)?,
+            },
+            live_limits: LiveLimits {
+                connections_per_address: vars.number("SHUXIANG_LIVE_PER_ADDRESS", 20)?,
+                viewers_per_address: vars.number("SHUXIANG_VIEWERS_PER_ADDRESS", 50)?,
+            },
+            public_url: public_url(vars.get("SHUXIANG_PUBLIC_URL"))?,
             allowed_origins: vars
                 .get("SHUXIANG_ALLOWED_ORIGINS")
                 .map(|v| {
@@ -223,11 +245,18 @@ impl Config {
             leptos,
             session_secret: Secret("test secret that is long enough to sign cookies".into()),
             session_idle: Duration::from_secs(14 * 24 * 3600),
+            session_max_age: Duration::from_secs(30 * 24 * 3600),
             secure_cookies: false,
             demo: false,
-            trust_proxy: false,
+            proxy: ProxyPolicy::default(),
             login_limits: LoginLimits::default(),
             post_limits: PostLimits::default(),
+            register_limits: RateLimit {
+                per_window: 5,
+                window_secs: 3600,
+            },
+            live_limits: LiveLimits::default(),
+            public_url: None,
             allowed_origins: Vec::new(),
             log_json: false,
         }
@@ -238,8 +267,35 @@ impl Config {
             demo: self.demo,
             login_limits: self.login_limits.clone(),
             post_limits: self.post_limits.clone(),
-            trust_proxy: self.trust_proxy,
+            register_limits: self.register_limits.clone(),
+            proxy: self.proxy,
+            live_limits: self.live_limits.clone(),
+            secure_cookies: self.secure_cookies,
+            session_max_age_secs: i64::try_from(self.session_max_age.as_secs()).unwrap_or(i64::MAX),
+            public_url: self.public_url.clone(),
         }
+    }
+}
+
+/// `SHUXIANG_PUBLIC_URL`: an `http(s)://host[:port]` origin, kept without
+/// a trailing slash.
+fn public_url(value: Option<String>) -> Result<Option<String>, ConfigError> {
+    let Some(v) = value else { return Ok(None) };
+    let v = v.trim().trim_end_matches('/');
+    let rest = v
+        .strip_prefix("https://")
+        .or_else(|| v.strip_prefix("http://"));
+    let host_ok = rest.is_some_and(|h| {
+        !h.is_empty()
+            && h.chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | ':' | '[' | ']'))
+    });
+    if host_ok {
+        Ok(Some(v.to_owned()))
+    } else {
+        Err(invalid(format!(
+            "SHUXIANG_PUBLIC_URL must be like https://shuxiang.example.org (scheme and host, no path), not {v:?}"
+        )))
     }
 }
 
@@ -401,6 +457,55 @@ mod tests {
             .is_err()
         );
         assert!(Config::from_vars(vars(&[("SHUXIANG_ENV", "staging")])).is_err());
+        let _ = std::fs::remove_dir_all(dir);
+    }
+
+    #[test]
+    fn proxy_hops_public_address_and_limits_are_read() {
+        let dir = temp_dir();
+        let d = dir.to_str().unwrap();
+        let c = Config::from_vars(vars(&[
+            ("SHUXIANG_DATA_DIR", d),
+            ("SHUXIANG_TRUST_PROXY", "true"),
+            ("SHUXIANG_TRUSTED_HOPS", "2"),
+            ("SHUXIANG_PUBLIC_URL", "https://shuxiang.example.org/"),
+            ("SHUXIANG_LIVE_PER_ADDRESS", "7"),
+            ("SHUXIANG_REGISTER_LIMIT", "3"),
+            ("SHUXIANG_SESSION_MAX_DAYS", "2"),
+        ]))
+        .unwrap();
+        assert!(c.proxy.trust);
+        assert_eq!(c.proxy.hops, 2);
+        assert_eq!(
+            c.public_url.as_deref(),
+            Some("https://shuxiang.example.org")
+        );
+        assert_eq!(c.live_limits.connections_per_address, 7);
+        assert_eq!(c.register_limits.per_window, 3);
+        assert_eq!(c.session_max_age, Duration::from_secs(2 * 24 * 3600));
+        let defaults = Config::from_vars(vars(&[("SHUXIANG_DATA_DIR", d)])).unwrap();
+        assert!(!defaults.proxy.trust);
+        assert_eq!(defaults.proxy.hops, 1);
+        assert_eq!(defaults.live_limits.connections_per_address, 20);
+        assert_eq!(
+            defaults.session_max_age,
+            Duration::from_secs(30 * 24 * 3600)
+        );
+        for bad in [
+            "shuxiang.example.org",
+            "https://",
+            "https://a.example/path",
+            "javascript:x",
+        ] {
+            assert!(
+                Config::from_vars(vars(&[
+                    ("SHUXIANG_DATA_DIR", d),
+                    ("SHUXIANG_PUBLIC_URL", bad)
+                ]))
+                .is_err(),
+                "{bad} refused"
+            );
+        }
         let _ = std::fs::remove_dir_all(dir);
     }
 

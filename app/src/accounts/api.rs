@@ -112,7 +112,7 @@ pub async fn login(
 ) -> Result<(), AppError> {
     use super::{password as pw, queries, session, throttle};
     use crate::error::FormErrors;
-    use crate::server::{client_ip, ctx, now, respond};
+    use crate::server::{client_key, ctx, now, respond};
 
     respond(async move {
         let ctx = ctx()?;
@@ -129,7 +129,7 @@ pub async fn login(
         let name: String = name.chars().take(64).collect();
         let password: String = password.chars().take(1024).collect();
 
-        let ip = client_ip(&ctx.settings);
+        let ip = client_key(&ctx.settings);
         let at = now();
         throttle::check(&ctx.db, &ctx.settings.login_limits, &name, &ip, at).await?;
 
@@ -146,7 +146,7 @@ pub async fn login(
             errors.message = Some("该账号已被停用，请联系管理员".into());
             return Err(AppError::Invalid(errors));
         }
-        throttle::clear(ctx.db.pool(), &name).await?;
+        throttle::clear(ctx.db.pool(), &name, &ip).await?;
         session::sign_in(&crate::server::session().await?, creds.id).await?;
         tracing::info!(account_id = creds.id, "signed in");
         leptos_axum::redirect(safe_next(next.as_deref()));

@@ -1,6 +1,8 @@
-//! Refuses sign-in for a while after repeated failures, per user name and
-//! per client address. Failures live in the database so every server node
-//! counts the same ones.
+//! Refuses sign-in for a while after repeated failures: per (user name,
+//! client address), so a stranger failing from elsewhere never locks the
+//! owner out of their account, and per client address, so one address
+//! cannot spray guesses over many accounts. Failures live in the database
+//! so every server node counts the same ones.
 
 use crate::error::AppError;
 use crate::server::{Exec, LoginLimits};
@@ -14,9 +16,9 @@ pub async fn check(
     now: i64,
 ) -> Result<(), AppError> {
     let since = now - limits.window_secs;
-    let by_name = failures(db.pool(), "username", username, since).await?;
-    let by_ip = failures(db.pool(), "ip", ip, since).await?;
-    let locked = [(by_name, limits.per_account), (by_ip, limits.per_address)]
+    let by_pair = pair_failures(db.pool(), username, ip, since).await?;
+    let by_ip = address_failures(db.pool(), ip, since).await?;
+    let locked = [(by_pair, limits.per_account), (by_ip, limits.per_address)]
         .into_iter()
         .filter(|((count, _), limit)| *count >= *limit)
         .map(|((_, oldest), _)| oldest)
@@ -33,22 +35,37 @@ pub async fn check(
     }
 }
 
-/// Failures of one user name or address since `since`: count and oldest time.
-async fn failures(
+/// Failures of one user name from one address since `since`: count and oldest time.
+async fn pair_failures(
     e: impl Exec<'_>,
-    column: &'static str,
-    value: &str,
+    username: &str,
+    ip: &str,
     since: i64,
 ) -> Result<(i64, i64), sqlx::Error> {
-    // `column` is one of two literals above, never input.
-    let sql = format!(
-        "SELECT COUNT(*), COALESCE(MIN(at), 0) FROM login_failure WHERE {column} = $1 AND at > $2"
-    );
-    sqlx::query_as(&sql)
-        .bind(value)
-        .bind(since)
-        .fetch_one(e)
-        .await
+    sqlx::query_as(
+        "SELECT COUNT(*), COALESCE(MIN(at), 0) FROM login_failure \
+         WHERE username = $1 AND ip = $2 AND at > $3",
+    )
+    .bind(username)
+    .bind(ip)
+    .bind(since)
+    .fetch_one(e)
+    .await
+}
+
+/// Failures from one address (any user name) since `since`.
+async fn address_failures(
+    e: impl Exec<'_>,
+    ip: &str,
+    since: i64,
+) -> Result<(i64, i64), sqlx::Error> {
+    sqlx::query_as(
+        "SELECT COUNT(*), COALESCE(MIN(at), 0) FROM login_failure WHERE ip = $1 AND at > $2",
+    )
+    .bind(ip)
+    .bind(since)
+    .fetch_one(e)
+    .await
 }
 
 pub async fn record_failure(
@@ -66,10 +83,12 @@ pub async fn record_failure(
     Ok(())
 }
 
-/// Forgets an account's failures after it signs in.
-pub async fn clear(e: impl Exec<'_>, username: &str) -> Result<(), sqlx::Error> {
-    sqlx::query("DELETE FROM login_failure WHERE username = $1")
+/// Forgets an account's failures from the address it just signed in from
+/// (failures from elsewhere keep counting against their own addresses).
+pub async fn clear(e: impl Exec<'_>, username: &str, ip: &str) -> Result<(), sqlx::Error> {
+    sqlx::query("DELETE FROM login_failure WHERE username = $1 AND ip = $2")
         .bind(username)
+        .bind(ip)
         .execute(e)
         .await?;
     Ok(())

@@ -2,9 +2,11 @@
 //! application context, the database handle, the session, the request.
 //! Compiled only with `ssr`.
 
+pub mod client;
 pub mod csv;
 pub mod db;
 pub mod likes;
+pub mod rate;
 
 use std::future::Future;
 use std::sync::Arc;
@@ -13,6 +15,7 @@ use http::request::Parts;
 use leptos::prelude::*;
 use leptos_axum::ResponseOptions;
 
+pub use client::ProxyPolicy;
 pub use db::{Backend, Db, Exec};
 
 use crate::error::AppError;
@@ -20,7 +23,8 @@ use crate::error::AppError;
 /// Limits for sign-in attempts. Configurable so tests can use small numbers.
 #[derive(Debug, Clone)]
 pub struct LoginLimits {
-    /// Failed attempts for one user name within the window before it is locked.
+    /// Failed attempts for one user name from one address within the
+    /// window before that address may not try that name any more.
     pub per_account: i64,
     /// Failed attempts from one address within the window before it is locked.
     pub per_address: i64,
@@ -55,15 +59,69 @@ impl Default for PostLimits {
     }
 }
 
+/// A plain rate limit: at most `per_window` actions within `window_secs`.
+#[derive(Debug, Clone)]
+pub struct RateLimit {
+    pub per_window: i64,
+    pub window_secs: i64,
+}
+
+/// Limits of the lecture hall's live side, per client address.
+#[derive(Debug, Clone)]
+pub struct LiveLimits {
+    /// Live connections (open watch pages) at once from one address.
+    pub connections_per_address: i64,
+    /// Distinct browsers counted in a session's audience from one address.
+    pub viewers_per_address: i64,
+}
+
+impl Default for LiveLimits {
+    fn default() -> Self {
+        LiveLimits {
+            connections_per_address: 20,
+            viewers_per_address: 50,
+        }
+    }
+}
+
 /// Settings the server functions need; built by the server from its config.
 /// Holds no secret.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct Settings {
     pub demo: bool,
     pub login_limits: LoginLimits,
     pub post_limits: PostLimits,
-    /// Take the client address from `X-Forwarded-For` (behind a trusted proxy).
-    pub trust_proxy: bool,
+    /// New accounts per client address.
+    pub register_limits: RateLimit,
+    /// Whether and how far to believe `X-Forwarded-For`.
+    pub proxy: ProxyPolicy,
+    pub live_limits: LiveLimits,
+    /// Cookies are marked `Secure` (the site is served over HTTPS).
+    pub secure_cookies: bool,
+    /// A session ends this long after sign-in, however active (seconds).
+    pub session_max_age_secs: i64,
+    /// The site's public address (`https://host`, no trailing slash), for
+    /// the absolute links in calendar files, feeds and QR codes.
+    pub public_url: Option<String>,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            demo: false,
+            login_limits: LoginLimits::default(),
+            post_limits: PostLimits::default(),
+            register_limits: RateLimit {
+                per_window: 5,
+                window_secs: 3600,
+            },
+            proxy: ProxyPolicy::default(),
+            live_limits: LiveLimits::default(),
+            secure_cookies: false,
+            session_max_age_secs: 30 * 24 * 3600,
+            public_url: None,
+        }
+    }
 }
 
 /// What every server function and page render gets as context.
@@ -181,25 +239,19 @@ pub fn append_response_header(name: http::HeaderName, value: &str) {
     }
 }
 
-/// The client's address: the socket peer, or the first `X-Forwarded-For`
-/// hop when the server is configured to sit behind a trusted proxy.
-pub fn client_ip(settings: &Settings) -> String {
-    if settings.trust_proxy
-        && let Some(fwd) = header("x-forwarded-for")
-        && let Some(first) = fwd.split(',').next()
-    {
-        let first = first.trim();
-        if !first.is_empty() {
-            return first.chars().take(64).collect();
-        }
-    }
-    request_parts()
-        .and_then(|p| {
-            p.extensions
-                .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
-                .map(|c| c.0.ip().to_string())
-        })
-        .unwrap_or_else(|| "unknown".to_owned())
+/// The client's address (see [`client::client_addr`]).
+pub fn client_addr(settings: &Settings) -> Option<std::net::IpAddr> {
+    let parts = request_parts()?;
+    let peer = parts
+        .extensions
+        .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+        .map(|c| c.0);
+    client::client_addr(&parts.headers, peer, settings.proxy)
+}
+
+/// The key rate limits count the client under (IPv6 by its /64).
+pub fn client_key(settings: &Settings) -> String {
+    client::limit_key(client_addr(settings))
 }
 
 /// The session of the current request.

@@ -268,15 +268,21 @@ async fn throttle_counts_failures_per_name_and_address(b: Backend) {
             .await
             .is_ok()
     );
-    throttle::record_failure(t.db.pool(), "zhang", "10.0.0.2", now)
+    throttle::record_failure(t.db.pool(), "zhang", "10.0.0.1", now)
         .await
         .unwrap();
-    let err = throttle::check(&t.db, &limits, "zhang", "10.0.0.9", now)
+    let err = throttle::check(&t.db, &limits, "zhang", "10.0.0.1", now)
         .await
         .unwrap_err();
     // The oldest failure (now-100) leaves the 600 s window in 500 s: 9 minutes.
     assert_eq!(err.to_string(), "登录失败次数过多，请 9 分钟后再试");
-    // Another name from another address is not affected.
+    // The lock is per (name, address): the owner elsewhere still signs in,
+    // and another name from another address is not affected.
+    assert!(
+        throttle::check(&t.db, &limits, "zhang", "10.0.0.9", now)
+            .await
+            .is_ok()
+    );
     assert!(
         throttle::check(&t.db, &limits, "li", "10.0.0.9", now)
             .await
@@ -284,11 +290,12 @@ async fn throttle_counts_failures_per_name_and_address(b: Backend) {
     );
     // Failures age out of the window.
     assert!(
-        throttle::check(&t.db, &limits, "zhang", "10.0.0.9", now + 601)
+        throttle::check(&t.db, &limits, "zhang", "10.0.0.1", now + 601)
             .await
             .is_ok()
     );
-    // Per address: five failures from one address on different names.
+    // Per address: six failures from one address over several names stop
+    // every name there.
     for name in ["a", "b", "c"] {
         throttle::record_failure(t.db.pool(), name, "10.0.0.1", now)
             .await
@@ -299,18 +306,29 @@ async fn throttle_counts_failures_per_name_and_address(b: Backend) {
             .await
             .is_err()
     );
-    throttle::clear(t.db.pool(), "zhang").await.unwrap();
     assert!(
-        throttle::check(&t.db, &limits, "zhang", "10.0.0.9", now)
+        throttle::check(&t.db, &limits, "fresh", "10.0.0.2", now)
             .await
             .is_ok()
     );
-    assert_eq!(throttle::prune(t.db.pool(), now).await.unwrap(), 3);
+    // Signing in forgets that name's failures from that address only.
+    throttle::record_failure(t.db.pool(), "zhang", "10.0.0.9", now)
+        .await
+        .unwrap();
+    throttle::clear(t.db.pool(), "zhang", "10.0.0.1")
+        .await
+        .unwrap();
+    assert!(
+        throttle::check(&t.db, &limits, "zhang", "10.0.0.1", now)
+            .await
+            .is_ok()
+    );
     assert!(
         throttle::check(&t.db, &limits, "fresh", "10.0.0.1", now)
             .await
             .is_ok()
     );
+    assert_eq!(throttle::prune(t.db.pool(), now).await.unwrap(), 4);
     t.drop_db().await;
 }
 

@@ -1,0 +1,71 @@
+//! A rate limit shared by every server node: events of a kind (`bucket`)
+//! per key (usually a client address) are kept in the database for as long
+//! as the window, and an action is refused once its key has used up the
+//! window. For what a stranger can repeat and that costs us work (creating
+//! accounts, for one).
+
+use super::{Exec, RateLimit};
+
+/// Refused: how many seconds until the oldest event leaves the window.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Exhausted {
+    pub wait_secs: i64,
+}
+
+impl Exhausted {
+    /// The wait in whole minutes, at least one (for Chinese messages).
+    pub fn minutes(self) -> i64 {
+        (self.wait_secs + 59) / 60
+    }
+}
+
+/// Checks whether `key` may act once more in `bucket`.
+pub async fn check(
+    e: impl Exec<'_>,
+    bucket: &str,
+    key: &str,
+    limit: &RateLimit,
+    now: i64,
+) -> Result<Result<(), Exhausted>, sqlx::Error> {
+    let since = now - limit.window_secs;
+    let (count, oldest): (i64, i64) = sqlx::query_as(
+        "SELECT COUNT(*), COALESCE(MIN(at), 0) FROM rate_event \
+         WHERE bucket = $1 AND key = $2 AND at > $3",
+    )
+    .bind(bucket)
+    .bind(key)
+    .bind(since)
+    .fetch_one(e)
+    .await?;
+    if count < limit.per_window {
+        return Ok(Ok(()));
+    }
+    Ok(Err(Exhausted {
+        wait_secs: (oldest + limit.window_secs - now).max(1),
+    }))
+}
+
+/// Counts one event of `key` in `bucket`.
+pub async fn record(
+    e: impl Exec<'_>,
+    bucket: &str,
+    key: &str,
+    now: i64,
+) -> Result<(), sqlx::Error> {
+    sqlx::query("INSERT INTO rate_event (bucket, key, at) VALUES ($1, $2, $3)")
+        .bind(bucket)
+        .bind(key)
+        .bind(now)
+        .execute(e)
+        .await?;
+    Ok(())
+}
+
+/// Drops events older than every window (housekeeping).
+pub async fn prune(e: impl Exec<'_>, before: i64) -> Result<u64, sqlx::Error> {
+    let done = sqlx::query("DELETE FROM rate_event WHERE at <= $1")
+        .bind(before)
+        .execute(e)
+        .await?;
+    Ok(done.rows_affected())
+}
