@@ -26,6 +26,8 @@ use crate::stats::report::ReportPage;
 use crate::threads::pages::{ModerationPage, ThreadListPage, ThreadPage};
 
 pub fn shell(options: LeptosOptions) -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    crate::server::csp::set_page_policy();
     view! {
         <!DOCTYPE html>
         <html lang="zh-CN">

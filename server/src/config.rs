@@ -331,29 +331,24 @@ fn dev_secret(data_dir: &Path) -> Result<Secret, ConfigError> {
         path: path.clone(),
         source,
     };
+    crate::files::private_dir(data_dir).map_err(io)?;
     if let Ok(existing) = std::fs::read_to_string(&path) {
         let existing = existing.trim();
         if existing.len() >= SECRET_MIN {
+            crate::files::private_file(&path).map_err(io)?;
             return Ok(Secret(existing.to_owned()));
         }
     }
-    std::fs::create_dir_all(data_dir).map_err(io)?;
     use rand::distributions::{Alphanumeric, DistString};
     let fresh = Alphanumeric.sample_string(&mut rand::rngs::OsRng, 64);
     write_private(&path, &fresh).map_err(io)?;
     Ok(Secret(fresh))
 }
 
+/// Writes a secret: the file is made owner-only before anything is in it.
 fn write_private(path: &Path, contents: &str) -> std::io::Result<()> {
-    use std::io::Write;
-    let mut opts = std::fs::OpenOptions::new();
-    opts.write(true).create(true).truncate(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        opts.mode(0o600);
-    }
-    opts.open(path)?.write_all(contents.as_bytes())
+    crate::files::private_file(path)?;
+    std::fs::write(path, contents)
 }
 
 #[cfg(test)]

@@ -1,6 +1,6 @@
 //! Opening the database chosen by `DATABASE_URL`, and its migrations.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use app::server::{Backend, Db};
 use sqlx::migrate::Migrator;
@@ -8,14 +8,14 @@ use sqlx::migrate::Migrator;
 static SQLITE: Migrator = sqlx::migrate!("./migrations/sqlite");
 static POSTGRES: Migrator = sqlx::migrate!("./migrations/postgres");
 
-/// Connects (creating a SQLite file and its directory when missing) and
-/// brings the schema up to date. Safe to run from several nodes at once on
-/// PostgreSQL: sqlx takes an advisory lock while migrating.
+/// Connects (creating a SQLite file and its directory when missing, both
+/// owner-only) and brings the schema up to date. Safe to run from several
+/// nodes at once on PostgreSQL: sqlx takes an advisory lock while migrating.
 pub async fn open(url: &str, max_connections: u32) -> Result<Db, sqlx::Error> {
     if Backend::from_url(url) == Some(Backend::Sqlite)
-        && let Some(dir) = sqlite_dir(url)
+        && let Some(file) = sqlite_file(url)
     {
-        std::fs::create_dir_all(&dir).map_err(sqlx::Error::Io)?;
+        private_sqlite_files(&file).map_err(sqlx::Error::Io)?;
     }
     let db = Db::connect(url, max_connections).await?;
     migrate(&db).await?;
@@ -31,8 +31,25 @@ pub async fn migrate(db: &Db) -> Result<(), sqlx::Error> {
     Ok(())
 }
 
-/// The directory of a SQLite database file named in a URL, if any.
-fn sqlite_dir(url: &str) -> Option<std::path::PathBuf> {
+/// The database file and its WAL files owner-only (a directory it needs is
+/// created owner-only; an existing one is left as it is, it may be shared).
+fn private_sqlite_files(file: &Path) -> std::io::Result<()> {
+    if let Some(dir) = file.parent().filter(|d| !d.as_os_str().is_empty())
+        && !dir.exists()
+    {
+        crate::files::private_dir(dir)?;
+    }
+    crate::files::private_file(file)?;
+    for suffix in ["-wal", "-shm"] {
+        let mut side = file.as_os_str().to_owned();
+        side.push(suffix);
+        crate::files::private_file_if_present(Path::new(&side))?;
+    }
+    Ok(())
+}
+
+/// The SQLite database file named in a URL, if any (not in memory).
+fn sqlite_file(url: &str) -> Option<PathBuf> {
     let rest = url
         .strip_prefix("sqlite://")
         .or_else(|| url.strip_prefix("sqlite:"))?;
@@ -40,7 +57,13 @@ fn sqlite_dir(url: &str) -> Option<std::path::PathBuf> {
     if path.is_empty() || path.starts_with(':') {
         return None; // in-memory
     }
-    Path::new(path).parent().map(Path::to_path_buf)
+    Some(PathBuf::from(path))
+}
+
+/// The directory of a SQLite database file named in a URL, if any.
+#[cfg(test)]
+fn sqlite_dir(url: &str) -> Option<PathBuf> {
+    sqlite_file(url).and_then(|f| f.parent().map(Path::to_path_buf))
 }
 
 #[cfg(test)]

@@ -4,6 +4,7 @@
 pub mod config;
 pub mod db;
 pub mod demo;
+pub mod files;
 pub mod http;
 pub mod organiser;
 pub mod sessions;
@@ -53,6 +54,10 @@ pub struct AppState {
 /// Opens the database, loads demo data if asked, and refuses production
 /// set-ups that would be unsafe.
 pub async fn prepare_database(config: &Config) -> Result<Db, BoxError> {
+    // The data directory may hold the database and the development key.
+    if config.data_dir.exists() {
+        files::private_dir(&config.data_dir)?;
+    }
     let db = db::open(&config.database_url, config.db_max_connections).await?;
     if config.mode == Mode::Production && demo::is_seeded(&db).await? {
         db.close().await;
@@ -110,6 +115,7 @@ pub fn router(config: &Config, db: Db, live: Arc<LiveHub>) -> Router {
     });
     let cache = http::headers::CachePolicy {
         hashed_assets: leptos_options.hash_files,
+        hsts: config.mode == Mode::Production,
     };
 
     let routes = generate_route_list(App);
@@ -139,6 +145,12 @@ pub fn router(config: &Config, db: Db, live: Arc<LiveHub>) -> Router {
         .layer(axum::middleware::from_fn_with_state(
             context,
             app::lectures::routes::ics_suffix,
+        ))
+        .layer(axum::middleware::from_fn_with_state(
+            http::form_errors::FormErrorPolicy {
+                secure_cookies: config.secure_cookies,
+            },
+            http::form_errors::guard,
         ))
         .layer(axum::middleware::from_fn_with_state(
             csrf,
@@ -213,6 +225,7 @@ pub async fn start(
         sessions::DbSessionStore::new(db.clone(), config.session_idle),
         db.clone(),
         config.login_limits.window_secs,
+        config.register_limits.window_secs.max(24 * 3600),
     ));
     let indexer = tokio::spawn(app::search::index::run(db.clone()));
     let serve_db = db.clone();
@@ -280,7 +293,12 @@ fn listen(addr: SocketAddr) -> std::io::Result<TcpListener> {
 }
 
 /// Periodic clean-up shared by all nodes: expired sessions and old sign-in failures.
-async fn housekeeping(store: sessions::DbSessionStore, db: Db, login_window_secs: i64) {
+async fn housekeeping(
+    store: sessions::DbSessionStore,
+    db: Db,
+    login_window_secs: i64,
+    rate_window_secs: i64,
+) {
     let mut tick = tokio::time::interval(Duration::from_secs(15 * 60));
     loop {
         tick.tick().await;
@@ -290,6 +308,10 @@ async fn housekeeping(store: sessions::DbSessionStore, db: Db, login_window_secs
         let before = app::server::now() - login_window_secs;
         if let Err(e) = app::accounts::throttle::prune(db.pool(), before).await {
             tracing::warn!(error = %e, "sign-in failure clean-up failed");
+        }
+        let old = app::server::now() - rate_window_secs;
+        if let Err(e) = app::server::rate::prune(db.pool(), old).await {
+            tracing::warn!(error = %e, "rate-limit clean-up failed");
         }
     }
 }

@@ -4,6 +4,11 @@
 //! database does not hand out live cookies. Saving is skipped when nothing
 //! changed and the expiry moved only a little, so that refreshing
 //! the inactivity deadline does not write on every request.
+//!
+//! Saving only ever updates a row that is still there: a session ended
+//! elsewhere (sign-out, password reset, account stopped) is not brought
+//! back by a request that loaded it just before. Rows are made only by
+//! `create`, which tower-sessions calls for a session without a stored row.
 
 use app::server::Db;
 use async_trait::async_trait;
@@ -71,9 +76,8 @@ impl SessionStore for DbSessionStore {
 
     async fn save(&self, record: &Record) -> session_store::Result<()> {
         sqlx::query(
-            "INSERT INTO session (id, data, expires_at) VALUES ($1, $2, $3) \
-             ON CONFLICT (id) DO UPDATE SET data = excluded.data, expires_at = excluded.expires_at \
-             WHERE session.data <> excluded.data OR session.expires_at < excluded.expires_at - $4",
+            "UPDATE session SET data = $2, expires_at = $3 \
+             WHERE id = $1 AND (data <> $2 OR expires_at < $3 - $4)",
         )
         .bind(key(&record.id))
         .bind(encode(record)?)

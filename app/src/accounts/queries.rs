@@ -64,22 +64,41 @@ pub async fn credentials(
 
 /// The account behind a session, unless it has been disabled since.
 pub async fn session_user(e: impl Exec<'_>, id: i64) -> Result<Option<SessionUser>, sqlx::Error> {
+    Ok(session_account(e, id).await?.map(|(user, _)| user))
+}
+
+/// An active account with its session epoch (see `accounts::session`).
+pub async fn session_account(
+    e: impl Exec<'_>,
+    id: i64,
+) -> Result<Option<(SessionUser, i64)>, sqlx::Error> {
     let row = sqlx::query(
-        "SELECT a.id, a.username, a.display_name, a.role, s.name AS sector, a.created_at \
-         FROM account a LEFT JOIN sector s ON s.id = a.sector_id \
+        "SELECT a.id, a.username, a.display_name, a.role, s.name AS sector, a.created_at, \
+         a.session_epoch FROM account a LEFT JOIN sector s ON s.id = a.sector_id \
          WHERE a.id = $1 AND a.disabled = 0",
     )
     .bind(id)
     .fetch_optional(e)
     .await?;
-    Ok(row.map(|r| SessionUser {
-        id: r.get("id"),
-        username: r.get("username"),
-        display_name: r.get("display_name"),
-        role: role_of(r.get::<&str, _>("role")),
-        sector: r.get("sector"),
-        joined_at: r.get("created_at"),
+    Ok(row.map(|r| {
+        let user = SessionUser {
+            id: r.get("id"),
+            username: r.get("username"),
+            display_name: r.get("display_name"),
+            role: role_of(r.get::<&str, _>("role")),
+            sector: r.get("sector"),
+            joined_at: r.get("created_at"),
+        };
+        (user, r.get("session_epoch"))
     }))
+}
+
+/// The account's session epoch now (it moves on when the password changes).
+pub async fn session_epoch(e: impl Exec<'_>, id: i64) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar("SELECT session_epoch FROM account WHERE id = $1")
+        .bind(id)
+        .fetch_one(e)
+        .await
 }
 
 /// Accounts whose user name or display name contains `search`, newest first.
@@ -204,6 +223,36 @@ pub async fn set_sector(
         .bind(sector_id)
         .bind(id)
         .execute(e)
+        .await?;
+    Ok(())
+}
+
+/// Sets the password and ends every session of the account for good:
+/// the rows go, and the account's session epoch moves on, so a session
+/// that a request in flight writes back is refused all the same.
+pub async fn set_password(
+    conn: &mut AnyConnection,
+    account_id: i64,
+    hash: &str,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "UPDATE account SET password_hash = $1, session_epoch = session_epoch + 1 WHERE id = $2",
+    )
+    .bind(hash)
+    .bind(account_id)
+    .execute(&mut *conn)
+    .await?;
+    end_sessions(conn, account_id).await
+}
+
+/// Sessions store the account id in their JSON data as `"account_id":N`
+/// followed by `,` or `}` (so 5 does not match 50).
+pub async fn end_sessions(conn: &mut AnyConnection, account_id: i64) -> Result<(), sqlx::Error> {
+    let key = format!("%\"account_id\":{account_id}");
+    sqlx::query("DELETE FROM session WHERE data LIKE $1 OR data LIKE $2")
+        .bind(format!("{key},%"))
+        .bind(format!("{key}}}%"))
+        .execute(conn)
         .await?;
     Ok(())
 }

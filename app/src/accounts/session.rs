@@ -1,21 +1,37 @@
 //! Who is signed in: the account id kept in the server-side session.
+//!
+//! A session also remembers the account's session epoch at sign-in and the
+//! moment it must end. It ends when the epoch has moved on (the password
+//! was changed or reset: every older session is refused for good, even one
+//! that a request in flight writes back into the store) and at that moment,
+//! the absolute lifetime (`Settings::session_max_age_secs` after sign-in),
+//! however active it has been.
 
 use tower_sessions::Session;
 
-use super::{Role, SessionUser, queries};
+use super::{SessionUser, queries};
 use crate::error::AppError;
-use crate::server::{ctx, session};
+use crate::server::{ctx, now, session};
 
 const USER_ID: &str = "account_id";
+const EPOCH: &str = "epoch";
+const ENDS_AT: &str = "ends_at";
+/// The lifetime given to sessions signed in before sessions had one.
+const LEGACY_LIFETIME_SECS: i64 = 30 * 24 * 3600;
 
 /// Signs an account in. The session gets a new id first, so an id planted
 /// before sign-in (session fixation) is worthless afterwards.
 pub async fn sign_in(session: &Session, account_id: i64) -> Result<(), AppError> {
+    let ctx = ctx()?;
+    let epoch = queries::session_epoch(ctx.db.pool(), account_id).await?;
+    let ends_at = now().saturating_add(ctx.settings.session_max_age_secs);
     session.cycle_id().await.map_err(AppError::internal)?;
-    session
-        .insert(USER_ID, account_id)
-        .await
-        .map_err(AppError::internal)
+    let put = async {
+        session.insert(USER_ID, account_id).await?;
+        session.insert(EPOCH, epoch).await?;
+        session.insert(ENDS_AT, ends_at).await
+    };
+    put.await.map_err(AppError::internal)
 }
 
 /// Destroys the session, in the store and in the browser.
@@ -33,14 +49,35 @@ pub async fn user_of(
     session: &Session,
     db: &crate::server::Db,
 ) -> Result<Option<SessionUser>, AppError> {
-    let id: Option<i64> = session.get(USER_ID).await.map_err(AppError::internal)?;
+    let get = async {
+        let id: Option<i64> = session.get(USER_ID).await?;
+        let epoch: Option<i64> = session.get(EPOCH).await?;
+        let ends_at: Option<i64> = session.get(ENDS_AT).await?;
+        Ok::<_, tower_sessions::session::Error>((id, epoch, ends_at))
+    };
+    let (id, epoch, ends_at) = get.await.map_err(AppError::internal)?;
     let Some(id) = id else { return Ok(None) };
-    let user = queries::session_user(db.pool(), id).await?;
-    if user.is_none() {
-        // The account is gone or disabled: end the session too.
+    let account = queries::session_account(db.pool(), id).await?;
+    let now = now();
+    let valid = match (&account, ends_at) {
+        // Gone, disabled, or the password changed since this session began.
+        (None, _) => false,
+        (Some((_, current)), _) if epoch.unwrap_or(0) != *current => false,
+        (Some(_), Some(end)) => now < end,
+        // Signed in before sessions had a lifetime: it starts now.
+        (Some(_), None) => {
+            session
+                .insert(ENDS_AT, now + LEGACY_LIFETIME_SECS)
+                .await
+                .map_err(AppError::internal)?;
+            true
+        }
+    };
+    if !valid {
         sign_out(session).await?;
+        return Ok(None);
     }
-    Ok(user)
+    Ok(account.map(|(user, _)| user))
 }
 
 /// The signed-in account, or "please sign in".
@@ -49,7 +86,7 @@ pub async fn require_user() -> Result<SessionUser, AppError> {
 }
 
 /// The signed-in account if it has `role`; otherwise "not allowed".
-pub async fn require_role(role: Role) -> Result<SessionUser, AppError> {
+pub async fn require_role(role: super::Role) -> Result<SessionUser, AppError> {
     let user = require_user().await?;
     if user.role == role {
         Ok(user)

@@ -84,34 +84,7 @@ pub mod queries {
         .await
     }
 
-    /// Sets the password and ends every session of the account.
-    pub async fn set_password(
-        conn: &mut AnyConnection,
-        account_id: i64,
-        hash: &str,
-    ) -> Result<(), sqlx::Error> {
-        sqlx::query("UPDATE account SET password_hash = $1 WHERE id = $2")
-            .bind(hash)
-            .bind(account_id)
-            .execute(&mut *conn)
-            .await?;
-        end_sessions(conn, account_id).await
-    }
-
-    /// Sessions store the account id in their JSON data as `"account_id":N`
-    /// followed by `,` or `}` (so 5 does not match 50).
-    pub async fn end_sessions(
-        conn: &mut AnyConnection,
-        account_id: i64,
-    ) -> Result<(), sqlx::Error> {
-        let key = format!("%\"account_id\":{account_id}");
-        sqlx::query("DELETE FROM session WHERE data LIKE $1 OR data LIKE $2")
-            .bind(format!("{key},%"))
-            .bind(format!("{key}}}%"))
-            .execute(conn)
-            .await?;
-        Ok(())
-    }
+    pub use crate::accounts::queries::{end_sessions, set_password};
 
     pub enum DisableOutcome {
         NoSuchAccount,
@@ -293,14 +266,21 @@ pub async fn reset_password(
             f.add("confirm", "两次输入的密码不一致");
         }
         f.into_result()?;
-        let hash = password::hash(password).await?;
         let ctx = ctx()?;
         let token: String = token.chars().take(64).collect();
+        let invalid = || AppError::message("这个链接无效或已过期，请联系管理员重新发送");
+        // A link that does not work costs no hash: anyone can post here.
+        if queries::reset_target(ctx.db.pool(), &token, now())
+            .await?
+            .is_none()
+        {
+            return Err(invalid());
+        }
+        let hash = password::hash(password).await?;
         let mut tx = ctx.db.pool().begin().await?;
+        // Taken only now, so two uses at once still leave exactly one winner.
         let Some(account) = queries::take_reset(&mut tx, &token, now()).await? else {
-            return Err(AppError::message(
-                "这个链接无效或已过期，请联系管理员重新发送",
-            ));
+            return Err(invalid());
         };
         queries::set_password(&mut tx, account, &hash).await?;
         tx.commit().await?;

@@ -3,6 +3,7 @@
 //! Compiled only with `ssr`.
 
 pub mod client;
+pub mod csp;
 pub mod csv;
 pub mod db;
 pub mod likes;

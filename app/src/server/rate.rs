@@ -19,14 +19,24 @@ impl Exhausted {
     }
 }
 
-/// Checks whether `key` may act once more in `bucket`.
-pub async fn check(
-    e: impl Exec<'_>,
+/// Counts one action of `key` in `bucket` and says whether it is within
+/// the limit. The event is written before it is counted, so requests sent at
+/// the same moment cannot all slip under the limit together (at worst one
+/// more is refused); refused attempts count too, which only slows the
+/// stranger down further.
+pub async fn hit(
+    pool: &sqlx::AnyPool,
     bucket: &str,
     key: &str,
     limit: &RateLimit,
     now: i64,
 ) -> Result<Result<(), Exhausted>, sqlx::Error> {
+    sqlx::query("INSERT INTO rate_event (bucket, key, at) VALUES ($1, $2, $3)")
+        .bind(bucket)
+        .bind(key)
+        .bind(now)
+        .execute(pool)
+        .await?;
     let since = now - limit.window_secs;
     let (count, oldest): (i64, i64) = sqlx::query_as(
         "SELECT COUNT(*), COALESCE(MIN(at), 0) FROM rate_event \
@@ -35,30 +45,14 @@ pub async fn check(
     .bind(bucket)
     .bind(key)
     .bind(since)
-    .fetch_one(e)
+    .fetch_one(pool)
     .await?;
-    if count < limit.per_window {
+    if count <= limit.per_window {
         return Ok(Ok(()));
     }
     Ok(Err(Exhausted {
         wait_secs: (oldest + limit.window_secs - now).max(1),
     }))
-}
-
-/// Counts one event of `key` in `bucket`.
-pub async fn record(
-    e: impl Exec<'_>,
-    bucket: &str,
-    key: &str,
-    now: i64,
-) -> Result<(), sqlx::Error> {
-    sqlx::query("INSERT INTO rate_event (bucket, key, at) VALUES ($1, $2, $3)")
-        .bind(bucket)
-        .bind(key)
-        .bind(now)
-        .execute(e)
-        .await?;
-    Ok(())
 }
 
 /// Drops events older than every window (housekeeping).

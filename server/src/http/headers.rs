@@ -10,17 +10,22 @@ use axum::response::Response;
 pub struct CachePolicy {
     /// Bundle file names carry a content hash (release builds).
     pub hashed_assets: bool,
+    /// Tell browsers to use HTTPS only (production, served over HTTPS).
+    pub hsts: bool,
 }
 
-const SECURITY: [(&str, &str); 4] = [
+const SECURITY: [(&str, &str); 3] = [
     ("x-content-type-options", "nosniff"),
     ("x-frame-options", "DENY"),
     ("referrer-policy", "strict-origin-when-cross-origin"),
-    (
-        "content-security-policy",
-        "frame-ancestors 'none'; object-src 'none'; base-uri 'self'; form-action 'self'",
-    ),
 ];
+
+/// The policy of everything that is not a rendered page (which sets its own,
+/// with a nonce: `app::server::csp`): nothing may run or load.
+const DEFAULT_CSP: &str = "default-src 'none'; img-src 'self'; style-src 'self'; \
+     object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+
+const HSTS: &str = "max-age=31536000";
 
 pub async fn set(State(policy): State<CachePolicy>, req: Request, next: Next) -> Response {
     let is_bundle = req.uri().path().starts_with("/pkg/");
@@ -28,6 +33,18 @@ pub async fn set(State(policy): State<CachePolicy>, req: Request, next: Next) ->
     let headers = res.headers_mut();
     for (name, value) in SECURITY {
         headers.insert(name, HeaderValue::from_static(value));
+    }
+    if !headers.contains_key(header::CONTENT_SECURITY_POLICY) {
+        headers.insert(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static(DEFAULT_CSP),
+        );
+    }
+    if policy.hsts {
+        headers.insert(
+            header::STRICT_TRANSPORT_SECURITY,
+            HeaderValue::from_static(HSTS),
+        );
     }
     if headers.contains_key(header::CACHE_CONTROL) {
         return res;

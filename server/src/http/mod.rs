@@ -2,6 +2,7 @@
 //! every request passes through.
 
 pub mod csrf;
+pub mod form_errors;
 pub mod headers;
 pub mod health;
 pub mod trace;

@@ -1,6 +1,7 @@
 //! One log line per request: request id, method, path, status, latency.
 //! Never headers, query strings or bodies, which can hold cookies, session
-//! ids and form input.
+//! ids and form input; and never a secret that travels in a path (the
+//! token of a one-time password link, `/reset/{token}`).
 
 use std::time::Duration;
 
@@ -18,8 +19,16 @@ pub fn make_span<B>(req: &Request<B>) -> Span {
         "request",
         request_id = %id,
         method = %req.method(),
-        path = %req.uri().path(),
+        path = %loggable_path(req.uri().path()),
     )
+}
+
+/// The path as logged: secrets in it replaced by `[redacted]`.
+fn loggable_path(path: &str) -> std::borrow::Cow<'_, str> {
+    match path.strip_prefix("/reset/") {
+        Some(token) if !token.is_empty() => "/reset/[redacted]".into(),
+        _ => path.into(),
+    }
 }
 
 pub fn on_response<B>(res: &Response<B>, latency: Duration, _span: &Span) {
@@ -28,4 +37,17 @@ pub fn on_response<B>(res: &Response<B>, latency: Duration, _span: &Span) {
         latency_ms = latency.as_secs_f64() * 1000.0,
         "response"
     );
+}
+
+#[cfg(test)]
+mod tests {
+    use super::loggable_path;
+
+    #[test]
+    fn reset_tokens_are_not_logged() {
+        assert_eq!(loggable_path("/reset/AbC123xyz"), "/reset/[redacted]");
+        assert_eq!(loggable_path("/reset/AbC/more"), "/reset/[redacted]");
+        assert_eq!(loggable_path("/groups/abc"), "/groups/abc");
+        assert_eq!(loggable_path("/reset/"), "/reset/");
+    }
 }

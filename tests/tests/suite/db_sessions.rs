@@ -12,7 +12,8 @@ use tower_sessions::session_store::{ExpiredDeletion, SessionStore};
 on_both_backends!(
     create_load_save_delete,
     expired_sessions_are_invisible_and_deleted,
-    ids_are_not_stored_in_clear
+    ids_are_not_stored_in_clear,
+    saving_never_brings_an_ended_session_back
 );
 
 fn record(secs_from_now: i64) -> Record {
@@ -94,5 +95,24 @@ async fn ids_are_not_stored_in_clear(b: Backend) {
         .unwrap();
     assert_ne!(key, r.id.to_string());
     assert_eq!(key.len(), 64, "a SHA-256 in hex");
+    t.drop_db().await;
+}
+
+/// A request that loaded a session just before it was ended elsewhere
+/// (sign-out, password reset) saves it afterwards: the row must stay gone.
+async fn saving_never_brings_an_ended_session_back(b: Backend) {
+    let t = TestDb::new(b).await;
+    let store = DbSessionStore::new(t.db.clone(), Duration::from_secs(3600));
+    let mut r = record(600);
+    store.create(&mut r).await.unwrap();
+    let in_flight = store.load(&r.id).await.unwrap().unwrap();
+    store.delete(&r.id).await.unwrap();
+    let mut changed = in_flight.clone();
+    changed.data.insert("x".into(), serde_json::json!(1));
+    changed.expiry_date += time::Duration::seconds(3000);
+    store.save(&in_flight).await.unwrap();
+    store.save(&changed).await.unwrap();
+    assert!(store.load(&r.id).await.unwrap().is_none());
+    assert_eq!(count_live(&t.db).await.unwrap(), 0);
     t.drop_db().await;
 }

@@ -89,3 +89,34 @@ async fn logs_are_structured_and_hold_no_secrets() {
     assert!(login["latency_ms"].is_number());
     assert_eq!(login["span"]["request_id"].as_str().unwrap().len(), 36);
 }
+
+/// A one-time password link carries its token in the path: opening it
+/// must not write the token to the request log.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn reset_tokens_never_reach_the_logs() {
+    let buffer = Buffer::default();
+    server::telemetry::init_default_with(true, buffer.clone());
+
+    let app = TestApp::spawn(Backend::Sqlite).await;
+    let id = app
+        .store
+        .account(
+            "forgetful",
+            shuxiang_tests::TEST_PASSWORD,
+            app::accounts::Role::Reader,
+        )
+        .await;
+    let token = "ResetTokenThatMustNotBeLogged42";
+    let mut tx = app.db().pool().begin().await.unwrap();
+    app::admin::access::queries::create_reset(&mut tx, id, id, token, app::server::now())
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+    let page = app.page(&app.client(), &format!("/reset/{token}")).await;
+    assert!(page.contains("设置新密码"), "the link works");
+    app.stop().await;
+
+    let logs = String::from_utf8(buffer.0.lock().unwrap().clone()).unwrap();
+    assert!(logs.contains("/reset/[redacted]"), "{logs}");
+    assert!(!logs.contains(token), "the token appears in the logs");
+}

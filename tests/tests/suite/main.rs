@@ -19,6 +19,7 @@ mod http_lectures;
 mod http_reading;
 mod http_search;
 mod http_server;
+mod http_signin;
 mod http_threads;
 mod logs;
 mod startup;

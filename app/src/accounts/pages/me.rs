@@ -34,6 +34,7 @@ pub fn MePage() -> impl IntoView {
                             </section>
                             <MyReading me=user.id/>
                             <crate::lectures::pages::MyRegistrations/>
+                            <super::password::ChangePasswordForm/>
                         }
                         .into_any(),
                         None => view! { <Redirect path="/login?next=/me"/> }.into_any(),

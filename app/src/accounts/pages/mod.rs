@@ -2,6 +2,7 @@
 
 mod login;
 mod me;
+mod password;
 mod register;
 
 pub use login::LoginPage;
