@@ -223,11 +223,20 @@ pub fn header(name: &str) -> Option<String> {
 
 /// A cookie of the current request.
 pub fn cookie(name: &str) -> Option<String> {
-    let raw = header("cookie")?;
-    raw.split(';').find_map(|pair| {
-        let (k, v) = pair.trim().split_once('=')?;
-        (k == name).then(|| v.to_owned())
-    })
+    cookie_in(&request_parts()?.headers, name)
+}
+
+/// A cookie among request headers (for plain handlers and middleware).
+pub fn cookie_in(headers: &http::HeaderMap, name: &str) -> Option<String> {
+    headers
+        .get_all(http::header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .find_map(|pair| {
+            let (k, v) = pair.trim().split_once('=')?;
+            (k == name).then(|| v.to_owned())
+        })
 }
 
 /// Adds a header to the response of the current request.

@@ -31,7 +31,7 @@ pub async fn guard(State(policy): State<FormErrorPolicy>, req: Request, next: Ne
     if req.method() == Method::GET
         && let Some(query) = req.uri().query()
         && let Some(digest) = error_digest(query)
-        && cookie(&req, COOKIE).as_deref() != Some(digest.as_str())
+        && app::server::cookie_in(req.headers(), COOKIE).as_deref() != Some(digest.as_str())
     {
         let clean = without_error(req.uri().path(), query);
         return (StatusCode::SEE_OTHER, [(header::LOCATION, clean)]).into_response();
@@ -96,18 +96,6 @@ fn without_error(path: &str, query: &str) -> String {
         .extend_pairs(kept)
         .finish();
     format!("{path}?{query}")
-}
-
-fn cookie(req: &Request, name: &str) -> Option<String> {
-    req.headers()
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .find_map(|pair| {
-            let (k, v) = pair.trim().split_once('=')?;
-            (k == name).then(|| v.to_owned())
-        })
 }
 
 #[cfg(test)]
