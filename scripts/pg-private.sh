@@ -56,6 +56,8 @@ start() {
     if [ "$(id -u)" -eq 0 ]; then
       id postgres >/dev/null 2>&1 || die "there is no postgres user to run PostgreSQL as"
       chown postgres: "$dir"
+      as_owner "test -w $q" ||
+        die "the postgres user cannot reach $dir (is TMPDIR under a private directory?)"
     fi
     chmod 700 "$dir"
     # `destroy` removes only a directory carrying this mark.

@@ -597,8 +597,8 @@ async fn seed_groups(store: &TestDb, base: &str) -> Seeded {
     }
 }
 
-/// Sends one write; `Ok(true)` when acknowledged, `Err` when the connection
-/// was lost (the server is gone).
+/// Sends one write and notes the answer; `Err` when no answer came (the
+/// server is gone).
 async fn send(seeded: &Seeded, base: &str, write: Write, acked: &Mutex<Acked>) -> Result<(), ()> {
     match write {
         Write::Reply(n) => {
