@@ -6,12 +6,17 @@
 # is not running, and stops it again afterwards; without PostgreSQL only
 # SQLite is measured. SHUXIANG_BENCH_VIEWS and SHUXIANG_BENCH_CONNECTIONS
 # make bench_lectures' runs shorter (defaults 1000000 and 10000).
+# tests/src/bin/bench_mixed.rs puts 60 s of mixed load (visitors reading,
+# members posting, liking, voting, checking in; 64 connections) on the
+# release server in its own process (tests/src/bin/test_server.rs) and
+# fails on any 5xx or dropped request; SHUXIANG_BENCH_MIXED_SECS shortens it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$PWD/tools/node_modules/.bin:$HOME/.cargo/bin:$PATH"
 
 # Built before PostgreSQL starts: on a 2-core machine the build is the long part.
-cargo build --release -p shuxiang-tests --bin bench_threads --bin bench_lectures --bin bench_search
+cargo build --release -p shuxiang-tests --bin bench_threads --bin bench_lectures --bin bench_search \
+  --bin bench_mixed --bin test_server
 
 cleanup() { scripts/pg.sh stop || true; }
 trap cleanup EXIT
@@ -30,6 +35,7 @@ fi
 
 target/release/bench_threads
 target/release/bench_search
+target/release/bench_mixed
 # 10,000 live connections need as many open files in the server process and
 # in the clients' (bench_lectures checks and says so when they are too few).
 (

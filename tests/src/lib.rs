@@ -528,3 +528,139 @@ pub fn field_errors(body: &serde_json::Value) -> Vec<(String, String)> {
         })
         .unwrap_or_default()
 }
+
+// ---------------------------------------------------------------------------
+// Shared by the fault tests (tests/tests/suite/faults.rs) and bench_mixed.
+
+/// Creates an account with [`TEST_PASSWORD`] on any database; returns its id.
+pub async fn account_on(db: &Db, username: &str, role: Role) -> i64 {
+    let hash = password::hash(TEST_PASSWORD.to_owned())
+        .await
+        .expect("hash");
+    let display = format!("测试{username}");
+    queries::insert(
+        db.pool(),
+        username,
+        &display,
+        &hash,
+        role,
+        app::server::now(),
+    )
+    .await
+    .expect("insert account")
+}
+
+/// A published session of the lecture hall that is live now; returns its id.
+pub async fn live_lecture(db: &Db, owner_id: i64, slug: &str) -> i64 {
+    let now = app::server::now();
+    let fields = app::lectures::LectureFields {
+        slug: slug.to_owned(),
+        title: "乡土中国与基层治理".to_owned(),
+        series: "政协大讲堂".to_owned(),
+        speaker: "费老师".to_owned(),
+        speaker_bio: String::new(),
+        abstract_md: "测试用的讲座。".to_owned(),
+        starts_at: now - 600,
+        ends_at: now + 6 * 3600,
+        venues: vec![app::lectures::VenueFields {
+            id: None,
+            name: "主会场".to_owned(),
+            address: "政协礼堂".to_owned(),
+            seats: 500,
+        }],
+        streams: Vec::new(),
+        replay_url: String::new(),
+        group_id: None,
+        book_id: None,
+    };
+    let mut tx = db.pool().begin().await.expect("begin");
+    let id = app::lectures::queries::insert(
+        &mut tx,
+        &fields,
+        "<p>测试用的讲座。</p>",
+        app::lectures::LectureState::Published,
+        owner_id,
+        &format!("checkin-key-{slug}"),
+        now,
+    )
+    .await
+    .expect("insert lecture");
+    tx.commit().await.expect("commit");
+    id
+}
+
+/// The server in a process of its own (`test_server`, configured from
+/// `env` on top of a development configuration on port 0), so that it can
+/// be killed. Killed when dropped; its log is `server.log` in `dir`.
+pub struct ServerProcess {
+    child: tokio::process::Child,
+    pub base: String,
+}
+
+impl ServerProcess {
+    pub async fn start(
+        exe: &Path,
+        database_url: &str,
+        dir: &Path,
+        env: &[(&str, &str)],
+    ) -> ServerProcess {
+        let log_path = dir.join("server.log");
+        let log = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(&log_path)
+            .expect("server log");
+        let mut child = tokio::process::Command::new(exe)
+            .env("SHUXIANG_ENV", "development")
+            .env("SHUXIANG_DEMO", "0")
+            .env("SHUXIANG_DATA_DIR", dir)
+            .env("DATABASE_URL", database_url)
+            .env("LEPTOS_SITE_ADDR", "127.0.0.1:0")
+            .env(
+                "SHUXIANG_SESSION_SECRET",
+                "test secret that is long enough to sign cookies",
+            )
+            .env_remove("RUST_LOG")
+            .env_remove("SHUXIANG_LOG")
+            .envs(env.iter().copied())
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .stderr(log)
+            .kill_on_drop(true)
+            .spawn()
+            .unwrap_or_else(|e| panic!("starting {}: {e}", exe.display()));
+        let stdout = child.stdout.take().expect("stdout");
+        let mut lines = tokio::io::AsyncBufReadExt::lines(tokio::io::BufReader::new(stdout));
+        let line = tokio::time::timeout(std::time::Duration::from_secs(120), lines.next_line())
+            .await
+            .ok()
+            .and_then(|l| l.ok().flatten())
+            .unwrap_or_default();
+        let Some(addr) = line.strip_prefix("listening ") else {
+            let log = std::fs::read_to_string(&log_path).unwrap_or_default();
+            panic!("the server process did not start; its log:\n{log}");
+        };
+        ServerProcess {
+            base: format!("http://{}", addr.trim()),
+            child,
+        }
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+
+    /// SIGKILL: no shutdown, nothing flushed or closed.
+    pub async fn kill(mut self) {
+        self.child.kill().await.expect("SIGKILL the server");
+    }
+
+    /// Stops it gracefully (its stdin closes) and waits for it.
+    pub async fn stop(mut self) {
+        drop(self.child.stdin.take());
+        let exited = tokio::time::timeout(std::time::Duration::from_secs(40), self.child.wait())
+            .await
+            .is_ok_and(|s| s.is_ok_and(|s| s.success()));
+        assert!(exited, "the server process stops when its stdin closes");
+    }
+}

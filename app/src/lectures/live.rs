@@ -453,17 +453,23 @@ impl LiveHub {
     /// Listens to the other servers, reconnecting when the connection drops.
     async fn listen(self: Arc<Self>) {
         loop {
-            match sqlx::postgres::PgListener::connect(self.db.url()).await {
+            match self.listener().await {
                 Ok(mut listener) => {
                     if let Err(e) = listener.listen(CHANNEL).await {
                         tracing::warn!(error = %e, "LISTEN failed");
                     } else {
+                        self.missed_notes();
                         loop {
-                            match listener.recv().await {
-                                Ok(n) => match serde_json::from_str::<Note>(n.payload()) {
+                            match listener.try_recv().await {
+                                Ok(Some(n)) => match serde_json::from_str::<Note>(n.payload()) {
                                     Ok(note) => self.heard(note),
                                     Err(e) => tracing::warn!(error = %e, "bad live note"),
                                 },
+                                // The connection dropped and sqlx made a new one.
+                                Ok(None) => {
+                                    tracing::warn!("live listener reconnected");
+                                    self.missed_notes();
+                                }
                                 Err(e) => {
                                     tracing::warn!(error = %e, "live listener lost its connection");
                                     break;
@@ -475,6 +481,29 @@ impl LiveHub {
                 Err(e) => tracing::warn!(error = %e, "live listener could not connect"),
             }
             tokio::time::sleep(Duration::from_secs(1)).await;
+        }
+    }
+
+    /// The LISTEN connection, on a pool of its own whose short acquire
+    /// timeout keeps sqlx's reconnection back-off (a fifth of it) near a
+    /// second: after a database restart, pages hear the other servers again
+    /// soon after the database is back.
+    async fn listener(&self) -> Result<sqlx::postgres::PgListener, sqlx::Error> {
+        let pool = sqlx::postgres::PgPoolOptions::new()
+            .max_connections(1)
+            .acquire_timeout(Duration::from_secs(5))
+            .max_lifetime(None)
+            .idle_timeout(None)
+            .connect_lazy(self.db.url())?;
+        sqlx::postgres::PgListener::connect_with(&pool).await
+    }
+
+    /// Notes sent while this server was not listening are lost: reload what
+    /// they could have changed in every room.
+    fn missed_notes(&self) {
+        for room in self.rooms.lock().expect("rooms lock").values() {
+            room.questions_dirty.store(true, Ordering::Relaxed);
+            room.audience_dirty.store(true, Ordering::Relaxed);
         }
     }
 }

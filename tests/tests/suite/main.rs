@@ -11,6 +11,7 @@ mod db_search;
 mod db_sessions;
 mod db_stats;
 mod db_threads;
+mod faults;
 mod feeds;
 mod http_access;
 mod http_accounts;
