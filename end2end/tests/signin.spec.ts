@@ -33,6 +33,8 @@ for (const js of [true, false]) {
   const how = js ? "after hydration" : "without JavaScript";
 
   test(`${how}: sign-in goes on to the page asked for, never to another site`, async ({ browser }) => {
+    // Six sign-ins and sign-outs in a row.
+    test.setTimeout(120_000);
     const context = await browser.newContext({ javaScriptEnabled: js });
     const page = await context.newPage();
     const username = await newReader(page, js);
