@@ -23,6 +23,7 @@ use crate::books::cover;
 use crate::books::routes::{Failure, processed_cover, save_cover};
 use crate::server::{AppContext, Settings, client, now};
 use crate::ui::pager::encode;
+
 /// Sessions in `/calendar.ics` and the feed at most.
 const FEED_MAX: i64 = 200;
 /// The reminder in calendar files, in minutes before the start.

@@ -49,11 +49,15 @@ pub fn LecturePage() -> impl IntoView {
         |(s, ..)| load_lecture(s),
     );
     let live = LiveSignals::new();
+    // The page's data hands out the viewer cookie that the live channel
+    // counts: a browser's first watch page, reached without a reload,
+    // connects only once it has arrived.
+    let loaded = Memo::new(move |_| data.get().is_some_and(|d| d.is_ok()));
     Effect::new(move |_| {
         let s = slug.get();
         live.counts.set(None);
         live.questions.set(None);
-        if !s.is_empty() {
+        if !s.is_empty() && loaded.get() {
             live_client::connect(s, live);
         }
     });
