@@ -18,6 +18,8 @@ async function audit(page: Page, what: string) {
 
 for (const font of ["standard", "large"]) {
   test(`public pages meet WCAG AA (${font} font)`, async ({ page, context, baseURL }) => {
+    // Fourteen pages, each audited with the best-practice rules too.
+    test.setTimeout(120_000);
     await context.addCookies([{ name: "sx_font", value: font, url: baseURL! }]);
     for (const path of [
       "/", "/login", "/register", "/groups", "/groups/xuexi-xinsixiang", "/groups/jiankang-dushu",
