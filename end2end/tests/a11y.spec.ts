@@ -39,7 +39,8 @@ for (const font of ["standard", "large"]) {
 }
 
 test("signed-in pages meet WCAG AA", async ({ page }) => {
-  test.setTimeout(120_000);
+  // Eighteen pages and a thread, with the best-practice rules too.
+  test.setTimeout(240_000);
   await login(page, "admin", DEMO_PASSWORD);
   await expect(page).toHaveURL(/\/me$/);
   await audit(page, "/me");

@@ -231,8 +231,8 @@ impl LiveHub {
     }
 
     /// Opens a watch page's live channel; it counts as watching when
-    /// `counted` (a browser in the audience). The first frames are the
-    /// current counts and questions.
+    /// `counted` (a browser with the page's viewer cookie). The first
+    /// frames are the current counts and questions.
     pub async fn watch(&self, lecture_id: i64, counted: bool) -> (Watcher, Vec<Frame>) {
         let room = self.room(lecture_id);
         if counted {

@@ -258,26 +258,27 @@ async fn live(State(ctx): State<AppContext>, Path(slug): Path<String>, req: Requ
     };
     let id = lecture.summary.id;
     let viewer = viewer::from_headers(headers).and_then(|v| settings.viewer_key.verify(v));
-    let counted = match viewer {
-        Some(viewer) => {
-            let address_key = settings.viewer_key.address_key(&address);
-            let counted = ctx
-                .live
-                .note_viewer(id, viewer, &address_key, limits.viewers_per_address, now())
-                .await
-                .unwrap_or_else(|e| {
-                    tracing::warn!(error = %e, "recording a viewer failed");
-                    false
-                });
-            if counted && !headers.contains_key("last-event-id") {
-                let window = Duration::from_secs(settings.view_window_secs.max(0).unsigned_abs());
-                ctx.live.count_view(id, viewer, window);
-            }
-            counted
+    if let Some(viewer) = viewer {
+        let address_key = settings.viewer_key.address_key(&address);
+        let in_audience = ctx
+            .live
+            .note_viewer(id, viewer, &address_key, limits.viewers_per_address, now())
+            .await
+            .unwrap_or_else(|e| {
+                tracing::warn!(error = %e, "recording a viewer failed");
+                false
+            });
+        // Views come only from browsers in the audience, so the cap on
+        // browsers per address bounds them too.
+        if in_audience && !headers.contains_key("last-event-id") {
+            let window = Duration::from_secs(settings.view_window_secs.max(0).unsigned_abs());
+            ctx.live.count_view(id, viewer, window);
         }
-        None => false,
-    };
-    let (watcher, first) = ctx.live.watch(id, counted).await;
+    }
+    // Watching counts open pages of browsers the page gave a cookie (the
+    // connection cap bounds them per address), also beyond the audience
+    // cap: an office full of viewers behind one address is watching.
+    let (watcher, first) = ctx.live.watch(id, viewer.is_some()).await;
     let closed = ctx.live.closed();
     let stream = frames(watcher, connection, first, closed);
     let mut res = Sse::new(stream)
