@@ -2,10 +2,13 @@ import AxeBuilder from "@axe-core/playwright";
 import { expect, Page, test } from "@playwright/test";
 import { DEMO_PASSWORD, hydrated, login } from "./helpers";
 
-// WCAG 2.1 A and AA rules checked by axe-core on each page, at both font sizes.
+// WCAG 2.1 A and AA rules, and axe-core's best practices (unique landmarks,
+// heading order, allowed ARIA roles…), checked on each page at both font sizes.
+const TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"];
+
 async function audit(page: Page, what: string) {
   await hydrated(page);
-  const results = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]).analyze();
+  const results = await new AxeBuilder({ page }).withTags(TAGS).analyze();
   const problems = results.violations.map(
     (v) => `${what}: ${v.id} (${v.impact}) ${v.help} — ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`,
   );
@@ -15,6 +18,8 @@ async function audit(page: Page, what: string) {
 
 for (const font of ["standard", "large"]) {
   test(`public pages meet WCAG AA (${font} font)`, async ({ page, context, baseURL }) => {
+    // Fourteen pages, each audited with the best-practice rules too.
+    test.setTimeout(120_000);
     await context.addCookies([{ name: "sx_font", value: font, url: baseURL! }]);
     for (const path of [
       "/", "/login", "/register", "/groups", "/groups/xuexi-xinsixiang", "/groups/jiankang-dushu",
@@ -34,7 +39,8 @@ for (const font of ["standard", "large"]) {
 }
 
 test("signed-in pages meet WCAG AA", async ({ page }) => {
-  test.setTimeout(120_000);
+  // Eighteen pages and a thread, with the best-practice rules too.
+  test.setTimeout(240_000);
   await login(page, "admin", DEMO_PASSWORD);
   await expect(page).toHaveURL(/\/me$/);
   await audit(page, "/me");

@@ -128,6 +128,51 @@ test("two viewers see the live count rise and each other's questions within 2 se
     .toBeGreaterThan(1);
 });
 
+test("the voter's own 赞同 button shows the vote at once, keeps it when the live list re-renders, and takes it back", async ({ browser }) => {
+  // Demo accounts (no registrations needed): one asks, the other votes.
+  const asker = await (await browser.newContext()).newPage();
+  const voter = await (await browser.newContext()).newPage();
+  await login(asker, "weiyuan2", DEMO_PASSWORD);
+  await expect(asker).toHaveURL(/\/me$/);
+  await login(voter, "duzhe2", DEMO_PASSWORD);
+  await expect(voter).toHaveURL(/\/me$/);
+  const question = `赞同按钮会立刻变化吗？${Date.now()}`;
+  await asker.goto(LIVE);
+  await hydrated(asker);
+  await asker.getByLabel("你的问题").fill(question);
+  await asker.getByRole("button", { name: "提问" }).click();
+
+  await voter.goto(LIVE);
+  await hydrated(voter);
+  const row = voter.locator(".question").filter({ hasText: question });
+  const vote = row.locator("button.vote");
+  await expect(vote).toHaveAttribute("aria-pressed", "false");
+  await expect(vote).not.toContainText("已赞同");
+
+  // Pressed at once, before the live channel brings the new count…
+  await vote.click();
+  await expect(vote).toHaveAttribute("aria-pressed", "true", { timeout: 2_000 });
+  await expect(vote).toContainText("已赞同");
+  // …and still pressed once the live list has re-rendered the row with it.
+  await expect(row.locator(".vote-count")).toHaveText("1", { timeout: 3_000 });
+  await expect(vote).toHaveAttribute("aria-pressed", "true");
+  await expect(vote).toContainText("已赞同");
+
+  // Clicking again takes the vote back, shown unpressed.
+  await vote.click();
+  await expect(vote).toHaveAttribute("aria-pressed", "false", { timeout: 2_000 });
+  await expect(vote).not.toContainText("已赞同");
+  await expect(row.locator(".vote-count")).toHaveText("0", { timeout: 3_000 });
+  await expect(vote).toHaveAttribute("aria-pressed", "false");
+
+  // A reload agrees with what the page showed.
+  await vote.click();
+  await expect(vote).toHaveAttribute("aria-pressed", "true", { timeout: 2_000 });
+  await voter.reload();
+  await hydrated(voter);
+  await expect(row.locator("button.vote")).toHaveAttribute("aria-pressed", "true");
+});
+
 test("the lecture hall lists sessions by status and series, with calendar and feed links", async ({ page }) => {
   await page.goto("/lectures");
   await expect(page.getByRole("heading", { name: "正在直播" })).toBeVisible();

@@ -65,6 +65,8 @@ pub struct Config {
     /// Extra origins allowed to post forms (besides the site's own host).
     pub allowed_origins: Vec<String>,
     pub log_json: bool,
+    /// Watch-page opens of one browser within this many seconds are one view.
+    pub view_window_secs: i64,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -225,6 +227,7 @@ impl Config {
                 })
                 .unwrap_or_default(),
             log_json: vars.get("SHUXIANG_LOG_FORMAT").as_deref() == Some("json"),
+            view_window_secs: vars.number("SHUXIANG_VIEW_WINDOW_SECS", 30 * 60)?,
         })
     }
 
@@ -259,6 +262,7 @@ impl Config {
             public_url: None,
             allowed_origins: Vec::new(),
             log_json: false,
+            view_window_secs: 30 * 60,
         }
     }
 
@@ -273,6 +277,10 @@ impl Config {
             secure_cookies: self.secure_cookies,
             session_max_age_secs: i64::try_from(self.session_max_age.as_secs()).unwrap_or(i64::MAX),
             public_url: self.public_url.clone(),
+            viewer_key: app::lectures::viewer::ViewerKey::derive(
+                self.session_secret.expose().as_bytes(),
+            ),
+            view_window_secs: self.view_window_secs,
         }
     }
 }

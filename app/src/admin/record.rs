@@ -3,6 +3,12 @@
 //! reading as part of a member's duties. `/admin/records` lists every
 //! member (委员) with their figures; `/admin/records/{id}` shows one; both
 //! download as CSV (organisers only).
+//!
+//! Only what the member shared counts: a private note is left out of both
+//! the figure and the items. Its title is not the organisers' to read (no
+//! other page shows them a private note), and counting it would still tell
+//! them when the member wrote privately; a member who wants a note counted
+//! makes it public or visible to a group.
 
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -60,8 +66,11 @@ pub mod queries {
     use super::{MemberRecord, RecordItem, RecordRow};
     use crate::server::Exec;
 
-    /// Per account: (in the window) books finished, check-ins, notes, posts,
-    /// lectures attended (checked in at a venue or watched signed in).
+    /// Notes a record counts: the ones the member shared (see the module).
+    const SHARED_NOTE: &str = "n.visibility <> 'private'";
+
+    /// Per account: (in the window) books finished, check-ins, shared notes,
+    /// posts, lectures attended (checked in at a venue or watched signed in).
     fn figures_sql(filter: &str) -> String {
         format!(
             "SELECT a.id, a.display_name, a.username, COALESCE(s.name, '') AS sector, \
@@ -70,7 +79,7 @@ pub mod queries {
                 AND p.status = 'finished' AND p.updated_at >= $1 AND p.updated_at < $2) AS books_finished, \
              (SELECT COUNT(*) FROM check_in c WHERE c.account_id = a.id \
                 AND c.created_at >= $1 AND c.created_at < $2) AS check_ins, \
-             (SELECT COUNT(*) FROM note n WHERE n.account_id = a.id \
+             (SELECT COUNT(*) FROM note n WHERE n.account_id = a.id AND {SHARED_NOTE} \
                 AND n.created_at >= $1 AND n.created_at < $2) AS notes, \
              (SELECT COUNT(*) FROM post o WHERE o.account_id = a.id AND o.deleted_at IS NULL \
                 AND o.created_at >= $1 AND o.created_at < $2) AS posts, \
@@ -143,14 +152,14 @@ pub mod queries {
                 (name, label)
             })
             .collect();
-        let items: Vec<(i64, String, String)> = sqlx::query_as(
+        let items_sql = format!(
             "SELECT p.updated_at, 'book', b.title FROM reading_progress p JOIN book b ON b.id = p.book_id \
                WHERE p.account_id = $1 AND p.status = 'finished' AND p.updated_at >= $2 AND p.updated_at < $3 \
              UNION ALL SELECT c.created_at, 'check_in', g.name FROM check_in c \
                JOIN reading_group g ON g.id = c.group_id \
                WHERE c.account_id = $1 AND c.created_at >= $2 AND c.created_at < $3 \
              UNION ALL SELECT n.created_at, 'note', n.title FROM note n \
-               WHERE n.account_id = $1 AND n.created_at >= $2 AND n.created_at < $3 \
+               WHERE n.account_id = $1 AND {SHARED_NOTE} AND n.created_at >= $2 AND n.created_at < $3 \
              UNION ALL SELECT o.created_at, 'post', t.title FROM post o JOIN thread t ON t.id = o.thread_id \
                WHERE o.account_id = $1 AND o.deleted_at IS NULL AND o.created_at >= $2 AND o.created_at < $3 \
              UNION ALL SELECT t.checked_in_at, 'venue', l.title FROM attendance t \
@@ -160,13 +169,14 @@ pub mod queries {
                JOIN lecture l ON l.id = v.lecture_id \
                WHERE v.account_id = $1 AND v.first_seen >= $2 AND v.first_seen < $3 \
                GROUP BY l.id, l.title \
-             ORDER BY 1 DESC, 2, 3 LIMIT 2000",
-        )
-        .bind(id)
-        .bind(from)
-        .bind(to)
-        .fetch_all(e)
-        .await?;
+             ORDER BY 1 DESC, 2, 3 LIMIT 2000"
+        );
+        let items: Vec<(i64, String, String)> = sqlx::query_as(&items_sql)
+            .bind(id)
+            .bind(from)
+            .bind(to)
+            .fetch_all(e)
+            .await?;
         let items = items
             .into_iter()
             .map(|(at, kind, text)| RecordItem {

@@ -163,7 +163,7 @@ fn UsersConsole(
 
     view! {
         <h1>"用户与角色"</h1>
-        <Form method="GET" action="" attr:class="search-form" attr:role="search">
+        <Form method="GET" action="" attr:class="search-form" attr:role="search" attr:aria-label="查找用户">
             <label for="user-search">"查找用户"</label>
             <input id="user-search" type="search" name="q" value=move || q.get() placeholder="用户名或显示名称"/>
             <button type="submit" class="button">"查找"</button>

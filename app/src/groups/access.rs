@@ -20,6 +20,18 @@ impl GroupAccess {
         let group = queries::by_slug(db.pool(), slug, today)
             .await?
             .ok_or(AppError::NotFound)?;
+        GroupAccess::with_caller(db, group).await
+    }
+
+    /// Loads the group by its id, with the signed-in person (if any).
+    pub async fn load_id(db: &Db, id: i64, today: &str) -> Result<GroupAccess, AppError> {
+        let group = queries::by_id(db.pool(), id, today)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        GroupAccess::with_caller(db, group).await
+    }
+
+    async fn with_caller(db: &Db, group: GroupRecord) -> Result<GroupAccess, AppError> {
         let user = crate::accounts::session::current_user().await?;
         let membership = match &user {
             Some(u) => queries::membership(db.pool(), group.summary.id, u.id).await?,
@@ -72,6 +84,21 @@ impl GroupAccess {
     /// Members and organisers post in the threads (of a group still open).
     pub fn can_write_threads(&self) -> bool {
         self.is_member() || self.is_organiser()
+    }
+
+    /// Who may start a discussion thread now: members (of any role) and
+    /// organisers, while the term is not over. A lecture's follow-up
+    /// thread obeys this too ([`queries::open_for_threads`] lists them).
+    pub fn may_start_threads(&self) -> bool {
+        self.can_write_threads() && !self.is_closed()
+    }
+
+    /// Who may see the people of the group (members, their roles, join
+    /// times, progress and streaks): everyone for a public group; for a
+    /// members-only group its members and organisers. Others see only its
+    /// name, description and member count.
+    pub fn can_see_people(&self) -> bool {
+        !self.threads_members_only() || self.can_write_threads()
     }
 
     pub fn is_closed(&self) -> bool {

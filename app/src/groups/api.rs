@@ -53,6 +53,10 @@ pub struct GroupPage {
     pub summary: GroupSummary,
     pub description_html: String,
     pub today: String,
+    /// Whether the viewer may see the group's people: when false (a
+    /// members-only group seen from outside) `members` and `board` are
+    /// empty and the page shows only the member count.
+    pub people_visible: bool,
     pub members: Vec<GroupMember>,
     pub items: Vec<ListItem>,
     pub board: Vec<BoardRow>,
@@ -147,9 +151,15 @@ pub async fn get_group(slug: String) -> Result<GroupPage, AppError> {
         let access = load(&slug).await?;
         let today = today_string();
         let gid = access.id();
-        let members = queries::members(db, gid).await?;
+        let people_visible = access.can_see_people();
         let items = list_queries::items(db, gid).await?;
-        let board = board(&ctx.db, gid, &members, &items, &today).await?;
+        let (members, board) = if people_visible {
+            let members = queries::members(db, gid).await?;
+            let board = board(&ctx.db, gid, &members, &items, &today).await?;
+            (members, board)
+        } else {
+            (Vec::new(), Vec::new())
+        };
         let viewer = access.user.as_ref().map_or(0, |u| u.id);
         let notes = crate::notes::queries::for_group(db, gid, viewer).await?;
         let me = match &access.user {
@@ -181,6 +191,7 @@ pub async fn get_group(slug: String) -> Result<GroupPage, AppError> {
             summary: access.group.summary,
             description_html: access.group.description_html,
             today,
+            people_visible,
             members,
             items,
             board,
@@ -429,15 +440,9 @@ pub async fn group_form(slug: String) -> Result<GroupFormData, AppError> {
         let group = queries::by_slug(ctx.db.pool(), &slug, &today_string())
             .await?
             .ok_or(AppError::NotFound)?;
-        let members = queries::members(ctx.db.pool(), group.summary.id).await?;
-        let names = |role| {
-            members
-                .iter()
-                .filter(|m| m.role == role)
-                .map(|m| m.username.clone())
-                .collect::<Vec<_>>()
-                .join(", ")
-        };
+        let gid = group.summary.id;
+        let leader = queries::staff_usernames(ctx.db.pool(), gid, GroupRole::Leader).await?;
+        let guides = queries::staff_usernames(ctx.db.pool(), gid, GroupRole::Guide).await?;
         let s = &group.summary;
         Ok(GroupFormData {
             fields: Some(GroupFields {
@@ -455,8 +460,8 @@ pub async fn group_form(slug: String) -> Result<GroupFormData, AppError> {
                 member_seats: s.member_seats,
                 reader_seats: s.reader_seats,
             }),
-            leader: names(GroupRole::Leader),
-            guides: names(GroupRole::Guide),
+            leader: leader.join(", "),
+            guides: guides.join(", "),
             sectors,
         })
     })

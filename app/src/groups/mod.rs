@@ -133,11 +133,11 @@ pub struct GroupFields {
     pub reader_seats: i64,
 }
 
-/// A person in a group.
+/// A person in a group, as the group page shows them. No user name: those
+/// sign in, and pages show display names.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct GroupMember {
     pub account_id: i64,
-    pub username: String,
     pub display_name: String,
     pub account_role: crate::accounts::Role,
     pub role: GroupRole,

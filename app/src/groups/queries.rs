@@ -112,23 +112,82 @@ pub async fn update(
     Ok(done.rows_affected() == 1)
 }
 
+fn record_sql(filter: &str) -> String {
+    format!(
+        "SELECT {SUMMARY_COLUMNS}, g.description_md, g.description_html, g.sector_id, g.invite_token \
+         FROM reading_group g LEFT JOIN sector s ON s.id = g.sector_id WHERE {filter}"
+    )
+}
+
+fn record(r: &AnyRow, today: &str) -> GroupRecord {
+    GroupRecord {
+        summary: summary(r, today),
+        description_md: r.get("description_md"),
+        description_html: r.get("description_html"),
+        sector_id: r.get("sector_id"),
+        invite_token: r.get("invite_token"),
+    }
+}
+
 pub async fn by_slug(
     e: impl Exec<'_>,
     slug: &str,
     today: &str,
 ) -> Result<Option<GroupRecord>, sqlx::Error> {
-    let sql = format!(
-        "SELECT {SUMMARY_COLUMNS}, g.description_md, g.description_html, g.sector_id, g.invite_token \
-         FROM reading_group g LEFT JOIN sector s ON s.id = g.sector_id WHERE g.slug = $1"
-    );
-    let row = sqlx::query(&sql).bind(slug).fetch_optional(e).await?;
-    Ok(row.map(|r| GroupRecord {
-        summary: summary(&r, today),
-        description_md: r.get("description_md"),
-        description_html: r.get("description_html"),
-        sector_id: r.get("sector_id"),
-        invite_token: r.get("invite_token"),
-    }))
+    let row = sqlx::query(&record_sql("g.slug = $1"))
+        .bind(slug)
+        .fetch_optional(e)
+        .await?;
+    Ok(row.map(|r| record(&r, today)))
+}
+
+pub async fn by_id(
+    e: impl Exec<'_>,
+    id: i64,
+    today: &str,
+) -> Result<Option<GroupRecord>, sqlx::Error> {
+    let row = sqlx::query(&record_sql("g.id = $1"))
+        .bind(id)
+        .fetch_optional(e)
+        .await?;
+    Ok(row.map(|r| record(&r, today)))
+}
+
+/// Groups someone may start threads in, `(id, name)` by name: those whose
+/// term is not over, and of them, unless `account_id` is `None` (an
+/// organiser), only the ones they belong to. The list form of
+/// `GroupAccess::may_start_threads`.
+pub async fn open_for_threads(
+    e: impl Exec<'_>,
+    account_id: Option<i64>,
+    today: &str,
+) -> Result<Vec<(i64, String)>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT g.id, g.name FROM reading_group g WHERE g.ends_on >= $1 \
+         AND ($2 = 0 OR EXISTS (SELECT 1 FROM group_member m WHERE m.group_id = g.id AND m.account_id = $2)) \
+         ORDER BY g.name, g.id LIMIT 500",
+    )
+    .bind(today)
+    .bind(account_id.unwrap_or(0))
+    .fetch_all(e)
+    .await
+}
+
+/// The user names of a group's leader or guides (for the organisers' form,
+/// which appoints them by user name).
+pub async fn staff_usernames(
+    e: impl Exec<'_>,
+    group_id: i64,
+    role: GroupRole,
+) -> Result<Vec<String>, sqlx::Error> {
+    sqlx::query_scalar(
+        "SELECT a.username FROM group_member gm JOIN account a ON a.id = gm.account_id \
+         WHERE gm.group_id = $1 AND gm.role = $2 ORDER BY gm.joined_at, a.id",
+    )
+    .bind(group_id)
+    .bind(role.as_str())
+    .fetch_all(e)
+    .await
 }
 
 /// The directory, newest term first, filtered.
@@ -211,7 +270,7 @@ pub async fn reading_book(
 /// Leaders first, then guides, then members in the order they joined.
 pub async fn members(e: impl Exec<'_>, group_id: i64) -> Result<Vec<GroupMember>, sqlx::Error> {
     let rows = sqlx::query(
-        "SELECT a.id, a.username, a.display_name, a.role AS account_role, gm.role, gm.seat, gm.joined_at \
+        "SELECT a.id, a.display_name, a.role AS account_role, gm.role, gm.seat, gm.joined_at \
          FROM group_member gm JOIN account a ON a.id = gm.account_id WHERE gm.group_id = $1 \
          ORDER BY CASE gm.role WHEN 'leader' THEN 0 WHEN 'guide' THEN 1 ELSE 2 END, gm.joined_at, a.id",
     )
@@ -222,7 +281,6 @@ pub async fn members(e: impl Exec<'_>, group_id: i64) -> Result<Vec<GroupMember>
         .iter()
         .map(|r| GroupMember {
             account_id: r.get("id"),
-            username: r.get("username"),
             display_name: r.get("display_name"),
             account_role: Role::parse(r.get::<&str, _>("account_role")).unwrap_or(Role::Reader),
             role: GroupRole::parse(r.get::<&str, _>("role")).unwrap_or(GroupRole::Member),

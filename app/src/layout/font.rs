@@ -105,13 +105,17 @@ pub fn FontSwitch() -> impl IntoView {
     };
     let pressed = move |size: FontSize| move || if font.get() == size { "true" } else { "false" };
     view! {
-        <form class="font-switch" method="post" action=SetFontSize::url() role="group" aria-label="字号">
-            <button type="submit" name="size" value="standard"
-                aria-pressed=pressed(FontSize::Standard)
-                on:click=choose(FontSize::Standard)>"标准"</button>
-            <button type="submit" name="size" value="large"
-                aria-pressed=pressed(FontSize::Large)
-                on:click=choose(FontSize::Large)>"大字体"</button>
+        // A form may not take the role `group` (axe: aria-allowed-role): the
+        // group is the element inside it.
+        <form class="font-switch" method="post" action=SetFontSize::url()>
+            <div class="font-switch-buttons" role="group" aria-label="字号">
+                <button type="submit" name="size" value="standard"
+                    aria-pressed=pressed(FontSize::Standard)
+                    on:click=choose(FontSize::Standard)>"标准"</button>
+                <button type="submit" name="size" value="large"
+                    aria-pressed=pressed(FontSize::Large)
+                    on:click=choose(FontSize::Large)>"大字体"</button>
+            </div>
         </form>
     }
 }

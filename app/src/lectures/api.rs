@@ -68,6 +68,14 @@ pub struct LectureFormData {
     pub can_publish: bool,
 }
 
+/// The answer to a vote: which question, and whether the voter now votes
+/// for it (the page marks its button at once).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct VoteOutcome {
+    pub question_id: i64,
+    pub voted: bool,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CheckinPage {
     pub title: String,
@@ -137,6 +145,18 @@ mod ssr {
         Ok((ctx, user, lecture))
     }
 
+    /// Whether the caller may start a thread in the group: the rule of the
+    /// discussion pages (`GroupAccess::may_start_threads`). A group that
+    /// does not exist is no place to post either.
+    pub async fn may_post_in(ctx: &AppContext, group_id: i64) -> Result<bool, AppError> {
+        use crate::groups::access::GroupAccess;
+        match GroupAccess::load_id(&ctx.db, group_id, &crate::server::today_string()).await {
+            Ok(access) => Ok(access.may_start_threads()),
+            Err(AppError::NotFound) => Ok(false),
+            Err(e) => Err(e),
+        }
+    }
+
     /// Registration is open until the session ends, unless it is cancelled.
     pub fn require_open(lecture: &LectureRecord) -> Result<(), AppError> {
         match lecture.summary.phase {
@@ -195,10 +215,9 @@ pub async fn load_lectures(series: String) -> Result<LectureList, AppError> {
 
 #[server(prefix = "/api", endpoint = "lectures/page")]
 pub async fn load_lecture(slug: String) -> Result<LecturePage, AppError> {
-    use super::routes::{VIEWER_COOKIE, is_viewer_id, new_viewer};
-    use super::{StreamKind, StreamLink, audience, qr, queries, questions, registration};
+    use super::{StreamKind, StreamLink, audience, qr, queries, questions, registration, viewer};
     use crate::accounts::session::current_user;
-    use crate::server::{append_response_header, cookie, ctx, now, respond};
+    use crate::server::{append_response_header, cookie, ctx, respond};
     use sqlx::Row;
     respond(async move {
         let ctx = ctx()?;
@@ -208,20 +227,12 @@ pub async fn load_lecture(slug: String) -> Result<LecturePage, AppError> {
         let pool = ctx.db.pool();
         let can_edit = user.as_ref().is_some_and(|u| ssr::may_edit(u, &lecture));
 
-        // A page rendered on the server is a viewer too (pages without
-        // WebAssembly never open the live channel).
-        let viewer = match cookie(VIEWER_COOKIE).filter(|v| is_viewer_id(v)) {
-            Some(v) => v,
-            None => {
-                let (v, set) = new_viewer();
-                append_response_header(http::header::SET_COOKIE, &set);
-                v
-            }
-        };
-        if lecture.summary.state != super::LectureState::Draft {
-            ctx.live
-                .note_viewer(id, &viewer, user.as_ref().map(|u| u.id), now())
-                .await?;
+        // The page only hands out the viewer id; the live channel counts
+        // it when the browser brings it back (a GET writes nothing).
+        let key = &ctx.settings.viewer_key;
+        if cookie(viewer::COOKIE).is_none_or(|v| key.verify(&v).is_none()) {
+            let set = viewer::set_cookie(&key.mint(), ctx.settings.secure_cookies);
+            append_response_header(http::header::SET_COOKIE, &set);
         }
 
         let streams = queries::streams(pool, id)
@@ -267,12 +278,20 @@ pub async fn load_lecture(slug: String) -> Result<LecturePage, AppError> {
             None => Vec::new(),
         };
         let qs = questions::list(pool, id, can_edit).await?;
+        let can_make_followup = match lecture.group_id {
+            Some(g)
+                if can_edit
+                    && group.is_some()
+                    && lecture.followup_thread_id.is_none()
+                    && !qs.is_empty()
+                    && lecture.summary.phase == super::Phase::Ended =>
+            {
+                ssr::may_post_in(&ctx, g).await?
+            }
+            _ => false,
+        };
         Ok(LecturePage {
-            can_make_followup: can_edit
-                && group.is_some()
-                && lecture.followup_thread_id.is_none()
-                && !qs.is_empty()
-                && lecture.summary.phase == super::Phase::Ended,
+            can_make_followup,
             speaker_bio: lecture.speaker_bio.clone(),
             abstract_html: lecture.abstract_html.clone(),
             venues: queries::venues(pool, id).await?,
@@ -395,7 +414,7 @@ pub async fn ask_question(slug: String, body: String) -> Result<i64, AppError> {
 /// Votes for a question, or takes the vote back; answers whether the
 /// person now votes for it.
 #[server(prefix = "/api", endpoint = "lectures/vote")]
-pub async fn vote_question(question_id: i64) -> Result<bool, AppError> {
+pub async fn vote_question(question_id: i64) -> Result<VoteOutcome, AppError> {
     use super::questions;
     use crate::server::{ctx, now, redirect_back, respond};
     respond(async move {
@@ -413,7 +432,37 @@ pub async fn vote_question(question_id: i64) -> Result<bool, AppError> {
         tx.commit().await?;
         ctx.live.questions_changed(lecture_id).await;
         redirect_back();
-        Ok(on)
+        Ok(VoteOutcome {
+            question_id,
+            voted: on,
+        })
+    })
+    .await
+}
+
+/// The signed-in person's own watch page reports, once its live channel
+/// is open, that they are watching: the browser's place in the online
+/// audience is tied to their account, which puts the lecture in their
+/// 履职读书记录. A POST (the usual cross-site rules apply), so no link from
+/// another site can do it. Answers whether this was new.
+#[server(prefix = "/api", endpoint = "lectures/watching")]
+pub async fn report_watching(slug: String) -> Result<bool, AppError> {
+    use super::{audience, viewer};
+    use crate::server::{cookie, now, respond};
+    respond(async move {
+        let (ctx, user, lecture) = ssr::signed_in(&slug).await?;
+        if lecture.summary.state == super::LectureState::Draft {
+            return Err(AppError::NotFound);
+        }
+        let key = &ctx.settings.viewer_key;
+        let value = cookie(viewer::COOKIE).ok_or(AppError::BadRequest)?;
+        let browser = key.verify(&value).ok_or(AppError::BadRequest)?;
+        let id = lecture.summary.id;
+        let new = audience::record_viewer(ctx.db.pool(), id, browser, Some(user.id), now()).await?;
+        if new {
+            ctx.live.audience_changed(id).await;
+        }
+        Ok(new)
     })
     .await
 }
@@ -468,6 +517,12 @@ pub async fn make_followup(slug: String) -> Result<String, AppError> {
         let group_id = lecture
             .group_id
             .ok_or_else(|| AppError::message("这场讲座没有关联读书群"))?;
+        // The thread is the caller's: only where they may start threads.
+        if !ssr::may_post_in(&ctx, group_id).await? {
+            return Err(AppError::message(
+                "你不能在关联的读书群发起讨论（需是该群成员，且读书群尚未结束）",
+            ));
+        }
         let qs = questions::list(ctx.db.pool(), lecture.summary.id, false).await?;
         if qs.is_empty() {
             return Err(AppError::message("这场讲座还没有问题"));
@@ -554,12 +609,21 @@ pub async fn load_lecture_form(slug: String) -> Result<LectureFormData, AppError
             };
             (Some(fields), Some(l.summary.state), l.summary.cover_id)
         };
-        let groups = sqlx::query("SELECT id, name FROM reading_group ORDER BY name LIMIT 500")
-            .fetch_all(pool)
-            .await?
-            .iter()
-            .map(|r| (r.get("id"), r.get("name")))
-            .collect();
+        // Only groups the lecture may be linked to (see `save_lecture`),
+        // and the one it is linked to already.
+        let today = crate::server::today_string();
+        let mut groups = crate::groups::queries::open_for_threads(
+            pool,
+            (!user.is_organiser()).then_some(user.id),
+            &today,
+        )
+        .await?;
+        if let Some(linked) = fields.as_ref().and_then(|f| f.group_id)
+            && !groups.iter().any(|(id, _)| *id == linked)
+            && let Some(g) = crate::groups::queries::by_id(pool, linked, &today).await?
+        {
+            groups.push((linked, g.summary.name));
+        }
         let books = sqlx::query("SELECT id, title, author FROM book ORDER BY title LIMIT 2000")
             .fetch_all(pool)
             .await?
@@ -683,6 +747,24 @@ pub async fn save_lecture(
             let except = existing.as_ref().map(|l| l.summary.id);
             if queries::slug_taken(ctx.db.pool(), &fields.slug, except).await? {
                 f.add("slug", "这个网址名已被使用，请换一个");
+            }
+            // Questions become a thread of the linked group, written by
+            // whoever turns them into one: only a group the saver may
+            // start threads in can be newly linked (a link kept as it was
+            // is checked again when the thread is made).
+            let kept = existing.as_ref().and_then(|l| l.group_id);
+            if let Some(g) = fields.group_id
+                && Some(g) != kept
+                && !ssr::may_post_in(&ctx, g).await?
+            {
+                f.add(
+                    "group_id",
+                    if user.is_organiser() {
+                        "这个读书群已结束或不存在，不能关联"
+                    } else {
+                        "只能关联你所在且尚未结束的读书群"
+                    },
+                );
             }
         }
         f.into_result()?;
@@ -869,24 +951,18 @@ pub async fn load_checkin_codes(slug: String) -> Result<CheckinCodes, AppError> 
             return Err(AppError::Forbidden);
         }
         let day = today_string();
-        let host = header("host")
-            .filter(|h| {
-                h.chars()
-                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | ':' | '[' | ']'))
-            })
-            .unwrap_or_else(|| "127.0.0.1".to_owned());
-        let scheme = if header("x-forwarded-proto").as_deref() == Some("https") {
-            "https"
-        } else {
-            "http"
-        };
+        let origin = super::routes::origin(
+            ctx.settings.public_url.as_deref(),
+            header("host").as_deref(),
+            header("x-forwarded-proto").as_deref(),
+        );
         let codes = queries::venues(ctx.db.pool(), lecture.summary.id)
             .await?
             .into_iter()
             .map(|v| {
                 let code = checkin::code(&lecture.checkin_key, v.id, &day);
                 let url = format!(
-                    "{scheme}://{host}{}",
+                    "{origin}{}",
                     checkin::path(&lecture.summary.slug, v.id, &code)
                 );
                 CheckinCode {

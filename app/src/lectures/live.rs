@@ -1,7 +1,7 @@
 //! The live side of watch pages: how many are watching now, the audience
 //! figure and the questions, pushed to every open page over Server-Sent
 //! Events; and watch-page opens (views), counted in memory and added to the
-//! database in batches.
+//! database in batches. Live connections are capped per client address.
 //!
 //! Each server keeps a room per session with open pages. A ticker looks at
 //! the rooms twice a second and sends what changed. With PostgreSQL, several
@@ -9,7 +9,7 @@
 //! each announces its own watcher count every second, and that questions or
 //! the audience changed; every server adds the others' counts to its own.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, AtomicI64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -30,6 +30,8 @@ const REMOTE_TTL: Duration = Duration::from_secs(5);
 const AUDIENCE_EVERY: Duration = Duration::from_secs(10);
 /// Browsers remembered as already recorded, per server, before forgetting.
 const SEEN_MAX: usize = 200_000;
+/// How long a browser refused a place in the audience is not asked about again.
+const REFUSED_FOR: Duration = Duration::from_secs(60);
 
 /// One frame for the pages of a room: the SSE event name and its JSON.
 #[derive(Debug, Clone)]
@@ -98,24 +100,56 @@ struct Note {
     a: bool,
 }
 
+/// What this server knows about a browser in a session's audience.
+struct Seen {
+    counted: bool,
+    checked: Instant,
+    last_view: Option<Instant>,
+}
+
+/// Open live connections per client address (the rate-limit key).
+type Connections = Arc<Mutex<HashMap<String, i64>>>;
+
 /// The live state of one server.
 pub struct LiveHub {
     db: Db,
     node: String,
     rooms: Mutex<HashMap<i64, Arc<Room>>>,
-    seen: Mutex<HashSet<(i64, String)>>,
+    seen: Mutex<HashMap<(i64, String), Seen>>,
+    connections: Connections,
     closing: tokio::sync::watch::Sender<bool>,
 }
 
-/// An open watch page: counted while it lives.
+/// An open watch page: counted as watching while it lives, if `counted`.
 pub struct Watcher {
     room: Arc<Room>,
+    counted: bool,
     pub frames: broadcast::Receiver<Frame>,
 }
 
 impl Drop for Watcher {
     fn drop(&mut self) {
-        self.room.local.fetch_sub(1, Ordering::Relaxed);
+        if self.counted {
+            self.room.local.fetch_sub(1, Ordering::Relaxed);
+        }
+    }
+}
+
+/// One of an address's live connections, given back when dropped.
+pub struct Connection {
+    connections: Connections,
+    address: String,
+}
+
+impl Drop for Connection {
+    fn drop(&mut self) {
+        let mut open = self.connections.lock().expect("connections lock");
+        if let Some(n) = open.get_mut(&self.address) {
+            *n -= 1;
+            if *n <= 0 {
+                open.remove(&self.address);
+            }
+        }
     }
 }
 
@@ -127,7 +161,8 @@ impl LiveHub {
             db,
             node: uuid_like(),
             rooms: Mutex::new(HashMap::new()),
-            seen: Mutex::new(HashSet::new()),
+            seen: Mutex::new(HashMap::new()),
+            connections: Arc::new(Mutex::new(HashMap::new())),
             closing: tokio::sync::watch::channel(false).0,
         })
     }
@@ -180,14 +215,33 @@ impl LiveHub {
             .cloned()
     }
 
-    /// Opens a watch page's live channel. The first frames are the current
-    /// counts and questions.
-    pub async fn watch(&self, lecture_id: i64) -> (Watcher, Vec<Frame>) {
+    /// Takes one of `address`'s live connections on this server, or `None`
+    /// when it has `max` open already.
+    pub fn connect(&self, address: String, max: i64) -> Option<Connection> {
+        let mut open = self.connections.lock().expect("connections lock");
+        let n = open.entry(address.clone()).or_insert(0);
+        if *n >= max {
+            return None;
+        }
+        *n += 1;
+        Some(Connection {
+            connections: Arc::clone(&self.connections),
+            address,
+        })
+    }
+
+    /// Opens a watch page's live channel; it counts as watching when
+    /// `counted` (a browser with the page's viewer cookie). The first
+    /// frames are the current counts and questions.
+    pub async fn watch(&self, lecture_id: i64, counted: bool) -> (Watcher, Vec<Frame>) {
         let room = self.room(lecture_id);
-        room.local.fetch_add(1, Ordering::Relaxed);
+        if counted {
+            room.local.fetch_add(1, Ordering::Relaxed);
+        }
         let frames = room.tx.subscribe();
         let watcher = Watcher {
             room: Arc::clone(&room),
+            counted,
             frames,
         };
         let mut first = Vec::new();
@@ -219,39 +273,77 @@ impl LiveHub {
         (watcher, first)
     }
 
-    /// Counts one opening of a watch page (added to the database in batches).
-    pub fn count_view(&self, lecture_id: i64) {
+    /// Counts a browser's opening of a watch page as a view (added to the
+    /// database in batches), unless this server counted one for it within
+    /// `window`. Only for browsers [`note_viewer`](Self::note_viewer)
+    /// counted; answers whether it was counted.
+    pub fn count_view(&self, lecture_id: i64, viewer: &str, window: Duration) -> bool {
+        {
+            let mut seen = self.seen.lock().expect("seen lock");
+            let Some(s) = seen.get_mut(&(lecture_id, viewer.to_owned())) else {
+                return false;
+            };
+            if !s.counted || s.last_view.is_some_and(|at| at.elapsed() < window) {
+                return false;
+            }
+            s.last_view = Some(Instant::now());
+        }
         self.room(lecture_id)
             .pending_views
             .fetch_add(1, Ordering::Relaxed);
+        true
     }
 
-    /// Records a browser (and its account) as a viewer of a session, once
-    /// per server; the audience is recounted when it is new.
+    /// Counts an anonymous browser in a session's online audience (at most
+    /// `per_address` from one client address), asking the database once per
+    /// server; the audience is recounted when it is new. Answers whether
+    /// the browser is in the audience.
     pub async fn note_viewer(
         &self,
         lecture_id: i64,
         viewer: &str,
-        account_id: Option<i64>,
+        address_key: &str,
+        per_address: i64,
         now: i64,
-    ) -> Result<(), sqlx::Error> {
-        let key = (lecture_id, format!("{viewer}/{}", account_id.unwrap_or(0)));
-        if self.seen.lock().expect("seen lock").contains(&key) {
-            return Ok(());
-        }
-        let changed =
-            audience::record_viewer(self.db.pool(), lecture_id, viewer, account_id, now).await?;
+    ) -> Result<bool, sqlx::Error> {
+        let key = (lecture_id, viewer.to_owned());
+        let last_view = {
+            let seen = self.seen.lock().expect("seen lock");
+            match seen.get(&key) {
+                Some(s) if s.counted || s.checked.elapsed() < REFUSED_FOR => {
+                    return Ok(s.counted);
+                }
+                Some(s) => s.last_view,
+                None => None,
+            }
+        };
+        let outcome = audience::count_viewer(
+            self.db.pool(),
+            lecture_id,
+            viewer,
+            address_key,
+            per_address,
+            now,
+        )
+        .await?;
         {
             let mut seen = self.seen.lock().expect("seen lock");
             if seen.len() >= SEEN_MAX {
-                seen.clear();
+                forget_old(&mut seen);
             }
-            seen.insert(key);
+            seen.insert(
+                key,
+                Seen {
+                    counted: outcome.counted(),
+                    checked: Instant::now(),
+                    last_view,
+                },
+            );
         }
-        if changed {
+        if outcome == audience::Counted::New {
             self.audience_changed(lecture_id).await;
         }
-        Ok(())
+        Ok(outcome.counted())
     }
 
     /// Registrations, check-ins or viewers of a session changed.
@@ -505,6 +597,17 @@ impl LiveHub {
             room.questions_dirty.store(true, Ordering::Relaxed);
             room.audience_dirty.store(true, Ordering::Relaxed);
         }
+    }
+}
+
+/// Makes room among the browsers remembered: those without a view in the
+/// last half hour go first, everything if that is not enough (they are
+/// then asked about again, and may count one more view each).
+fn forget_old(seen: &mut HashMap<(i64, String), Seen>) {
+    const RECENT: Duration = Duration::from_secs(30 * 60);
+    seen.retain(|_, s| s.last_view.is_some_and(|at| at.elapsed() < RECENT));
+    if seen.len() >= SEEN_MAX / 2 {
+        seen.clear();
     }
 }
 

@@ -24,6 +24,8 @@ pub mod questions;
 pub mod registration;
 #[cfg(feature = "ssr")]
 pub mod routes;
+#[cfg(feature = "ssr")]
+pub mod viewer;
 
 use serde::{Deserialize, Serialize};
 

@@ -6,7 +6,7 @@ use std::convert::Infallible;
 use std::time::Duration;
 
 use axum::Router;
-use axum::extract::{DefaultBodyLimit, Multipart, Path, Request, State};
+use axum::extract::{ConnectInfo, DefaultBodyLimit, Multipart, Path, Request, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::sse::{Event, KeepAlive, Sse};
@@ -17,15 +17,13 @@ use tower_sessions::Session;
 
 use super::feeds::{self, CalEvent, FeedEntry};
 use super::queries::{self, LectureRecord};
-use super::{LectureState, Phase};
+use super::{LectureState, Phase, viewer};
 use crate::accounts::session::user_of;
 use crate::books::cover;
 use crate::books::routes::{Failure, processed_cover, save_cover};
-use crate::server::{AppContext, now};
+use crate::server::{AppContext, Settings, client, now};
 use crate::ui::pager::encode;
 
-/// The browser's anonymous viewer id (a year; not a session, no personal data).
-pub const VIEWER_COOKIE: &str = "shuxiang_viewer";
 /// Sessions in `/calendar.ics` and the feed at most.
 const FEED_MAX: i64 = 200;
 /// The reminder in calendar files, in minutes before the start.
@@ -70,21 +68,36 @@ fn internal(e: impl std::fmt::Display) -> Response {
     StatusCode::INTERNAL_SERVER_ERROR.into_response()
 }
 
-/// `http(s)://host` of the request, for the absolute links the files need.
-fn origin(headers: &HeaderMap) -> String {
-    let host = headers
-        .get(header::HOST)
-        .and_then(|h| h.to_str().ok())
+/// `http(s)://host` for the absolute links of calendar files, feeds and
+/// QR codes: the configured public address (`SHUXIANG_PUBLIC_URL`) when
+/// there is one, so no request header can change them; otherwise (in
+/// development) the request's `Host` and `X-Forwarded-Proto`.
+pub fn origin(
+    public_url: Option<&str>,
+    host: Option<&str>,
+    forwarded_proto: Option<&str>,
+) -> String {
+    if let Some(url) = public_url {
+        return url.to_owned();
+    }
+    let host = host
         .filter(|h| {
             !h.is_empty()
                 && h.chars()
                     .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | ':' | '[' | ']'))
         })
         .unwrap_or("127.0.0.1");
-    let https = headers
-        .get("x-forwarded-proto")
-        .is_some_and(|p| p.as_bytes() == b"https");
+    let https = forwarded_proto == Some("https");
     format!("{}://{host}", if https { "https" } else { "http" })
+}
+
+fn request_origin(settings: &Settings, headers: &HeaderMap) -> String {
+    let text = |name: header::HeaderName| headers.get(name).and_then(|v| v.to_str().ok());
+    origin(
+        settings.public_url.as_deref(),
+        text(header::HOST),
+        text(header::HeaderName::from_static("x-forwarded-proto")),
+    )
 }
 
 fn event_of(l: &LectureRecord, main_venue: &str, origin: &str) -> CalEvent {
@@ -126,13 +139,14 @@ fn calendar_response(body: String, filename: &str) -> Response {
 }
 
 async fn calendar_one(ctx: &AppContext, slug: &str, headers: &HeaderMap) -> Response {
+    let origin = request_origin(&ctx.settings, headers);
     let lecture = match queries::by_slug(ctx.db.pool(), slug, now()).await {
         Ok(Some(l)) if l.summary.state != LectureState::Draft => l,
         Ok(_) => return (StatusCode::NOT_FOUND, "未找到该讲座").into_response(),
         Err(e) => return internal(e),
     };
     let main = lecture.summary.main_venue.clone().unwrap_or_default();
-    let event = event_of(&lecture, &main, &origin(headers));
+    let event = event_of(&lecture, &main, &origin);
     let body = feeds::calendar(
         &format!("政协大讲堂：{}", lecture.summary.title),
         &[event],
@@ -147,7 +161,7 @@ async fn calendar_all(State(ctx): State<AppContext>, headers: HeaderMap) -> Resp
         Ok(l) => l,
         Err(e) => return internal(e),
     };
-    let origin = origin(&headers);
+    let origin = request_origin(&ctx.settings, &headers);
     let events: Vec<CalEvent> = upcoming
         .iter()
         .map(|l| event_of(l, l.summary.main_venue.as_deref().unwrap_or(""), &origin))
@@ -163,7 +177,7 @@ async fn feed(State(ctx): State<AppContext>, headers: HeaderMap) -> Response {
         Ok(l) => l,
         Err(e) => return internal(e),
     };
-    let origin = origin(&headers);
+    let origin = request_origin(&ctx.settings, &headers);
     let entries: Vec<FeedEntry> = lectures
         .iter()
         .map(|l| {
@@ -207,67 +221,66 @@ async fn feed(State(ctx): State<AppContext>, headers: HeaderMap) -> Response {
         .into_response()
 }
 
-/// Whether a cookie value can be a viewer id we made.
-pub fn is_viewer_id(v: &str) -> bool {
-    (16..=64).contains(&v.len()) && v.chars().all(|c| c.is_ascii_alphanumeric())
-}
-
-/// A new viewer id and the `Set-Cookie` value that gives it to the browser.
-pub fn new_viewer() -> (String, String) {
-    let id = crate::server::random_token();
-    let cookie = format!("{VIEWER_COOKIE}={id}; Path=/; Max-Age=31536000; HttpOnly; SameSite=Lax");
-    (id, cookie)
-}
-
-/// The viewer id of the browser, or a new one with the cookie that sets it.
-pub fn viewer_id(headers: &HeaderMap) -> (String, Option<String>) {
-    let existing = headers
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .find_map(|pair| {
-            let (k, v) = pair.trim().split_once('=')?;
-            (k == VIEWER_COOKIE && is_viewer_id(v)).then(|| v.to_owned())
-        });
-    match existing {
-        Some(id) => (id, None),
-        None => {
-            let (id, cookie) = new_viewer();
-            (id, Some(cookie))
-        }
-    }
-}
-
-/// The live channel of a watch page. A view is counted when a page opens
-/// it (not when the browser reconnects: then it sends `Last-Event-ID`).
-async fn live(
-    State(ctx): State<AppContext>,
-    session: Session,
-    Path(slug): Path<String>,
-    headers: HeaderMap,
-) -> Response {
+/// The live channel of a watch page. It counts only browsers that bring
+/// back a viewer cookie this site signed (given by the page): such a
+/// browser is watching while the channel is open, joins the online
+/// audience (at most `viewers_per_address` browsers per client address),
+/// and its opening is a view (not when the browser reconnects by itself,
+/// sending `Last-Event-ID`, nor again within the view window). Anything
+/// else still receives the stream but counts nothing. Each client address
+/// holds at most `connections_per_address` channels at once on a server.
+/// Nothing here is tied to an account: a link from another site must not
+/// put a lecture in a member's record (the page reports that by a POST).
+async fn live(State(ctx): State<AppContext>, Path(slug): Path<String>, req: Request) -> Response {
+    let settings = &ctx.settings;
+    let peer = req
+        .extensions()
+        .get::<ConnectInfo<std::net::SocketAddr>>()
+        .map(|c| c.0);
+    let headers = req.headers();
+    let address = client::limit_key(client::client_addr(headers, peer, settings.proxy));
+    let limits = &settings.live_limits;
+    let Some(connection) = ctx
+        .live
+        .connect(address.clone(), limits.connections_per_address)
+    else {
+        return (
+            StatusCode::TOO_MANY_REQUESTS,
+            [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
+            "同一网络打开的直播页面太多了，请关闭一些页面后再试。",
+        )
+            .into_response();
+    };
     let lecture = match queries::by_slug(ctx.db.pool(), &slug, now()).await {
         Ok(Some(l)) if l.summary.state != LectureState::Draft => l,
         Ok(_) => return StatusCode::NOT_FOUND.into_response(),
         Err(e) => return internal(e),
     };
     let id = lecture.summary.id;
-    let account = user_of(&session, &ctx.db)
-        .await
-        .ok()
-        .flatten()
-        .map(|u| u.id);
-    let (viewer, set_cookie) = viewer_id(&headers);
-    if let Err(e) = ctx.live.note_viewer(id, &viewer, account, now()).await {
-        tracing::warn!(error = %e, "recording a viewer failed");
+    let viewer = viewer::from_headers(headers).and_then(|v| settings.viewer_key.verify(v));
+    if let Some(viewer) = viewer {
+        let address_key = settings.viewer_key.address_key(&address);
+        let in_audience = ctx
+            .live
+            .note_viewer(id, viewer, &address_key, limits.viewers_per_address, now())
+            .await
+            .unwrap_or_else(|e| {
+                tracing::warn!(error = %e, "recording a viewer failed");
+                false
+            });
+        // Views come only from browsers in the audience, so the cap on
+        // browsers per address bounds them too.
+        if in_audience && !headers.contains_key("last-event-id") {
+            let window = Duration::from_secs(settings.view_window_secs.max(0).unsigned_abs());
+            ctx.live.count_view(id, viewer, window);
+        }
     }
-    if !headers.contains_key("last-event-id") {
-        ctx.live.count_view(id);
-    }
-    let (watcher, first) = ctx.live.watch(id).await;
+    // Watching counts open pages of browsers the page gave a cookie (the
+    // connection cap bounds them per address), also beyond the audience
+    // cap: an office full of viewers behind one address is watching.
+    let (watcher, first) = ctx.live.watch(id, viewer.is_some()).await;
     let closed = ctx.live.closed();
-    let stream = frames(watcher, first, closed);
+    let stream = frames(watcher, connection, first, closed);
     let mut res = Sse::new(stream)
         .keep_alive(KeepAlive::new().interval(Duration::from_secs(15)))
         .into_response();
@@ -275,9 +288,6 @@ async fn live(
     headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     // Proxies must not buffer the stream.
     headers.insert("x-accel-buffering", HeaderValue::from_static("no"));
-    if let Some(c) = set_cookie.and_then(|c| HeaderValue::from_str(&c).ok()) {
-        headers.insert(header::SET_COOKIE, c);
-    }
     res
 }
 
@@ -285,18 +295,22 @@ async fn live(
 /// room sends, until the page goes or the server shuts down.
 fn frames(
     watcher: super::live::Watcher,
+    connection: super::live::Connection,
     first: Vec<super::live::Frame>,
     closed: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> impl Stream<Item = Result<Event, Infallible>> + Send {
     use tokio::sync::broadcast::error::RecvError;
     struct S {
         watcher: super::live::Watcher,
+        // Held while the page is connected; dropping it frees the place.
+        _connection: super::live::Connection,
         first: std::vec::IntoIter<super::live::Frame>,
         closed: std::pin::Pin<Box<dyn std::future::Future<Output = ()> + Send>>,
         seq: u64,
     }
     let state = S {
         watcher,
+        _connection: connection,
         first: first.into_iter(),
         closed: Box::pin(closed),
         seq: 0,

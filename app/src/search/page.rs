@@ -15,7 +15,7 @@ use crate::ui::time::date_zh;
 #[component]
 pub fn HeaderSearch() -> impl IntoView {
     view! {
-        <Form method="GET" action="/search" attr:class="header-search" attr:role="search">
+        <Form method="GET" action="/search" attr:class="header-search" attr:role="search" attr:aria-label="全站搜索">
             <label for="header-q" class="visually-hidden">"搜索全站"</label>
             <input id="header-q" type="search" name="q" maxlength="100"
                 placeholder="搜索书目、讨论、心得、讲座" autocomplete="off"/>
@@ -74,7 +74,7 @@ pub fn SearchPage() -> impl IntoView {
     view! {
         <Title text="搜索"/>
         <h1>"搜索"</h1>
-        <Form method="GET" action="" attr:class="filter-form site-search-form" attr:role="search">
+        <Form method="GET" action="" attr:class="filter-form site-search-form" attr:role="search" attr:aria-label="搜索条件">
             <div class="field search-words">
                 <label for="search-q">"查找"</label>
                 <input id="search-q" type="search" name="q" maxlength="100" prop:value=q

@@ -86,7 +86,7 @@ impl Default for LiveLimits {
 }
 
 /// Settings the server functions need; built by the server from its config.
-/// Holds no secret.
+/// Holds no secret in printable form (the viewer key's `Debug` hides it).
 #[derive(Debug, Clone)]
 pub struct Settings {
     pub demo: bool,
@@ -104,6 +104,11 @@ pub struct Settings {
     /// The site's public address (`https://host`, no trailing slash), for
     /// the absolute links in calendar files, feeds and QR codes.
     pub public_url: Option<String>,
+    /// Signs the anonymous viewer cookies of watch pages and hashes client
+    /// addresses; derived from the session secret.
+    pub viewer_key: crate::lectures::viewer::ViewerKey,
+    /// Watch-page opens of one browser within this many seconds are one view.
+    pub view_window_secs: i64,
 }
 
 impl Default for Settings {
@@ -121,6 +126,8 @@ impl Default for Settings {
             secure_cookies: false,
             session_max_age_secs: 30 * 24 * 3600,
             public_url: None,
+            viewer_key: crate::lectures::viewer::ViewerKey::random(),
+            view_window_secs: 30 * 60,
         }
     }
 }

@@ -110,7 +110,6 @@ pub struct PostView {
     pub seq: i64,
     pub account_id: Option<i64>,
     pub author: String,
-    pub username: String,
     pub state: PostState,
     pub body_html: String,
     /// The source, only for the author (to edit it).

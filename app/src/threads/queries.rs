@@ -284,7 +284,7 @@ pub struct PostViewer {
 
 /// One page of a thread: `$1` viewer, `$2` thread, `$3..=$4` sequence
 /// numbers. Public so the benchmark can show its plan (`make bench`).
-pub const POSTS_PAGE_SQL: &str = "SELECT p.id, p.seq, p.account_id, a.display_name, a.username, \
+pub const POSTS_PAGE_SQL: &str = "SELECT p.id, p.seq, p.account_id, a.display_name, \
      p.body_md, p.body_html, p.guide, p.likes, p.edits, p.edited_at, p.deleted_at, p.hidden_at, \
      p.created_at, p.quote_id, q.seq AS q_seq, qa.display_name AS q_author, q.body_md AS q_md, \
      q.deleted_at AS q_deleted, q.hidden_at AS q_hidden, \
@@ -350,7 +350,6 @@ fn post_view(r: &AnyRow, viewer: PostViewer) -> PostView {
         author: r
             .get::<Option<String>, _>("display_name")
             .unwrap_or_else(|| GONE_ACCOUNT.to_owned()),
-        username: r.get::<Option<String>, _>("username").unwrap_or_default(),
         state,
         body_html: if shows_text {
             r.get("body_html")

@@ -3,17 +3,21 @@
 //! 1. Views. One published session; many concurrent clients open its live
 //!    channel (`GET /lectures/{slug}/live`, Server-Sent Events), each
 //!    reading until the first `counts` event and then closing, with a
-//!    viewer cookie from a pool of 1,000 ids, until exactly 1,000,000 opens
+//!    viewer cookie from a pool of 1,000 (each handed out by the watch
+//!    page, as browsers get theirs), until exactly 1,000,000 opens
 //!    (`SHUXIANG_BENCH_VIEWS` changes the number). The server runs in this
 //!    process, as in `bench_threads`; after the last open its view counts
-//!    are flushed and `lecture.views` must equal the number of opens. On
-//!    SQLite and, when `SHUXIANG_TEST_PG_URL` is set, PostgreSQL. Fails
-//!    (exit code 1) when a view is lost or counted twice.
+//!    are flushed and `lecture.views` must equal the number of opens. All
+//!    clients share one address, so its configuration lifts the per-address
+//!    limits of the live channel and counts every open as a view (no view
+//!    window). On SQLite and, when `SHUXIANG_TEST_PG_URL` is set,
+//!    PostgreSQL. Fails (exit code 1) when a view is lost or counted twice.
 //!
 //! 2. Connections. The server in a process of its own (this binary with
 //!    the argument `serve`, configured from the environment as the
-//!    `shuxiang` binary is) on SQLite; 10,000 live channels held open at
-//!    once (`SHUXIANG_BENCH_CONNECTIONS`). Prints the server's resident
+//!    `shuxiang` binary is, with the per-address limits raised) on SQLite;
+//!    10,000 live channels of one browser (one viewer cookie from the
+//!    page) held open at once (`SHUXIANG_BENCH_CONNECTIONS`). Prints the server's resident
 //!    memory before and with them open, per connection, and how long a
 //!    change of the counts takes to reach every connection: one more
 //!    watcher, then a registration over the HTTP API. Targets: under 1 GiB
@@ -201,9 +205,28 @@ fn live_request(addr: SocketAddr, viewer: &str) -> Vec<u8> {
     .into_bytes()
 }
 
-/// A viewer id as the server accepts it (16 to 64 letters and digits).
-fn viewer_id(kind: &str, n: u64) -> String {
-    format!("bench{kind}{n:010}")
+/// `n` viewer cookies as browsers get them: each from a visit of the
+/// watch page (the live channel counts only cookies the site signed).
+async fn viewer_cookies(addr: SocketAddr, n: u64) -> Result<Vec<String>, String> {
+    let web = reqwest::Client::new();
+    let mut cookies = Vec::new();
+    for _ in 0..n {
+        let res = web
+            .get(format!("http://{addr}/lectures/{SLUG}"))
+            .send()
+            .await
+            .map_err(|e| format!("the watch page: {e}"))?;
+        let cookie = res
+            .headers()
+            .get_all("set-cookie")
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .find_map(|v| v.strip_prefix("shuxiang_viewer="))
+            .and_then(|v| v.split(';').next())
+            .ok_or("the watch page gave no viewer cookie")?;
+        cookies.push(cookie.to_owned());
+    }
+    Ok(cookies)
 }
 
 /// Reads a live channel: the response head, then the events of its
@@ -394,14 +417,23 @@ async fn bench_views(backend: Backend, total: u64) -> bool {
     println!("\n== views · {name} ==");
     let store = TestDb::new(backend).await;
     let lecture = seed(&store.db).await;
-    let config = server::Config::for_tests(&store.url, store.dir());
+    let mut config = server::Config::for_tests(&store.url, store.dir());
+    // Every client is on this machine's one address, and each open must
+    // count: no per-address caps, no view window.
+    config.live_limits.connections_per_address = i64::MAX;
+    config.live_limits.viewers_per_address = i64::MAX;
+    config.view_window_secs = 0;
     let running = server::start(&config, std::future::pending())
         .await
         .expect("server starts");
     let addr = running.addr;
+    let cookies = viewer_cookies(addr, VIEWER_POOL)
+        .await
+        .expect("viewer cookies");
     let requests: Arc<Vec<Vec<u8>>> = Arc::new(
-        (0..VIEWER_POOL)
-            .map(|i| live_request(addr, &viewer_id("viewer", i)))
+        cookies
+            .iter()
+            .map(|cookie| live_request(addr, cookie))
             .collect(),
     );
 
@@ -628,12 +660,12 @@ impl Tracker {
 async fn hold(
     i: usize,
     addr: SocketAddr,
+    request: Arc<Vec<u8>>,
     opening: Arc<Semaphore>,
     tx: mpsc::UnboundedSender<Note>,
 ) {
     // Held until the connection is open (its first event arrived).
     let mut permit = Some(opening.acquire_owned().await.expect("semaphore"));
-    let request = live_request(addr, &viewer_id("conn", i as u64));
     let mut channel = match Channel::open(addr, &request).await {
         Ok(c) => c,
         Err(e) => {
@@ -675,7 +707,9 @@ struct ServerProcess {
 }
 
 impl ServerProcess {
-    fn start(dir: &Path, url: &str) -> Result<ServerProcess, String> {
+    fn start(dir: &Path, url: &str, connections: usize) -> Result<ServerProcess, String> {
+        // Every connection comes from this machine: room for all of them.
+        let per_address = (connections + 1_000).to_string();
         let exe = std::env::current_exe().map_err(|e| e.to_string())?;
         let log = std::fs::File::create(dir.join("server.log")).map_err(|e| e.to_string())?;
         let mut child = Command::new(exe)
@@ -685,6 +719,8 @@ impl ServerProcess {
             .env("SHUXIANG_DATA_DIR", dir)
             .env("DATABASE_URL", url)
             .env("LEPTOS_SITE_ADDR", "127.0.0.1:0")
+            .env("SHUXIANG_LIVE_PER_ADDRESS", &per_address)
+            .env("SHUXIANG_VIEWERS_PER_ADDRESS", &per_address)
             .env_remove("SHUXIANG_LOG")
             .env_remove("RUST_LOG")
             .stdin(Stdio::piped())
@@ -841,7 +877,7 @@ async fn connections(n: usize) -> Result<bool, String> {
         seed(&db).await;
         db.close().await;
     }
-    let server = ServerProcess::start(dir.path(), &url)?;
+    let server = ServerProcess::start(dir.path(), &url, n)?;
     let pid = server.pid();
     let addr = server.addr;
     let server_limit = open_files_limit(&pid.to_string()).unwrap_or(0);
@@ -858,8 +894,12 @@ async fn connections(n: usize) -> Result<bool, String> {
         ));
     }
 
-    // Warm-up: a live channel opened and closed, and the reader signed in.
-    let mut warm = Channel::open(addr, &live_request(addr, &viewer_id("warm", 0))).await?;
+    // Warm-up: a browser's viewer cookie from the page, a live channel
+    // opened and closed, and the reader signed in. All the connections
+    // are this browser's (tabs of one browser are watching each).
+    let cookie = viewer_cookies(addr, 1).await?.remove(0);
+    let request = Arc::new(live_request(addr, &cookie));
+    let mut warm = Channel::open(addr, &request).await?;
     warm.next_counts().await?;
     warm.abort();
     let base = format!("http://{addr}");
@@ -887,7 +927,13 @@ async fn connections(n: usize) -> Result<bool, String> {
     let overflows = listen_overflows();
     let started = Instant::now();
     for i in 0..n {
-        tasks.spawn(hold(i, addr, Arc::clone(&opening), tx.clone()));
+        tasks.spawn(hold(
+            i,
+            addr,
+            Arc::clone(&request),
+            Arc::clone(&opening),
+            tx.clone(),
+        ));
     }
     let mut tracker = Tracker {
         n,
@@ -923,7 +969,7 @@ async fn connections(n: usize) -> Result<bool, String> {
 
     // Trigger 1: one more watcher.
     let t0 = Instant::now();
-    let mut extra = Channel::open(addr, &live_request(addr, &viewer_id("extra", 0))).await?;
+    let mut extra = Channel::open(addr, &request).await?;
     let extra_counts = extra.next_counts().await?;
     let watcher = tracker
         .reach(

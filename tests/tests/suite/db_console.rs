@@ -39,7 +39,10 @@ async fn reading_records_count_a_members_period(b: Backend) {
     for at in [500, 1_500, 2_500] {
         run(&t, "INSERT INTO check_in (group_id, account_id, day, created_at) VALUES ($1, $2, CAST($3 AS TEXT), $3)", &[g, m, at]).await;
         run(&t, "INSERT INTO note (account_id, book_id, visibility, title, body_md, body_html, created_at, updated_at) \
-                 VALUES ($1, $2, 'private', '心得', 'b', 'b', $3, $3)", &[m, book, at]).await;
+                 VALUES ($1, $2, 'public', '心得', 'b', 'b', $3, $3)", &[m, book, at]).await;
+        // A private note is the member's own: neither counted nor listed.
+        run(&t, "INSERT INTO note (account_id, book_id, visibility, title, body_md, body_html, created_at, updated_at) \
+                 VALUES ($1, $2, 'private', '私人心得', 'b', 'b', $3, $3)", &[m, book, at]).await;
     }
     run(&t, "INSERT INTO reading_progress (account_id, book_id, status, updated_at) VALUES ($1, $2, 'finished', 1200)", &[m, book]).await;
     let th = {

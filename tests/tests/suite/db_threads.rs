@@ -244,7 +244,6 @@ async fn posts_between_returns_exactly_the_range(b: Backend) {
         ]
     );
     assert_eq!(mid[0].author, "测试alice");
-    assert_eq!(mid[0].username, "alice");
     assert_eq!(mid[0].account_id, Some(a));
     assert_eq!(mid[0].created_at, 103);
     assert_eq!(mid[0].state, PostState::Visible);

@@ -400,6 +400,19 @@ fn live_path(slug: &str) -> String {
     format!("/lectures/{slug}/live")
 }
 
+/// A browser that opened the watch page, so it holds the viewer cookie the
+/// page hands out: the live channel counts only such browsers.
+async fn browser(app: &TestApp, slug: &str) -> reqwest::Client {
+    let c = app.client();
+    let res = c
+        .get(app.url(&format!("/lectures/{slug}")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200, "the watch page");
+    c
+}
+
 fn report(b: Backend, what: &str, took: Duration) {
     eprintln!("[live timing] {b:?}: {what}: {} ms", took.as_millis());
 }
@@ -1109,7 +1122,7 @@ async fn live_channel_pushes_counts_and_questions(b: Backend) {
     assert_eq!(res.status(), 404);
 
     // The first page: counts first (itself included), then the questions.
-    let mut first = Sse::open(&app.bare_client(), &url, None).await;
+    let mut first = Sse::open(&browser(&app, &spec.slug).await, &url, None).await;
     let e = first.first().await;
     assert_eq!(e.event, "counts", "{e:?}");
     assert!(e.watching().unwrap() >= 1, "{e:?}");
@@ -1117,7 +1130,7 @@ async fn live_channel_pushes_counts_and_questions(b: Backend) {
     assert_eq!(e.question_bodies(), Some(Vec::new()), "{e:?}");
 
     // A second page raises the count on the first.
-    let mut second = Sse::open(&app.bare_client(), &url, None).await;
+    let mut second = Sse::open(&browser(&app, &spec.slug).await, &url, None).await;
     let opened = Instant::now();
     let (_, took) = first
         .wait_for(opened, "watching = 2", |e| e.watching() == Some(2))
@@ -1217,7 +1230,9 @@ async fn live_channel_pushes_counts_and_questions(b: Backend) {
             .await,
     )
     .await;
-    assert_eq!((s, v), (200, Value::Bool(true)));
+    assert_eq!(s, 200, "{v}");
+    assert_eq!(v["question_id"], question_id);
+    assert_eq!(v["voted"], true);
     let voted = Instant::now();
     let (_, took) = first
         .wait_for(voted, "one vote", |e| {
@@ -1245,15 +1260,22 @@ async fn views_count_page_openings_not_reconnections(b: Backend) {
     let url = app.url(&live_path(&spec.slug));
 
     let mut open = Vec::new();
+    let mut browsers = Vec::new();
     for _ in 0..PAGES {
-        let mut page = Sse::open(&app.bare_client(), &url, None).await;
+        let c = browser(&app, &spec.slug).await;
+        let mut page = Sse::open(&c, &url, None).await;
         page.first().await;
         open.push(page);
+        browsers.push(c);
     }
     // A browser reconnecting says where it was: not a new view.
-    let mut again = Sse::open(&app.bare_client(), &url, Some("7")).await;
+    let mut again = Sse::open(&browser(&app, &spec.slug).await, &url, Some("7")).await;
     again.first().await;
     open.push(again);
+    // Nor is the same browser opening the page again soon after.
+    let mut reopened = Sse::open(&browsers[0], &url, None).await;
+    reopened.first().await;
+    open.push(reopened);
 
     app.live().flush_views().await;
     let views = || {
@@ -1607,13 +1629,19 @@ async fn two_servers_share_watcher_counts_and_questions() {
     let spec = Spec::new("liangtai-fuwuqi", "两台服务器");
     published(&app, &organiser, &spec).await;
 
-    let mut on_a = Sse::open(&app.bare_client(), &app.url(&live_path(&spec.slug)), None).await;
+    let mut on_a = Sse::open(
+        &browser(&app, &spec.slug).await,
+        &app.url(&live_path(&spec.slug)),
+        None,
+    )
+    .await;
     let e = on_a.first().await;
     assert_eq!(e.watching(), Some(1), "{e:?}");
 
     // A page on B counts on A.
     let b_url = node_b.url(&live_path(&spec.slug));
-    let mut on_b = Sse::open(&app.bare_client(), &b_url, None).await;
+    // (The viewer cookie of server A's page is good on B: one site, one key.)
+    let mut on_b = Sse::open(&browser(&app, &spec.slug).await, &b_url, None).await;
     let opened = Instant::now();
     let (_, took) = on_a
         .wait_for(opened, "watching = 2 on A", |e| e.watching() == Some(2))

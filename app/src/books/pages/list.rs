@@ -36,7 +36,7 @@ pub fn BooksPage() -> impl IntoView {
                 </Transition>
             </p>
         </div>
-        <Form method="GET" action="" attr:class="search-form" attr:role="search">
+        <Form method="GET" action="" attr:class="search-form" attr:role="search" attr:aria-label="查找图书">
             <label for="book-search">"查找图书"</label>
             <input id="book-search" type="search" name="q" value=move || q.get() placeholder="书名、作者或 ISBN"/>
             <button type="submit" class="button">"查找"</button>

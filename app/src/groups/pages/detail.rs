@@ -162,23 +162,33 @@ fn GroupView(
                 })}
             </section>
 
-            <section class="panel" aria-labelledby="progress-board">
-                <h2 id="progress-board">"阅读进度"</h2>
-                <ProgressBoard page=page.clone()/>
-            </section>
-
-            <section class="panel" aria-labelledby="members">
-                <h2 id="members">{format!("成员（{} 人）", page.members.len())}</h2>
-                <ul class="member-list">
-                    {page.members.iter().map(|m| view! {
-                        <li>
-                            <span class="member-name">{m.display_name.clone()}</span>
-                            {(m.role != GroupRole::Member).then(|| view! { <span class="badge role">{m.role.label()}</span> })}
-                            <span class="muted small">{m.account_role.label()}</span>
-                        </li>
-                    }).collect_view()}
-                </ul>
-            </section>
+            {if page.people_visible {
+                view! {
+                    <section class="panel" aria-labelledby="progress-board">
+                        <h2 id="progress-board">"阅读进度"</h2>
+                        <ProgressBoard page=page.clone()/>
+                    </section>
+                    <section class="panel" aria-labelledby="members">
+                        <h2 id="members">{format!("成员（{} 人）", g.members)}</h2>
+                        <ul class="member-list">
+                            {page.members.iter().map(|m| view! {
+                                <li>
+                                    <span class="member-name">{m.display_name.clone()}</span>
+                                    {(m.role != GroupRole::Member).then(|| view! { <span class="badge role">{m.role.label()}</span> })}
+                                    <span class="muted small">{m.account_role.label()}</span>
+                                </li>
+                            }).collect_view()}
+                        </ul>
+                    </section>
+                }.into_any()
+            } else {
+                view! {
+                    <section class="panel" aria-labelledby="members">
+                        <h2 id="members">{format!("成员（{} 人）", g.members)}</h2>
+                        <p class="muted">"本群仅成员可见：成员名单和阅读进度只对本群成员显示。"</p>
+                    </section>
+                }.into_any()
+            }}
 
             <section class="panel" aria-labelledby="group-notes">
                 <h2 id="group-notes">"读书心得"</h2>

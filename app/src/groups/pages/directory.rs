@@ -71,6 +71,10 @@ pub fn GroupsPage() -> impl IntoView {
                         </div>
                         <button type="submit" class="button">"筛选"</button>
                     </Form>
+                    // The cards' names are third-level headings (as on the
+                    // home page): the list needs a heading between them and
+                    // the page's (axe: heading-order).
+                    <h2 class="visually-hidden">"读书群列表"</h2>
                     <p class="muted" role="status">{format!("共 {} 个读书群", d.groups.len())}</p>
                     <GroupCards groups=d.groups empty="没有符合条件的读书群。"/>
                 }.into_any(),

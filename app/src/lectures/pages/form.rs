@@ -192,7 +192,7 @@ fn FormView(form: LectureFormData) -> impl IntoView {
                 <div class="field-row">
                     <SelectField label="关联读书群" name="group_id" options=groups error=field_error(value, "group_id")
                         value=field("group_id", |f| f.group_id.map(|g| g.to_string()).unwrap_or_default())
-                        hint="讲座结束后，现场问题可一键整理为该群的讨论主题"/>
+                        hint="只列出你可以发起讨论的读书群（尚未结束；讲师须是群成员）。讲座结束后，现场问题可一键整理为该群的讨论主题"/>
                     <SelectField label="关联图书" name="book_id" options=books error=field_error(value, "book_id")
                         value=field("book_id", |f| f.book_id.map(|b| b.to_string()).unwrap_or_default())/>
                 </div>

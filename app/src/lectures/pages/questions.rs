@@ -4,7 +4,7 @@
 use leptos::prelude::*;
 
 use super::live_client::LiveSignals;
-use crate::lectures::api::{AskQuestion, MarkQuestion, VoteQuestion};
+use crate::lectures::api::{AskQuestion, MarkQuestion, VoteOutcome, VoteQuestion};
 use crate::lectures::{QUESTION_MAX, QuestionView};
 use crate::ui::form::{field_error, form_error, kept_value};
 use crate::ui::{FormAlert, SubmitButton};
@@ -57,15 +57,14 @@ pub fn Questions(
             // Nothing to do: the live channel brings the new list.
         }
     });
+    // The answer names the question: the action's input is already gone
+    // by the time its value arrives.
     Effect::new(move |_| {
-        if let Some(Ok(on)) = actions.vote.value().get()
-            && let Some(input) = actions.vote.input().get_untracked()
-        {
-            let id = input.question_id;
+        if let Some(Ok(VoteOutcome { question_id, voted })) = actions.vote.value().get() {
             my_votes.update(|v| {
-                v.retain(|x| *x != id);
-                if on {
-                    v.push(id);
+                v.retain(|x| *x != question_id);
+                if voted {
+                    v.push(question_id);
                 }
             });
         }

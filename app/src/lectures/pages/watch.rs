@@ -12,7 +12,9 @@ use super::questions::{QuestionActions, Questions};
 use super::registration::{RegistrationActions, Venues};
 use crate::error::AppError;
 use crate::layout::NotFound;
-use crate::lectures::api::{LecturePage as PageData, MakeFollowup, SetLectureState, load_lecture};
+use crate::lectures::api::{
+    LecturePage as PageData, MakeFollowup, ReportWatching, SetLectureState, load_lecture,
+};
 use crate::lectures::{Audience, LectureState, Phase, StreamKind, StreamLink};
 use crate::ui::FormAlert;
 use crate::ui::form::form_error;
@@ -47,11 +49,15 @@ pub fn LecturePage() -> impl IntoView {
         |(s, ..)| load_lecture(s),
     );
     let live = LiveSignals::new();
+    // The page's data hands out the viewer cookie that the live channel
+    // counts: a browser's first watch page, reached without a reload,
+    // connects only once it has arrived.
+    let loaded = Memo::new(move |_| data.get().is_some_and(|d| d.is_ok()));
     Effect::new(move |_| {
         let s = slug.get();
         live.counts.set(None);
         live.questions.set(None);
-        if !s.is_empty() {
+        if !s.is_empty() && loaded.get() {
             live_client::connect(s, live);
         }
     });
@@ -89,6 +95,9 @@ fn Watch(
             .unwrap_or(first_audience)
     });
     let watching = Signal::derive(move || live.counts.get().map(|c| c.watching));
+    if page.signed_in {
+        report_watching(slug.clone(), live.link);
+    }
     view! {
         <Title text=s.title.clone()/>
         <nav class="breadcrumb" aria-label="位置"><a href="/lectures">"政协大讲堂"</a> " › " {s.series.clone()}</nav>
@@ -136,6 +145,20 @@ fn Watch(
     }
 }
 
+/// Tells the server, once the live channel is open, that the signed-in
+/// person watches (their record counts it then; opening a link does not).
+/// Runs only in the browser.
+fn report_watching(slug: String, link: RwSignal<LinkState>) {
+    let report = ServerAction::<ReportWatching>::new();
+    let reported = StoredValue::new(false);
+    Effect::new(move |_| {
+        if link.get() == LinkState::Open && !reported.get_value() {
+            reported.set_value(true);
+            report.dispatch(ReportWatching { slug: slug.clone() });
+        }
+    });
+}
+
 /// Watching now and the total audience, updated live, with how they are counted.
 #[component]
 fn LiveFigures(
@@ -159,7 +182,7 @@ fn LiveFigures(
             <p class="muted small">{move || {
                 let a = audience.get();
                 format!(
-                    "累计观众按人计算：线上观看 {} 人、会场签到 {} 人、报名 {} 人，同一人只计一次（登录用户按账号，未登录观众按浏览器）。",
+                    "累计观众按人计算：线上观看 {} 人、会场签到 {} 人、报名 {} 人，同一人只计一次（登录用户按账号，未登录观众按浏览器；需开启网页脚本和 Cookie）。",
                     a.online, a.checked_in, a.registered
                 )
             }}</p>
