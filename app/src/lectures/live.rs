@@ -414,11 +414,17 @@ impl LiveHub {
                 room.state.lock().expect("room state").idle_since = None;
             }
             self.announce(id, &room, local).await;
-            if room.questions_dirty.swap(false, Ordering::Relaxed)
-                && let Some(frame) = self.questions_frame(id).await
-            {
-                room.state.lock().expect("room state").questions_frame = Some(frame.clone());
-                let _ = room.tx.send(frame);
+            if room.questions_dirty.swap(false, Ordering::Relaxed) {
+                match self.questions_frame(id).await {
+                    Some(frame) => {
+                        room.state.lock().expect("room state").questions_frame =
+                            Some(frame.clone());
+                        let _ = room.tx.send(frame);
+                    }
+                    // The database did not answer: try again on the next tick
+                    // rather than leave the pages with old questions.
+                    None => room.questions_dirty.store(true, Ordering::Relaxed),
+                }
             }
             let recount = {
                 let s = room.state.lock().expect("room state");
