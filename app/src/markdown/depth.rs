@@ -135,7 +135,7 @@ pub fn limit_depth(html: &str, max_depth: usize) -> String {
             Markup::Text => (true, 1),
             Markup::Other(len) => (true, len),
             Markup::Start(name, len) => (start_tag(&mut open, &mut kept, name, max_depth), len),
-            Markup::End(name, len) => (end_tag(&mut open, &mut kept, &name), len),
+            Markup::End(name, len) => (end_tag(&mut open, &mut kept, &name, max_depth), len),
             Markup::Junk(len) => (false, len),
         };
         if !keep {
@@ -191,12 +191,14 @@ fn implied_parents(name: &str, top: Option<&str>) -> &'static [&'static str] {
 
 /// Closes an element; whether its end tag is kept. An end tag that closes
 /// nothing the count knows of is kept as written (the parser ignores it or
-/// closes something, which only makes the tree shallower).
-fn end_tag(open: &mut Vec<Open>, kept: &mut usize, name: &str) -> bool {
+/// closes something, which only makes the tree shallower). The search stops
+/// after `max_depth` elements, which keeps a document of thousands of
+/// unclosed `<li><p>` linear; giving up only ever counts too deep.
+fn end_tag(open: &mut Vec<Open>, kept: &mut usize, name: &str, max_depth: usize) -> bool {
     let through_implied = BLOCK_END.contains(&name) || TABLE_END.contains(&name);
     let through_table = TABLE_END.contains(&name);
     let mut depth = None;
-    for (i, o) in open.iter().enumerate().rev() {
+    for (i, o) in open.iter().enumerate().rev().take(max_depth) {
         if o.name == name {
             depth = Some(i);
             break;
