@@ -31,6 +31,7 @@ async function draftKeys(page: Page): Promise<string[]> {
 }
 
 test("a post edited twice shows the count; its history opens on its own page, newest first", async ({ page, browser }) => {
+  test.slow(); // a registration, a thread, two edits and two page loads
   await joinedReader(page, "改稿甲");
   await startThread(page, `编辑历史${Date.now()}`, "第一版：原文");
   const post = page.locator(".post").first();
@@ -38,14 +39,22 @@ test("a post edited twice shows the count; its history opens on its own page, ne
   await expect(post).not.toContainText("已编辑");
 
   for (const text of ["第二版：改过一次", "第三版：改过两次"]) {
+    // Saving reloads the thread; start each edit from a settled page.
+    await page.reload();
+    await hydrated(page);
     await post.getByText("编辑", { exact: true }).click();
     const box = post.getByLabel("修改帖子内容");
+    await expect(box).toBeVisible();
     await box.fill(text);
     await post.getByRole("button", { name: "保存修改" }).click();
+    await expect(page.getByText("已保存修改")).toBeVisible();
     await expect(post.locator(".prose")).toHaveText(text);
   }
   await expect(post).toContainText("已编辑 2 次");
-  // The earlier versions are not on the thread page.
+  // The earlier versions are not on the thread page as it is served.
+  await page.reload();
+  await hydrated(page);
+  await expect(post).toContainText("已编辑 2 次");
   await expect(page.getByText("第一版：原文")).toHaveCount(0);
   await expect(page.getByText("第二版：改过一次")).toHaveCount(0);
 
@@ -75,6 +84,7 @@ test("a post edited twice shows the count; its history opens on its own page, ne
 });
 
 test("a draft belongs to its account: signing out forgets it, the next person on the browser finds an empty box", async ({ page }) => {
+  test.slow(); // two registrations
   await joinedReader(page, "草稿主人");
   await startThread(page, `草稿归属${Date.now()}`, "来聊聊这本书。");
   const threadUrl = page.url();
