@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Benchmarks (make bench): builds tests/src/bin/bench_threads.rs (thread
-# pages), tests/src/bin/bench_search.rs (search over 100,000 posts) and tests/src/bin/bench_lectures.rs (the lecture hall's live side:
+# pages; a post edited 1,000 times beside an unedited one; previewing deeply
+# nested raw HTML), tests/src/bin/bench_search.rs (search over 100,000 posts) and tests/src/bin/bench_lectures.rs (the lecture hall's live side:
 # a million views counted exactly, 10,000 live connections held open) in
 # release and runs them on SQLite and PostgreSQL. Starts PostgreSQL if it
 # is not running, and stops it again afterwards; without PostgreSQL only

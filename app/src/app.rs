@@ -19,11 +19,12 @@ use crate::layout::{ErrorPage, FontSize, Layout, NotFound};
 use crate::lectures::pages::{
     CheckinCodesPage, CheckinPage, EditLecturePage, LecturePage, LecturesPage, NewLecturePage,
 };
+use crate::notes::pages::{BookNotesPage, GroupNotesPage};
 use crate::notifications::page::NotificationsPage;
 use crate::search::page::SearchPage;
 use crate::stats::page::StatsPage;
 use crate::stats::report::ReportPage;
-use crate::threads::pages::{ModerationPage, ThreadListPage, ThreadPage};
+use crate::threads::pages::{ModerationPage, PostHistoryPage, ThreadListPage, ThreadPage};
 
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     #[cfg(feature = "ssr")]
@@ -93,15 +94,18 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/groups/new") view=NewGroupPage ssr=SsrMode::Async/>
                         <Route path=path!("/groups/:slug") view=GroupPage ssr=SsrMode::Async/>
                         <Route path=path!("/groups/:slug/edit") view=EditGroupPage ssr=SsrMode::Async/>
+                        <Route path=path!("/groups/:slug/notes") view=GroupNotesPage ssr=SsrMode::Async/>
                         <Route path=path!("/groups/:slug/manage") view=ManageGroupPage ssr=SsrMode::Async/>
                         <Route path=path!("/groups/:slug/threads") view=ThreadListPage ssr=SsrMode::Async/>
                         <Route path=path!("/groups/:slug/threads/:id") view=ThreadPage ssr=SsrMode::Async/>
+                        <Route path=path!("/posts/:id/history") view=PostHistoryPage ssr=SsrMode::Async/>
                         <Route path=path!("/books") view=BooksPage ssr=SsrMode::Async/>
                         <Route path=path!("/books/new") view=NewBookPage ssr=SsrMode::Async/>
                         <Route path=path!("/books/recommended") view=RecommendedPage ssr=SsrMode::Async/>
                         <Route path=path!("/books/import") view=ImportPage ssr=SsrMode::Async/>
                         <Route path=path!("/books/:id") view=BookPage ssr=SsrMode::Async/>
                         <Route path=path!("/books/:id/edit") view=EditBookPage ssr=SsrMode::Async/>
+                        <Route path=path!("/books/:id/notes") view=BookNotesPage ssr=SsrMode::Async/>
                         <Route path=path!("/lectures") view=LecturesPage ssr=SsrMode::Async/>
                         <Route path=path!("/lectures/new") view=NewLecturePage ssr=SsrMode::Async/>
                         <Route path=path!("/lectures/:slug") view=LecturePage ssr=SsrMode::Async/>

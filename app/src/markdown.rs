@@ -1,11 +1,11 @@
 //! Markdown → safe HTML for user-written text (server only).
 //!
-//! Reading notes, group descriptions, guided readings and (later) forum posts
-//! are written by users in Markdown. The Markdown source is the record of
-//! truth; the HTML produced here is stored beside it so that pages can embed it
-//! without re-rendering on every request.
+//! Reading notes, group descriptions, guided readings and forum posts are
+//! written by users in Markdown. The Markdown source is the record of
+//! truth; the HTML produced here is stored beside it so that pages can embed
+//! it without re-rendering on every request.
 //!
-//! Rendering happens in three steps:
+//! Rendering happens in four steps:
 //!
 //! 1. `pulldown-cmark` parses CommonMark plus the GFM extensions tables,
 //!    strikethrough and task lists. Bare `http://`, `https://` and `www.`
@@ -16,30 +16,41 @@
 //!    below refuses lose their link/image wrapper and keep only their text,
 //!    and block quotes/lists nested deeper than a fixed limit are flattened
 //!    (deep nesting is slow to sanitise).
-//! 2. The resulting HTML — including any raw HTML the user typed — is cleaned
-//!    by an explicitly configured `ammonia` sanitiser. Only a short list of
-//!    tags and attributes survives; everything else is dropped (script-like
-//!    containers are dropped together with their content).
-//! 3. External (`http`/`https`) links get `target="_blank"`, and images whose
+//! 2. The resulting HTML — including any raw HTML the user typed — is
+//!    flattened the same way: elements nested deeper than a fixed limit
+//!    (`<ul>` or `<b>` typed thousands of times) lose their tags and keep
+//!    their text, before the sanitiser parses it (see `depth`).
+//! 3. That HTML is cleaned by an explicitly configured `ammonia` sanitiser.
+//!    Only a short list of tags and attributes survives; everything else is
+//!    dropped (script-like containers are dropped together with their
+//!    content).
+//! 4. External (`http`/`https`) links get `target="_blank"`, and images whose
 //!    `src` was refused are removed.
 //!
-//! URL policy, shared by steps 1 and 2:
+//! URL policy, shared by steps 1 and 3:
 //!
 //! * links (`<a href>`): `http:`, `https:`, `mailto:`, plus same-site links
 //!   that start with `/` or `#`. Protocol-relative links (`//host/path`, and
 //!   the backslash spellings browsers treat the same way) are rewritten to
 //!   `https://host/path` and then count as external links. Every link gets
 //!   `rel="nofollow ugc noopener"`.
-//! * images (`<img src>`): `http:` and `https:` only (protocol-relative ones
-//!   are rewritten to `https:` as for links). Every image gets
-//!   `loading="lazy"`.
+//! * images (`<img src>`): `https:` only, or a path of this site that starts
+//!   with a single `/` (uploaded images such as book covers); protocol-
+//!   relative ones are rewritten to `https:` as for links. A plain `http:`
+//!   image would load without encryption on an HTTPS page and tell a third
+//!   party who reads what; it is never emitted, and [`render_checked`] says
+//!   that one was asked for, so that posts, notes and previews can refuse
+//!   the text with [`HTTP_IMAGE_MESSAGE`]. Every image gets `loading="lazy"`.
 //! * everything else (`javascript:`, `vbscript:`, `data:`, `file:`, other
 //!   relative paths, unparsable URLs) is removed.
 //!
 //! The output never contains `id`, `name`, `class` (except a validated
 //! `language-xxx` on `<code>`), `style` or event-handler attributes.
 
+mod depth;
+
 use std::borrow::Cow;
+use std::cell::Cell;
 use std::collections::{HashMap, HashSet};
 use std::sync::LazyLock;
 
@@ -55,19 +66,47 @@ use pulldown_cmark::{
 /// callers must reject longer submissions before rendering and storing them.
 pub const MAX_SOURCE: usize = 20_000;
 
+/// The field message for a text with a plain `http:` image.
+pub const HTTP_IMAGE_MESSAGE: &str = "图片只能使用 https:// 地址或本站上传的图片";
+
+/// Sanitised HTML, and whether the source asked for something it left out
+/// that the writer should hear about.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Rendered {
+    pub html: String,
+    /// An image over plain `http:` (Markdown or raw `<img>`) was dropped.
+    pub http_image: bool,
+}
+
 /// Renders user-written Markdown to sanitised HTML, ready to be stored and
 /// later embedded in a page as-is.
 pub fn render(markdown: &str) -> String {
+    render_checked(markdown).html
+}
+
+/// [`render`], also telling whether a plain `http:` image was dropped (posts,
+/// notes and previews refuse such a text instead of storing it).
+pub fn render_checked(markdown: &str) -> Rendered {
     let options =
         Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH | Options::ENABLE_TASKLISTS;
     let parser = TextMergeStream::new(Parser::new_ext(markdown, options));
-    let events = rewrite_events(parser);
+    let mut http_image = false;
+    let events = rewrite_events(parser, &mut http_image);
 
     let mut unsafe_html = String::with_capacity(markdown.len() + markdown.len() / 2);
     html::push_html(&mut unsafe_html, events.into_iter());
+    let shallow = depth::limit_depth(&unsafe_html, MAX_HTML_DEPTH);
 
-    let clean = SANITIZER.clean(&unsafe_html).to_string();
-    finish_html(&clean)
+    // The sanitiser decodes character references in attributes before the
+    // URL policy sees them, so it is the one to notice `&#104;ttp:` images.
+    // It runs on this thread, start to end, so a thread-local flag tells
+    // what happened during this call only.
+    HTTP_IMAGE_DROPPED.with(|f| f.set(false));
+    let clean = SANITIZER.clean(&shallow).to_string();
+    Rendered {
+        html: finish_html(&clean),
+        http_image: http_image || HTTP_IMAGE_DROPPED.with(Cell::get),
+    }
 }
 
 /// The text of Markdown without its markup, for search and excerpts:
@@ -131,13 +170,27 @@ pub fn render_inline_text(text: &str) -> String {
 enum UrlUse {
     /// `<a href>`: http, https, mailto, `/…` and `#…`.
     Link,
-    /// `<img src>`: http and https only.
+    /// `<img src>`: https and same-site `/…` only.
     Image,
+}
+
+/// Why the URL policy refused a URL.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Refused {
+    /// An image over plain `http:` (the writer is told).
+    HttpImage,
+    /// Anything else the policy does not allow (silently dropped).
+    Other,
 }
 
 /// Applies the URL policy. Returns the URL to emit, or `None` when it must be
 /// dropped.
 fn sanitize_url(raw: &str, usage: UrlUse) -> Option<String> {
+    check_url(raw, usage).ok()
+}
+
+/// The URL policy: the URL to emit, or why it is refused.
+fn check_url(raw: &str, usage: UrlUse) -> Result<String, Refused> {
     // Browsers delete ASCII tab and newline anywhere in a URL and trim
     // leading/trailing C0 controls and spaces; do the same before judging it.
     let without_breaks: String = raw
@@ -152,22 +205,24 @@ fn sanitize_url(raw: &str, usage: UrlUse) -> Option<String> {
         // Protocol-relative (`//host`, `\\host`, `/\host`): make it explicit https.
         return absolute_url(&format!("https:{url}"), usage);
     }
-    match bytes.first() {
-        Some(b'/') | Some(b'#') if usage == UrlUse::Link => Some(url.to_owned()),
-        Some(b'/') | Some(b'#') => None,
+    match (bytes.first(), usage) {
+        // A path of this site (the double slash was handled above).
+        (Some(b'/'), _) | (Some(b'#'), UrlUse::Link) => Ok(url.to_owned()),
+        (Some(b'#'), UrlUse::Image) => Err(Refused::Other),
         _ => absolute_url(url, usage),
     }
 }
 
 /// Parses an absolute URL and checks its scheme; returns its normalised form.
-fn absolute_url(url: &str, usage: UrlUse) -> Option<String> {
-    let parsed = Url::parse(url).ok()?;
-    let allowed = match parsed.scheme() {
-        "http" | "https" => parsed.host().is_some(),
-        "mailto" => usage == UrlUse::Link,
-        _ => false,
-    };
-    allowed.then(|| parsed.to_string())
+fn absolute_url(url: &str, usage: UrlUse) -> Result<String, Refused> {
+    let parsed = Url::parse(url).map_err(|_| Refused::Other)?;
+    let has_host = parsed.host().is_some();
+    match (parsed.scheme(), usage) {
+        ("https", _) | ("http", UrlUse::Link) if has_host => Ok(parsed.to_string()),
+        ("http", UrlUse::Image) if has_host => Err(Refused::HttpImage),
+        ("mailto", UrlUse::Link) => Ok(parsed.to_string()),
+        _ => Err(Refused::Other),
+    }
 }
 
 /// Whether a (sanitised) URL leaves the site, i.e. is an http(s) URL.
@@ -185,9 +240,19 @@ fn is_external(url: &str) -> bool {
 /// nesting depth, so without this cap 20 000 `>` take over a second to render.
 const MAX_NESTING: usize = 48;
 
+/// Deepest nesting of elements in the HTML handed to the sanitiser, raw HTML
+/// included (step 2 of the module docs). Above [`MAX_NESTING`] by enough
+/// for a paragraph, a table and inline markup inside the deepest container,
+/// so that Markdown flattened by the step before loses nothing here.
+const MAX_HTML_DEPTH: usize = MAX_NESTING + 16;
+
 /// Rewrites the parser's events before they are turned into HTML; see the
-/// module documentation for what changes.
-fn rewrite_events<'a>(events: impl Iterator<Item = Event<'a>>) -> Vec<Event<'a>> {
+/// module documentation for what changes. Sets `http_image` when an image
+/// is dropped for being plain `http:`.
+fn rewrite_events<'a>(
+    events: impl Iterator<Item = Event<'a>>,
+    http_image: &mut bool,
+) -> Vec<Event<'a>> {
     let mut out = Vec::new();
 
     // One entry per open link / image: `true` when its wrapper was dropped
@@ -242,7 +307,9 @@ fn rewrite_events<'a>(events: impl Iterator<Item = Event<'a>>) -> Vec<Event<'a>>
                 id,
             }) => {
                 // A refused image keeps its alt text as ordinary text.
-                let dest = sanitize_url(&dest_url, UrlUse::Image);
+                let dest = check_url(&dest_url, UrlUse::Image);
+                *http_image |= dest == Err(Refused::HttpImage);
+                let dest = dest.ok();
                 open_images.push(dest.is_none());
                 if let Some(dest) = dest {
                     out.push(Event::Start(Tag::Image {
@@ -510,6 +577,11 @@ const DROPPED_WITH_CONTENT: &[&str] = &[
 
 static SANITIZER: LazyLock<Builder<'static>> = LazyLock::new(build_sanitizer);
 
+thread_local! {
+    /// Set by the sanitiser when it drops a plain `http:` image.
+    static HTTP_IMAGE_DROPPED: Cell<bool> = const { Cell::new(false) };
+}
+
 fn build_sanitizer() -> Builder<'static> {
     let alignments: HashSet<&str> = HashSet::from(["left", "center", "right"]);
     let mut builder = Builder::empty();
@@ -546,7 +618,13 @@ fn build_sanitizer() -> Builder<'static> {
 fn filter_attribute<'u>(element: &str, attribute: &str, value: &'u str) -> Option<Cow<'u, str>> {
     match (element, attribute) {
         ("a", "href") => sanitize_url(value, UrlUse::Link).map(Cow::Owned),
-        ("img", "src") => sanitize_url(value, UrlUse::Image).map(Cow::Owned),
+        ("img", "src") => {
+            let checked = check_url(value, UrlUse::Image);
+            if checked == Err(Refused::HttpImage) {
+                HTTP_IMAGE_DROPPED.with(|f| f.set(true));
+            }
+            checked.ok().map(Cow::Owned)
+        }
         ("code", "class") => is_language_class(value).then_some(Cow::Borrowed(value)),
         ("ol", "start") => {
             let valid =
@@ -918,6 +996,155 @@ mod tests {
         );
     }
 
+    /// The deepest nesting of elements in sanitised output (which is
+    /// well-formed: every non-void element has its end tag).
+    fn output_depth(html: &str) -> usize {
+        let (mut depth, mut max) = (0usize, 0usize);
+        for tag in markup(html) {
+            if tag.starts_with("</") {
+                depth -= 1;
+            } else if !matches!(tag.split([' ', '>']).next(), Some("<br" | "<hr" | "<img")) {
+                depth += 1;
+                max = max.max(depth);
+            }
+        }
+        assert_eq!(depth, 0, "unbalanced output");
+        max
+    }
+
+    #[test]
+    fn deep_raw_html_is_flattened_but_text_kept() {
+        for (unit, allowed) in [
+            ("<ul>", true),
+            ("<b>", false),
+            ("<div>", false),
+            ("<blockquote>", true),
+            ("<strong>", true),
+            ("<li>", false),
+            ("<span>", false),
+            ("<table><td>", true),
+            ("<p><s title=x>", false),
+            ("<em class=a>字", true),
+        ] {
+            let input = unit.repeat(5000) + "深处的字" + &unit.replace('<', "</").repeat(5000);
+            let out = render(&input);
+            assert!(out.contains("深处的字"), "{unit}: text kept");
+            assert!(
+                output_depth(&out) <= MAX_HTML_DEPTH,
+                "{unit}: depth {}",
+                output_depth(&out)
+            );
+            if allowed {
+                assert!(
+                    output_depth(&out) >= 8,
+                    "{unit}: shallow levels kept: {out:.200}"
+                );
+            }
+            assert_inert_everywhere(&input, &out);
+        }
+        // Raw HTML inside Markdown containers, and the other way round.
+        let mixed = (1..=200)
+            .map(|i| ">".repeat(i) + " <ul><li>\n")
+            .collect::<String>()
+            + "底";
+        let out = render(&mixed);
+        assert!(out.contains('底'));
+        assert!(
+            output_depth(&out) <= MAX_HTML_DEPTH,
+            "{}",
+            output_depth(&out)
+        );
+        let mixed = "<blockquote>\n\n- > ".repeat(2000) + "底";
+        let out = render(&mixed);
+        assert!(out.contains('底'));
+        assert!(
+            output_depth(&out) <= MAX_HTML_DEPTH,
+            "{}",
+            output_depth(&out)
+        );
+        // Formatting elements the parser reopens in every new paragraph.
+        let reopened = (0..300)
+            .map(|i| format!("<p>{}段{i}</p>", format!("<s title={i}>").repeat(40)))
+            .collect::<String>();
+        let out = render(&reopened);
+        assert!(out.contains("段299"));
+        assert!(
+            output_depth(&out) <= MAX_HTML_DEPTH,
+            "{}",
+            output_depth(&out)
+        );
+        // Quotes that would hide the rest of the document from the count.
+        let hiding = "<textarea><a title=\"</textarea>".to_owned() + &"<ul>".repeat(5000) + "\">";
+        let out = render(&hiding);
+        assert!(
+            output_depth(&out) <= MAX_HTML_DEPTH,
+            "{}",
+            output_depth(&out)
+        );
+    }
+
+    #[test]
+    fn markdown_within_the_nesting_limit_is_not_flattened_further() {
+        // The deepest Markdown keeps all of its containers, with a table
+        // and inline markup in the innermost one.
+        let deep = ">".repeat(MAX_NESTING)
+            + " | a |\n"
+            + &">".repeat(MAX_NESTING)
+            + " |---|\n"
+            + &">".repeat(MAX_NESTING)
+            + " | ***~~[`x`](/x)~~*** |";
+        let out = render(&deep);
+        assert_eq!(out.matches("<blockquote>").count(), MAX_NESTING, "{out}");
+        assert!(
+            out.contains("<td><em><strong><del><a href=\"/x\" rel=\"nofollow ugc noopener\"><code>x</code></a></del></strong></em></td>"),
+            "{out}"
+        );
+    }
+
+    #[test]
+    fn only_https_and_same_site_images_are_rendered() {
+        let r = render_checked("![封面](/books/1/cover.jpg) ![b](https://img.example/b.png)");
+        assert!(!r.http_image);
+        assert!(
+            r.html
+                .contains("<img src=\"/books/1/cover.jpg\" alt=\"封面\""),
+            "{}",
+            r.html
+        );
+        assert!(
+            r.html.contains("<img src=\"https://img.example/b.png\""),
+            "{}",
+            r.html
+        );
+        for input in [
+            "![跟踪](http://evil.example/p.gif)",
+            "![跟踪](HTTP://evil.example/p.gif)",
+            "<img src=\"http://evil.example/p.gif\">",
+            "<img src=\"&#104;ttp://evil.example/p.gif\">",
+            "<img src=\" http://evil.example/p.gif\">",
+            "段落 <img src=http://evil.example/p.gif> 中间",
+            "- 列表\n\n  ![x](http://evil.example/p.gif)",
+            "[![x](http://evil.example/p.gif)](https://ok.example)",
+        ] {
+            let r = render_checked(input);
+            assert!(r.http_image, "{input}");
+            assert!(!r.html.contains("<img"), "{input}: {}", r.html);
+            assert!(
+                !r.html.contains("evil.example/p.gif\""),
+                "{input}: {}",
+                r.html
+            );
+        }
+        // Links over http are still fine; only images are refused.
+        let r = render_checked("[旧站](http://old.example) http://old.example/a.gif");
+        assert!(!r.http_image);
+        assert!(
+            r.html.contains("href=\"http://old.example/\""),
+            "{}",
+            r.html
+        );
+    }
+
     #[test]
     fn echoed_hostile_text_is_escaped() {
         assert_eq!(
@@ -1146,7 +1373,18 @@ Mail <reader@example.com>, visit <https://example.org> or https://example.net/a_
             image("https://a.example/p.png"),
             Some("https://a.example/p.png".into())
         );
-        assert_eq!(image("/p.png"), None);
+        assert_eq!(image("/p.png"), Some("/p.png".into()));
+        assert_eq!(
+            image("//a.example/p.png"),
+            Some("https://a.example/p.png".into())
+        );
+        assert_eq!(image("http://a.example/p.png"), None);
+        assert_eq!(
+            check_url(" HTTP://a.example/p.png", UrlUse::Image),
+            Err(Refused::HttpImage)
+        );
+        assert_eq!(image("#top"), None);
+        assert_eq!(image("p.png"), None);
         assert_eq!(image("mailto:a@b.example"), None);
         assert_eq!(image("data:image/png;base64,AAAA"), None);
     }

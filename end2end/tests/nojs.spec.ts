@@ -75,7 +75,7 @@ test("without JavaScript: start a thread, reply quoting it, like and edit", asyn
   await reply.getByLabel("修改帖子内容").fill("绝知此事要躬行。——陆游");
   await reply.getByRole("button", { name: "保存修改" }).click();
   await expect(page.locator("#p2")).toContainText("陆游");
-  await expect(page.locator("#p2")).toContainText("已编辑（1 次");
+  await expect(page.locator("#p2")).toContainText("已编辑 1 次");
 
   // Deleting takes two steps; the post's place stays.
   await page.locator("#p2").getByText("删除", { exact: true }).click();

@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 use super::{BookSummary, Recommendation};
 use crate::error::AppError;
 use crate::groups::GroupSummary;
-use crate::notes::NoteView;
+use crate::notes::NotePage;
 use crate::progress::Progress;
 
 pub const PER_PAGE: i64 = 24;
@@ -27,7 +27,8 @@ pub struct BookPage {
 pub struct BookDetail {
     pub book: BookSummary,
     pub groups: Vec<GroupSummary>,
-    pub notes: Vec<NoteView>,
+    /// The latest notes (the rest: `/books/{id}/notes`).
+    pub notes: NotePage,
     /// Discussion threads about the book in groups the viewer may read.
     pub threads: Vec<crate::threads::ThreadSummary>,
     pub my_progress: Option<Progress>,
@@ -111,7 +112,9 @@ pub async fn get_book(id: i64) -> Result<BookDetail, AppError> {
         let viewer = user.as_ref().map_or(0, |u| u.id);
         let today = today_string();
         let groups = crate::groups::queries::reading_book(db, id, &today).await?;
-        let notes = crate::notes::queries::for_book(db, id, viewer).await?;
+        let notes =
+            crate::notes::queries::page(db, crate::notes::queries::NotesOf::Book(id), viewer, 1)
+                .await?;
         let (my_progress, my_groups) = match &user {
             Some(u) => {
                 let progress = crate::progress::queries::of_book(db, u.id, id).await?;

@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 use super::reading_list::ListItem;
 use super::{GroupFields, GroupMember, GroupRole, GroupSummary, JoinRequest, Seat};
 use crate::error::AppError;
-use crate::notes::NoteView;
+use crate::notes::NotePage;
 
 /// How many groups the directory shows at most.
 pub const DIRECTORY_MAX: i64 = 300;
@@ -60,7 +60,8 @@ pub struct GroupPage {
     pub members: Vec<GroupMember>,
     pub items: Vec<ListItem>,
     pub board: Vec<BoardRow>,
-    pub notes: Vec<NoteView>,
+    /// The latest notes (the rest: `/groups/{slug}/notes`).
+    pub notes: NotePage,
     pub me: Option<MyPlace>,
     pub viewer: Option<i64>,
     /// The invitation address, shown to those who manage the group.
@@ -161,7 +162,9 @@ pub async fn get_group(slug: String) -> Result<GroupPage, AppError> {
             (Vec::new(), Vec::new())
         };
         let viewer = access.user.as_ref().map_or(0, |u| u.id);
-        let notes = crate::notes::queries::for_group(db, gid, viewer).await?;
+        let notes =
+            crate::notes::queries::page(db, crate::notes::queries::NotesOf::Group(gid), viewer, 1)
+                .await?;
         let me = match &access.user {
             Some(u) => Some(MyPlace {
                 role: access.role(),

@@ -67,7 +67,9 @@ pub fn Header() -> impl IntoView {
                                     <a class="user-name" href="/me" title="我的">{user.display_name.clone()}</a>
                                     <NotificationLink count=shell.unread_notifications()/>
                                     {user.is_organiser().then(|| view! { <a href="/admin">"管理"</a> })}
-                                    <ActionForm action=logout attr:class="inline-form">
+                                    // Drafts kept in this browser go with the account.
+                                    <ActionForm action=logout attr:class="inline-form"
+                                        on:submit=|_| crate::threads::pages::clear_all_drafts()>
                                         <button type="submit" class="button small">"退出"</button>
                                     </ActionForm>
                                 </div>

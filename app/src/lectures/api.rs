@@ -532,7 +532,11 @@ pub async fn make_followup(slug: String) -> Result<String, AppError> {
             .chars()
             .take(crate::threads::TITLE_MAX)
             .collect();
-        let body = questions::followup_markdown(&lecture.summary.title, &qs);
+        // Rendered before the transaction, which holds SQLite's write lock.
+        let body = crate::threads::write::PostBody::render(questions::followup_markdown(
+            &lecture.summary.title,
+            &qs,
+        ));
         let mut tx = ctx.db.pool().begin().await?;
         let thread_id = crate::threads::queries::create_thread(
             &mut tx,

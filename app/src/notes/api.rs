@@ -1,11 +1,13 @@
-//! Server functions of notes and likes.
+//! Server functions of notes and likes, and the paged note lists.
 
 use leptos::prelude::*;
 
+use super::NoteListPage;
 use crate::error::AppError;
 
 /// Writes a note on a book. A group is optional; "group only" needs one,
-/// and only a member of that group may attach it there.
+/// and only a member of that group may attach it there. Notes obey the
+/// posting rate limit, counted apart from posts.
 #[server(prefix = "/api", endpoint = "note/write")]
 pub async fn write_note(
     book_id: i64,
@@ -18,6 +20,7 @@ pub async fn write_note(
     use super::{TITLE_MAX, Visibility};
     use crate::error::FormErrors;
     use crate::server::{ctx, now, respond};
+    use crate::threads::write::Throttled;
     respond(async move {
         let user = crate::accounts::session::require_user().await?;
         let ctx = ctx()?;
@@ -55,6 +58,8 @@ pub async fn write_note(
                 format!("心得不能超过 {} 个字", crate::markdown::MAX_SOURCE),
             );
         }
+        // Rendered here, before the transaction below opens.
+        let html = crate::threads::write::checked_markdown(body, "body", &mut f);
         let visibility_parsed = Visibility::parse(&visibility);
         if visibility_parsed.is_none() {
             f.add("visibility", "请选择谁可以看到这篇心得");
@@ -91,7 +96,7 @@ pub async fn write_note(
                 return Err(AppError::message("这个读书群已结束，不能再关联新的心得"));
             }
         }
-        let html = crate::markdown::render(body);
+        let html = html.expect("checked");
         let note = NewNote {
             account_id: user.id,
             book_id,
@@ -101,7 +106,13 @@ pub async fn write_note(
             body_md: body,
             body_html: &html,
         };
-        queries::insert(db, &note, now()).await?;
+        let now = now();
+        let mut tx = db.begin().await?;
+        let limits = &ctx.settings.post_limits;
+        crate::threads::write::check_and_count(&mut tx, user.id, Throttled::Note, limits, now)
+            .await?;
+        queries::insert(&mut *tx, &note, now).await?;
+        tx.commit().await?;
         crate::server::redirect_back();
         Ok("心得已发布".to_owned())
     })
@@ -138,6 +149,60 @@ pub async fn like_note(id: i64, like: String) -> Result<i64, AppError> {
         tx.commit().await?;
         crate::server::redirect_back();
         Ok(n)
+    })
+    .await
+}
+
+/// A page of the notes on a book that the caller may read.
+#[server(prefix = "/api", endpoint = "notes/book")]
+pub async fn load_book_notes(book_id: i64, page: i64) -> Result<NoteListPage, AppError> {
+    use super::queries::{self, NotesOf};
+    use crate::server::{ctx, respond};
+    respond(async move {
+        let db = ctx()?.db;
+        let book = crate::books::queries::get(db.pool(), book_id)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        let viewer = crate::accounts::session::current_user()
+            .await?
+            .map(|u| u.id);
+        Ok(NoteListPage {
+            title: format!("《{}》", book.fields.title),
+            back: format!("/books/{book_id}"),
+            path: super::book_notes_path(book_id),
+            show_book: false,
+            notes: queries::page(db.pool(), NotesOf::Book(book_id), viewer.unwrap_or(0), page)
+                .await?,
+            viewer,
+        })
+    })
+    .await
+}
+
+/// A page of the notes in a group that the caller may read.
+#[server(prefix = "/api", endpoint = "notes/group")]
+pub async fn load_group_notes(slug: String, page: i64) -> Result<NoteListPage, AppError> {
+    use super::queries::{self, NotesOf};
+    use crate::server::{ctx, respond, today_string};
+    respond(async move {
+        let db = ctx()?.db;
+        let access = crate::groups::access::GroupAccess::load(&db, &slug, &today_string()).await?;
+        let viewer = access.user.as_ref().map(|u| u.id);
+        let summary = &access.group.summary;
+        Ok(NoteListPage {
+            title: summary.name.clone(),
+            back: format!("/groups/{}", summary.slug),
+            path: super::group_notes_path(&summary.slug),
+            show_book: true,
+            notes: queries::page(
+                db.pool(),
+                NotesOf::Group(access.id()),
+                viewer.unwrap_or(0),
+                page,
+            )
+            .await?,
+            viewer,
+        })
     })
     .await
 }

@@ -3,7 +3,7 @@
 use leptos::prelude::*;
 
 use super::api::{DeleteNote, LikeNote, WriteNote};
-use super::{NoteView, Visibility};
+use super::{NotePage, NoteView, Visibility};
 use crate::ui::form::{field_error, form_error, kept_value, success_message};
 use crate::ui::time::date_zh;
 use crate::ui::{FormAlert, Notice, SelectField, SubmitButton, TextArea, TextField};
@@ -27,6 +27,30 @@ pub fn NoteList(
         </ul>
     }
     .into_any()
+}
+
+/// The latest notes on a book or group page, with a link to the rest
+/// (`path?page=2`).
+#[component]
+pub fn LatestNotes(
+    notes: NotePage,
+    /// The full list's address.
+    path: String,
+    me: Option<i64>,
+    #[prop(default = false)] show_book: bool,
+    #[prop(into)] empty: String,
+) -> impl IntoView {
+    let more = notes.has_more().then(|| {
+        view! {
+            <p><a class="button small" href=format!("{path}?page=2")>
+                {format!("更多心得（共 {} 篇）", notes.total)}
+            </a></p>
+        }
+    });
+    view! {
+        <NoteList notes=notes.notes me show_book empty/>
+        {more}
+    }
 }
 
 #[component]

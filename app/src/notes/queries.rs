@@ -1,10 +1,11 @@
 //! SQL for notes and likes. Every read takes the viewer's id and applies
 //! the visibility rule in SQL, so a note someone may not read never leaves
-//! the database for them.
+//! the database for them. Lists are read a page at a time, without the
+//! Markdown source (only [`exported`] has it).
 
-use sqlx::{AnyConnection, Row};
+use sqlx::{AnyConnection, AnyPool, Row};
 
-use super::{NoteView, Visibility};
+use super::{NotePage, NoteView, Visibility};
 use crate::server::Exec;
 
 /// Who reads: an account id, or 0 for a visitor (no account has id 0).
@@ -14,7 +15,7 @@ const VISIBLE: &str = "(n.visibility = 'public' OR n.account_id = $1 OR (n.visib
      (SELECT 1 FROM group_member gm WHERE gm.group_id = n.group_id AND gm.account_id = $1)))";
 
 const COLUMNS: &str = "n.id, n.account_id, a.display_name, n.book_id, b.title AS book_title, g.slug, g.name AS group_name, \
-     n.visibility, n.title, n.body_md, n.body_html, n.likes, n.created_at, \
+     n.visibility, n.title, n.body_html, n.likes, n.created_at, \
      CASE WHEN EXISTS (SELECT 1 FROM note_like l WHERE l.note_id = n.id AND l.account_id = $1) THEN 1 ELSE 0 END AS liked";
 
 const FROM: &str = "FROM note n JOIN account a ON a.id = n.account_id JOIN book b ON b.id = n.book_id \
@@ -32,7 +33,6 @@ fn view(r: &sqlx::any::AnyRow) -> NoteView {
         visibility: Visibility::parse(r.get::<&str, _>("visibility"))
             .unwrap_or(Visibility::Private),
         title: r.get("title"),
-        body_md: r.get("body_md"),
         body_html: r.get("body_html"),
         likes: r.get("likes"),
         liked: r.get::<i64, _>("liked") != 0,
@@ -81,36 +81,57 @@ pub async fn delete_own(
     Ok(done.rows_affected() == 1)
 }
 
-pub async fn for_book(
-    e: impl Exec<'_>,
-    book_id: i64,
-    viewer: Viewer,
-) -> Result<Vec<NoteView>, sqlx::Error> {
-    let sql = format!(
-        "SELECT {COLUMNS} {FROM} WHERE n.book_id = $2 AND {VISIBLE} ORDER BY n.created_at DESC, n.id DESC"
-    );
-    let rows = sqlx::query(&sql)
-        .bind(viewer)
-        .bind(book_id)
-        .fetch_all(e)
-        .await?;
-    Ok(rows.iter().map(view).collect())
+/// What a page of notes is about.
+#[derive(Debug, Clone, Copy)]
+pub enum NotesOf {
+    Book(i64),
+    Group(i64),
 }
 
-pub async fn for_group(
-    e: impl Exec<'_>,
-    group_id: i64,
+impl NotesOf {
+    fn condition(self) -> (&'static str, i64) {
+        match self {
+            NotesOf::Book(id) => ("n.book_id = $2", id),
+            NotesOf::Group(id) => ("n.group_id = $2", id),
+        }
+    }
+}
+
+/// Page `page` (from 1; clamped to the pages there are) of the notes on a
+/// book or in a group that `viewer` may read, newest first.
+pub async fn page(
+    pool: &AnyPool,
+    of: NotesOf,
     viewer: Viewer,
-) -> Result<Vec<NoteView>, sqlx::Error> {
+    page: i64,
+) -> Result<NotePage, sqlx::Error> {
+    use super::NOTES_PER_PAGE;
+    let (condition, id) = of.condition();
+    let total: i64 = sqlx::query_scalar(&format!(
+        "SELECT COUNT(*) FROM note n WHERE {condition} AND {VISIBLE}"
+    ))
+    .bind(viewer)
+    .bind(id)
+    .fetch_one(pool)
+    .await?;
+    let pages = ((total + NOTES_PER_PAGE - 1) / NOTES_PER_PAGE).max(1);
+    let page = page.clamp(1, pages);
     let sql = format!(
-        "SELECT {COLUMNS} {FROM} WHERE n.group_id = $2 AND {VISIBLE} ORDER BY n.created_at DESC, n.id DESC"
+        "SELECT {COLUMNS} {FROM} WHERE {condition} AND {VISIBLE} \
+         ORDER BY n.created_at DESC, n.id DESC LIMIT $3 OFFSET $4"
     );
     let rows = sqlx::query(&sql)
         .bind(viewer)
-        .bind(group_id)
-        .fetch_all(e)
+        .bind(id)
+        .bind(NOTES_PER_PAGE)
+        .bind((page - 1) * NOTES_PER_PAGE)
+        .fetch_all(pool)
         .await?;
-    Ok(rows.iter().map(view).collect())
+    Ok(NotePage {
+        notes: rows.iter().map(view).collect(),
+        page,
+        total,
+    })
 }
 
 /// All of someone's own notes (private ones included), newest first.
@@ -120,6 +141,20 @@ pub async fn of_account(e: impl Exec<'_>, account_id: i64) -> Result<Vec<NoteVie
     );
     let rows = sqlx::query(&sql).bind(account_id).fetch_all(e).await?;
     Ok(rows.iter().map(view).collect())
+}
+
+/// All of someone's own notes with their Markdown source, newest first,
+/// for their data export.
+pub async fn exported(
+    e: impl Exec<'_>,
+    account_id: i64,
+) -> Result<Vec<(NoteView, String)>, sqlx::Error> {
+    let sql = format!(
+        "SELECT {COLUMNS}, n.body_md {FROM} WHERE n.account_id = $1 \
+         ORDER BY n.created_at DESC, n.id DESC"
+    );
+    let rows = sqlx::query(&sql).bind(account_id).fetch_all(e).await?;
+    Ok(rows.iter().map(|r| (view(r), r.get("body_md"))).collect())
 }
 
 /// A note, if the viewer may read it.

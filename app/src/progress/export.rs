@@ -45,15 +45,15 @@ struct Export {
 
 async fn collect(ctx: &AppContext, user: &SessionUser) -> Result<Export, sqlx::Error> {
     let db = ctx.db.pool();
-    let notes = crate::notes::queries::of_account(db, user.id)
+    let notes = crate::notes::queries::exported(db, user.id)
         .await?
         .into_iter()
-        .map(|n: NoteView| ExportedNote {
+        .map(|(n, markdown): (NoteView, String)| ExportedNote {
             book: n.book_title,
             group: n.group_name,
             visibility: n.visibility.as_str(),
             title: n.title,
-            markdown: n.body_md,
+            markdown,
             likes: n.likes,
             created_at: n.created_at,
         })

@@ -107,6 +107,7 @@ pub async fn load_thread_list(slug: String, page: i64) -> Result<ThreadList, App
             page,
             pages,
             signed_in: access.user.is_some(),
+            viewer: access.user.as_ref().map(|u| u.id),
             members_only: access.threads_members_only(),
             can_post: cannot_post_reason.is_none(),
             cannot_post_reason,
@@ -149,7 +150,10 @@ pub async fn load_thread_page(
         };
         let first = (page - 1) * PAGE_SIZE + 1;
         let sees_hidden = access.is_organiser();
-        let mut posts = queries::posts_between(
+        // Earlier versions of edited posts are not loaded: however often a
+        // post was edited, the page weighs what an unedited one does (the
+        // history has its own page, `load_post_history`).
+        let posts = queries::posts_between(
             db,
             id,
             first,
@@ -161,16 +165,6 @@ pub async fn load_thread_page(
             },
         )
         .await?;
-        let edited: Vec<i64> = posts
-            .iter()
-            .filter(|p| p.edits > 0 && !p.body_html.is_empty())
-            .map(|p| p.id)
-            .collect();
-        for (post_id, rev) in queries::revisions(db, &edited).await? {
-            if let Some(p) = posts.iter_mut().find(|p| p.id == post_id) {
-                p.revisions.push(rev);
-            }
-        }
         if viewer > 0
             && let Some(last) = posts.last()
         {
@@ -241,7 +235,7 @@ pub async fn create_thread(
             .keep("body", &write::kept(&body))
             .keep("book_id", &book_id);
         write::check_title(title, &mut f);
-        write::check_body(&body, "body", &mut f);
+        let post = write::PostBody::checked(&body, "body", &mut f);
         let book = match book_id.trim() {
             "" => None,
             b => {
@@ -257,6 +251,7 @@ pub async fn create_thread(
             }
         };
         f.into_result()?;
+        let post = post.expect("checked");
         let now = now();
         let mut tx = ctx.db.pool().begin().await?;
         write::check_rate(&mut tx, user.id, &ctx.settings.post_limits, now).await?;
@@ -265,7 +260,7 @@ pub async fn create_thread(
         let thread = queries::thread(&mut *tx, thread_id)
             .await?
             .ok_or(AppError::NotFound)?;
-        write::publish(&mut tx, &thread, &user, None, &body, now).await?;
+        write::publish(&mut tx, &thread, &user, None, &post, now).await?;
         tx.commit().await?;
         let path = format!("/groups/{}/threads/{thread_id}", access.group.summary.slug);
         redirect_to(&path);
@@ -287,8 +282,9 @@ pub async fn reply(thread_id: i64, body: String, quote_id: String) -> Result<Str
         let mut f = FormErrors::default()
             .keep("body", &write::kept(&body))
             .keep("quote_id", &quote_id);
-        write::check_body(&body, "body", &mut f);
+        let post = write::PostBody::checked(&body, "body", &mut f);
         f.into_result()?;
+        let post = post.expect("checked");
         let quote = match quote_id.trim() {
             "" => None,
             q => {
@@ -306,7 +302,7 @@ pub async fn reply(thread_id: i64, body: String, quote_id: String) -> Result<Str
         let now = now();
         let mut tx = ctx.db.pool().begin().await?;
         write::check_rate(&mut tx, user.id, &ctx.settings.post_limits, now).await?;
-        let (_, seq) = write::publish(&mut tx, &thread, &user, quote.as_ref(), &body, now).await?;
+        let (_, seq) = write::publish(&mut tx, &thread, &user, quote.as_ref(), &post, now).await?;
         tx.commit().await?;
         let path = format!(
             "/groups/{}/threads/{thread_id}?page={}#p{seq}",
@@ -320,10 +316,19 @@ pub async fn reply(thread_id: i64, body: String, quote_id: String) -> Result<Str
 }
 
 /// Edits a post: one's own, or as the group's leader or an organiser
-/// (logged, and the author is told). The earlier text is kept as history.
+/// (logged, and the author is told). The earlier text is kept as history,
+/// unless a moderator ticks `redact` ("1"): then the post's history is
+/// emptied (logged as `edit_redact`). In a locked thread only the group's
+/// leader and organisers edit, as staff may in a closed Discourse topic;
+/// authors may not. Edits obey the posting rate limit, counted apart.
 #[server(prefix = "/api", endpoint = "posts/edit")]
-pub async fn edit_post(id: i64, body: String) -> Result<String, AppError> {
+pub async fn edit_post(
+    id: i64,
+    body: String,
+    #[server(default)] redact: String,
+) -> Result<String, AppError> {
     use super::moderation::{log_action, notify_author};
+    use super::queries::Previous;
     use super::{queries, write};
     use crate::error::FormErrors;
     use crate::server::{now, redirect_back, respond};
@@ -334,18 +339,34 @@ pub async fn edit_post(id: i64, body: String) -> Result<String, AppError> {
         if !own && !access.can_manage() {
             return Err(AppError::Forbidden);
         }
+        let redact = redact == "1";
+        // Redacting is a moderator's tool for someone else's words.
+        if redact && own {
+            return Err(AppError::Forbidden);
+        }
+        if thread.locked && !access.can_manage() {
+            return Err(AppError::message("本主题已锁定，不能再编辑"));
+        }
         let mut f = FormErrors::default().keep("body", &write::kept(&body));
-        write::check_body(&body, "body", &mut f);
+        let new = write::PostBody::checked(&body, "body", &mut f);
         f.into_result()?;
-        let html = crate::markdown::render(&body);
+        let new = new.expect("checked");
         let now = now();
         let mut tx = ctx.db.pool().begin().await?;
+        let limits = &ctx.settings.post_limits;
+        write::check_and_count(&mut tx, user.id, write::Throttled::Edit, limits, now).await?;
         let only_author = own.then_some(user.id);
-        if !queries::edit(&mut tx, id, only_author, &body, &html, now).await? {
+        let previous = if redact {
+            Previous::Redacted
+        } else {
+            Previous::Kept
+        };
+        if !queries::edit(&mut tx, id, only_author, &new.md, &new.html, now, previous).await? {
             return Err(AppError::message("这篇帖子已删除或被隐藏，不能再编辑"));
         }
         if !own {
-            log_action(&mut tx, user.id, "edit", Some(thread.id), Some(id), "", now).await?;
+            let action = if redact { "edit_redact" } else { "edit" };
+            log_action(&mut tx, user.id, action, Some(thread.id), Some(id), "", now).await?;
             let text = format!(
                 "你在《{}》中的帖子被{}编辑了",
                 thread.title, user.display_name
@@ -355,6 +376,47 @@ pub async fn edit_post(id: i64, body: String) -> Result<String, AppError> {
         tx.commit().await?;
         redirect_back();
         Ok("已保存修改".to_owned())
+    })
+    .await
+}
+
+/// A page of a post's earlier versions, newest first, for whoever may read
+/// the post: never for a deleted post, for a hidden one only organisers
+/// (the rules of the thread page).
+#[server(prefix = "/api", endpoint = "posts/history")]
+pub async fn load_post_history(id: i64, page: i64) -> Result<super::PostHistory, AppError> {
+    use super::{HISTORY_PAGE_SIZE, PostHistory, page_of, queries};
+    use crate::server::respond;
+    respond(async move {
+        let (ctx, access, thread, post) = guard::readable_post(id).await?;
+        if post.deleted || (post.hidden && !access.is_organiser()) {
+            return Err(AppError::NotFound);
+        }
+        let db = ctx.db.pool();
+        let kept = queries::revision_count(db, id).await?;
+        let pages = ((kept + HISTORY_PAGE_SIZE - 1) / HISTORY_PAGE_SIZE).max(1);
+        let page = page.clamp(1, pages);
+        let revisions =
+            queries::revisions_page(db, id, HISTORY_PAGE_SIZE, (page - 1) * HISTORY_PAGE_SIZE)
+                .await?;
+        Ok(PostHistory {
+            post_id: id,
+            seq: post.seq,
+            author: post.author,
+            thread_title: thread.title,
+            post_path: format!(
+                "/groups/{}/threads/{}?page={}#p{}",
+                thread.group_slug,
+                thread.id,
+                page_of(post.seq),
+                post.seq
+            ),
+            edits: post.edits,
+            edited_at: post.edited_at,
+            kept,
+            revisions,
+            page,
+        })
     })
     .await
 }
@@ -485,18 +547,18 @@ pub async fn set_post_guide(id: i64, on: String) -> Result<String, AppError> {
     .await
 }
 
-/// The rendered, sanitised HTML of a draft (the preview before posting).
+/// The rendered, sanitised HTML of a draft (the preview before posting),
+/// refused for what posting would refuse.
 #[server(prefix = "/api", endpoint = "posts/preview")]
 pub async fn preview_post(body: String) -> Result<String, AppError> {
     use crate::server::respond;
     respond(async move {
         crate::accounts::session::require_user().await?;
         let mut f = crate::error::FormErrors::default();
-        super::write::check_body(&body, "body", &mut f);
-        if let Some(msg) = f.field("body") {
-            return Err(AppError::message(msg));
+        match super::write::PostBody::checked(&body, "body", &mut f) {
+            Some(post) => Ok(post.html),
+            None => Err(AppError::message(f.field("body").unwrap_or_default())),
         }
-        Ok(crate::markdown::render(&body))
     })
     .await
 }

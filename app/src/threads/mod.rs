@@ -1,7 +1,7 @@
 //! Discussion threads (讨论区) in reading groups: Markdown posts, replies
-//! with quotes and @mentions, likes, edits with history, deletion, pinning
-//! and locking, guided-reading posts, reports and moderation, read
-//! positions. Notifications live in `crate::notifications`.
+//! with quotes and @mentions, likes, edits with a history on its own page,
+//! deletion, pinning and locking, guided-reading posts, reports and
+//! moderation, read positions. Notifications live in `crate::notifications`.
 
 pub mod api;
 pub mod mentions;
@@ -27,6 +27,10 @@ pub const TITLE_MAX: usize = 80;
 pub const POST_MAX: usize = 10_000;
 /// Longest report reason, in characters.
 pub const REASON_MAX: usize = 200;
+/// Earlier versions kept of each post (older ones go at the next edit).
+pub const REVISIONS_KEPT: i64 = 50;
+/// Earlier versions per page of a post's history.
+pub const HISTORY_PAGE_SIZE: i64 = 10;
 
 /// The page (1-based) a post with sequence number `seq` is on.
 pub fn page_of(seq: i64) -> i64 {
@@ -102,8 +106,29 @@ pub struct Revision {
     pub written_at: i64,
 }
 
+/// A page of a post's edit history (`/posts/{id}/history`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PostHistory {
+    pub post_id: i64,
+    pub seq: i64,
+    pub author: String,
+    pub thread_title: String,
+    /// The post's place in its thread (`/groups/…/threads/…?page=N#pS`).
+    pub post_path: String,
+    /// Edits ever made; the history keeps the latest [`REVISIONS_KEPT`].
+    pub edits: i64,
+    pub edited_at: Option<i64>,
+    /// Earlier versions kept (fewer than `edits` when old ones were
+    /// dropped or a moderator removed them).
+    pub kept: i64,
+    /// This page's versions, newest first.
+    pub revisions: Vec<Revision>,
+    pub page: i64,
+}
+
 /// A post as a reader sees it. `body_html` is empty when the reader may
 /// not see the text (deleted, or hidden and the reader is not an organiser).
+/// Earlier versions are not part of it: the history has its own page.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PostView {
     pub id: i64,
@@ -121,8 +146,13 @@ pub struct PostView {
     pub edited_at: Option<i64>,
     pub created_at: i64,
     pub quote: Option<QuoteView>,
-    /// Earlier versions, oldest first (only loaded for edited posts).
-    pub revisions: Vec<Revision>,
+}
+
+impl PostView {
+    /// The page of this post's edit history.
+    pub fn history_path(&self) -> String {
+        format!("/posts/{}/history", self.id)
+    }
 }
 
 /// Everything the thread page shows.
@@ -160,6 +190,8 @@ pub struct ThreadList {
     pub page: i64,
     pub pages: i64,
     pub signed_in: bool,
+    /// The signed-in reader's account (whose drafts the form keeps).
+    pub viewer: Option<i64>,
     /// Only members (and organisers) read this group's threads.
     pub members_only: bool,
     /// May start a thread (member or organiser, group open).

@@ -23,7 +23,8 @@ pub struct QueuedPost {
     pub thread_title: String,
     pub group_name: String,
     pub author: String,
-    /// The sanitised text, shown to organisers even when hidden.
+    /// The sanitised text, shown to organisers even when hidden; empty when
+    /// its author deleted it (deleted text is never shown to anyone).
     pub body_html: String,
     pub hidden: bool,
     pub deleted: bool,
@@ -62,6 +63,7 @@ pub fn action_label(action: &str) -> &'static str {
         "lock" => "锁定主题",
         "unlock" => "解除锁定",
         "edit" => "编辑他人帖子",
+        "edit_redact" => "编辑他人帖子并删除原文",
         "delete" => "删除他人帖子",
         "guide" => "标为导读",
         "unguide" => "取消导读",
@@ -151,7 +153,9 @@ mod sql {
         Ok(done.rows_affected() == 1)
     }
 
-    const POST_COLUMNS: &str = "p.id, t.title, g.name AS group_name, a.display_name, p.body_html, \
+    // A deleted post's text does not leave the database, even for organisers.
+    const POST_COLUMNS: &str = "p.id, t.title, g.name AS group_name, a.display_name, \
+         CASE WHEN p.deleted_at IS NULL THEN p.body_html ELSE '' END AS body_html, \
          p.hidden_at, p.deleted_at";
     const POST_FROM: &str = "FROM post p JOIN thread t ON t.id = p.thread_id \
          JOIN reading_group g ON g.id = t.group_id LEFT JOIN account a ON a.id = p.account_id";

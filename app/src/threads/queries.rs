@@ -6,7 +6,7 @@
 use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
 
-use super::{PostState, PostView, QuoteView, Revision, ThreadSummary, excerpt};
+use super::{PostState, PostView, QuoteView, REVISIONS_KEPT, Revision, ThreadSummary, excerpt};
 use crate::server::Exec;
 
 /// Shown where an account no longer exists.
@@ -243,12 +243,15 @@ pub struct PostRecord {
     pub body_md: String,
     pub deleted: bool,
     pub hidden: bool,
+    pub edits: i64,
+    pub edited_at: Option<i64>,
 }
 
 pub async fn post(e: impl Exec<'_>, id: i64) -> Result<Option<PostRecord>, sqlx::Error> {
     let row = sqlx::query(
         "SELECT p.id, p.thread_id, t.group_id, g.slug, p.seq, p.account_id, a.display_name, \
-         p.body_md, p.deleted_at, p.hidden_at FROM post p JOIN thread t ON t.id = p.thread_id \
+         p.body_md, p.deleted_at, p.hidden_at, p.edits, p.edited_at \
+         FROM post p JOIN thread t ON t.id = p.thread_id \
          JOIN reading_group g ON g.id = t.group_id LEFT JOIN account a ON a.id = p.account_id \
          WHERE p.id = $1",
     )
@@ -268,6 +271,8 @@ pub async fn post(e: impl Exec<'_>, id: i64) -> Result<Option<PostRecord>, sqlx:
         body_md: r.get("body_md"),
         deleted: r.get::<Option<i64>, _>("deleted_at").is_some(),
         hidden: r.get::<Option<i64>, _>("hidden_at").is_some(),
+        edits: r.get("edits"),
+        edited_at: r.get("edited_at"),
     }))
 }
 
@@ -365,47 +370,56 @@ fn post_view(r: &AnyRow, viewer: PostViewer) -> PostView {
         edited_at: r.get("edited_at"),
         created_at: r.get("created_at"),
         quote,
-        revisions: Vec::new(),
     }
 }
 
-/// Earlier versions of the given posts, oldest first, as `(post id, revision)`.
-pub async fn revisions(
+/// A page of a post's earlier versions, newest first.
+pub async fn revisions_page(
     e: impl Exec<'_>,
-    post_ids: &[i64],
-) -> Result<Vec<(i64, Revision)>, sqlx::Error> {
-    if post_ids.is_empty() {
-        return Ok(Vec::new());
-    }
-    let marks = (1..=post_ids.len())
-        .map(|i| format!("${i}"))
-        .collect::<Vec<_>>()
-        .join(", ");
-    let sql = format!(
-        "SELECT post_id, body_html, written_at FROM post_revision WHERE post_id IN ({marks}) \
-         ORDER BY post_id, id"
-    );
-    let mut q = sqlx::query(&sql);
-    for id in post_ids {
-        q = q.bind(*id);
-    }
-    let rows = q.fetch_all(e).await?;
+    post_id: i64,
+    limit: i64,
+    offset: i64,
+) -> Result<Vec<Revision>, sqlx::Error> {
+    let rows = sqlx::query(
+        "SELECT body_html, written_at FROM post_revision WHERE post_id = $1 \
+         ORDER BY id DESC LIMIT $2 OFFSET $3",
+    )
+    .bind(post_id)
+    .bind(limit)
+    .bind(offset)
+    .fetch_all(e)
+    .await?;
     Ok(rows
         .iter()
-        .map(|r| {
-            (
-                r.get("post_id"),
-                Revision {
-                    body_html: r.get("body_html"),
-                    written_at: r.get("written_at"),
-                },
-            )
+        .map(|r| Revision {
+            body_html: r.get("body_html"),
+            written_at: r.get("written_at"),
         })
         .collect())
 }
 
-/// Replaces a visible post, keeping the old text as a revision. With
-/// `only_author`, only that author's post (someone else's: nothing).
+/// How many earlier versions of a post are kept.
+pub async fn revision_count(e: impl Exec<'_>, post_id: i64) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar("SELECT COUNT(*) FROM post_revision WHERE post_id = $1")
+        .bind(post_id)
+        .fetch_one(e)
+        .await
+}
+
+/// What becomes of the text an edit replaces.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Previous {
+    /// Kept in the history (the most recent [`REVISIONS_KEPT`] versions).
+    Kept,
+    /// A moderator removed it: the post's history is emptied, earlier
+    /// versions included, as they usually carry the same text.
+    Redacted,
+}
+
+/// Replaces a visible post. With `only_author`, only that author's post
+/// (someone else's: nothing). The old text becomes a revision, and the
+/// oldest revisions beyond [`REVISIONS_KEPT`] go, or with
+/// [`Previous::Redacted`] the post's history is emptied.
 pub async fn edit(
     conn: &mut AnyConnection,
     post_id: i64,
@@ -413,27 +427,49 @@ pub async fn edit(
     body_md: &str,
     body_html: &str,
     now: i64,
+    previous: Previous,
 ) -> Result<bool, sqlx::Error> {
-    let kept = sqlx::query(
-        "INSERT INTO post_revision (post_id, body_md, body_html, written_at) \
-         SELECT id, body_md, body_html, COALESCE(edited_at, created_at) FROM post \
-         WHERE id = $1 AND ($2 = 0 OR account_id = $2) AND deleted_at IS NULL AND hidden_at IS NULL",
-    )
+    const EDITABLE: &str = "id = $1 AND ($2 = 0 OR account_id = $2) \
+         AND deleted_at IS NULL AND hidden_at IS NULL";
+    if previous == Previous::Kept {
+        let kept = sqlx::query(&format!(
+            "INSERT INTO post_revision (post_id, body_md, body_html, written_at) \
+             SELECT id, body_md, body_html, COALESCE(edited_at, created_at) FROM post \
+             WHERE {EDITABLE}"
+        ))
+        .bind(post_id)
+        .bind(only_author.unwrap_or(0))
+        .execute(&mut *conn)
+        .await?;
+        if kept.rows_affected() != 1 {
+            return Ok(false);
+        }
+    }
+    let done = sqlx::query(&format!(
+        "UPDATE post SET body_md = $3, body_html = $4, edits = edits + 1, edited_at = $5 \
+         WHERE {EDITABLE}"
+    ))
     .bind(post_id)
     .bind(only_author.unwrap_or(0))
-    .execute(&mut *conn)
-    .await?;
-    if kept.rows_affected() != 1 {
-        return Ok(false);
-    }
-    sqlx::query(
-        "UPDATE post SET body_md = $2, body_html = $3, edits = edits + 1, edited_at = $4 \
-         WHERE id = $1",
-    )
-    .bind(post_id)
     .bind(body_md)
     .bind(body_html)
     .bind(now)
+    .execute(&mut *conn)
+    .await?;
+    if done.rows_affected() != 1 {
+        return Ok(false);
+    }
+    match previous {
+        Previous::Kept => sqlx::query(
+            "DELETE FROM post_revision WHERE post_id = $1 AND id NOT IN \
+             (SELECT id FROM post_revision WHERE post_id = $1 ORDER BY id DESC LIMIT $2)",
+        )
+        .bind(post_id)
+        .bind(REVISIONS_KEPT),
+        Previous::Redacted => {
+            sqlx::query("DELETE FROM post_revision WHERE post_id = $1").bind(post_id)
+        }
+    }
     .execute(&mut *conn)
     .await?;
     Ok(true)
@@ -448,7 +484,16 @@ pub async fn edit_own(
     body_html: &str,
     now: i64,
 ) -> Result<bool, sqlx::Error> {
-    edit(conn, post_id, Some(account_id), body_md, body_html, now).await
+    edit(
+        conn,
+        post_id,
+        Some(account_id),
+        body_md,
+        body_html,
+        now,
+        Previous::Kept,
+    )
+    .await
 }
 
 /// Marks a post deleted; its place and the replies stay. With

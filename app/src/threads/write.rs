@@ -1,5 +1,7 @@
-//! Writing posts, shared by starting a thread and replying: input checks,
-//! the posting rate limit, rendering, and who gets notified.
+//! Writing posts, shared by starting a thread, replying and editing: input
+//! checks, rendering (before any transaction opens), the posting rate limits
+//! (also for edits and notes, each with its own counter), and who gets
+//! notified.
 
 use std::collections::BTreeMap;
 
@@ -12,7 +14,7 @@ use crate::accounts::SessionUser;
 use crate::error::{AppError, FormErrors};
 use crate::notifications::NotificationKind;
 use crate::notifications::queries::{NewNotification, insert as notify};
-use crate::server::PostLimits;
+use crate::server::{PostLimits, RateLimit, rate};
 
 /// Checks a post's Markdown; adds a message for `field` when it is bad.
 pub fn check_body(body: &str, field: &str, f: &mut FormErrors) {
@@ -43,24 +45,71 @@ pub fn check_title(title: &str, f: &mut FormErrors) {
     }
 }
 
+/// A post's Markdown with its sanitised HTML. Made before the posting
+/// transaction opens, so that no database lock (SQLite's single writer
+/// above all) is held while rendering.
+#[derive(Debug, Clone)]
+pub struct PostBody {
+    pub md: String,
+    pub html: String,
+}
+
+impl PostBody {
+    /// Renders Markdown the application wrote itself.
+    pub fn render(md: String) -> PostBody {
+        let html = crate::markdown::render(&md);
+        PostBody { md, html }
+    }
+
+    /// Checks and renders what someone typed into `field`; `None` after
+    /// adding a message for `field` to `f`.
+    pub fn checked(body: &str, field: &str, f: &mut FormErrors) -> Option<PostBody> {
+        check_body(body, field, f);
+        checked_markdown(body, field, f).map(|html| PostBody {
+            md: body.to_owned(),
+            html,
+        })
+    }
+}
+
+/// Renders Markdown someone typed into `field` unless `f` already holds a
+/// message for it; refuses plain `http:` images (see `crate::markdown`).
+pub fn checked_markdown(body: &str, field: &str, f: &mut FormErrors) -> Option<String> {
+    if f.field(field).is_some() {
+        return None;
+    }
+    let rendered = crate::markdown::render_checked(body);
+    if rendered.http_image {
+        f.add(field, crate::markdown::HTTP_IMAGE_MESSAGE);
+        return None;
+    }
+    Some(rendered.html)
+}
+
 /// What was typed, cut to what a form may carry back.
 pub fn kept(text: &str) -> String {
     text.chars().take(POST_MAX + 100).collect()
 }
 
+/// Takes the author's account row lock for the rest of the transaction, so
+/// that writes sent at the same moment are counted one after another.
+async fn lock_author(conn: &mut AnyConnection, user_id: i64) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE account SET id = id WHERE id = $1")
+        .bind(user_id)
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}
+
 /// Refuses a post when its author has posted too often lately. Run it in
-/// the posting transaction: it first locks the author's account row, so
-/// posts sent at the same moment are counted one after another.
+/// the posting transaction (see [`lock_author`]).
 pub async fn check_rate(
     conn: &mut AnyConnection,
     user_id: i64,
     limits: &PostLimits,
     now: i64,
 ) -> Result<(), AppError> {
-    sqlx::query("UPDATE account SET id = id WHERE id = $1")
-        .bind(user_id)
-        .execute(&mut *conn)
-        .await?;
+    lock_author(conn, user_id).await?;
     let since = now - limits.window_secs;
     let recent = queries::posts_since(&mut *conn, user_id, since).await?;
     if recent < limits.per_window {
@@ -76,23 +125,80 @@ pub async fn check_rate(
     )))
 }
 
-/// Appends a post to a thread and notifies the people it concerns, in the
-/// caller's transaction. Fails when the thread is locked.
+/// Writing that the posting rate limit covers besides posts, each with a
+/// counter of its own: a post edited a thousand times, or a thousand notes,
+/// would otherwise make its pages as heavy as a thousand posts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Throttled {
+    /// Editing a post (one's own, or as a moderator).
+    Edit,
+    /// Writing a reading note.
+    Note,
+}
+
+impl Throttled {
+    fn bucket(self) -> &'static str {
+        match self {
+            Throttled::Edit => "post_edit",
+            Throttled::Note => "note_write",
+        }
+    }
+
+    fn refusal(self, wait: i64, limits: &PostLimits) -> String {
+        let (window, most) = (limits.window_secs, limits.per_window);
+        match self {
+            Throttled::Edit => {
+                format!("修改太频繁了，请 {wait} 秒后再改（每 {window} 秒最多改 {most} 次）")
+            }
+            Throttled::Note => {
+                format!("写心得太频繁了，请 {wait} 秒后再发（每 {window} 秒最多 {most} 篇）")
+            }
+        }
+    }
+}
+
+/// Refuses an edit or a note when its writer has done that too often
+/// lately, and otherwise counts this one. Run it in the transaction that
+/// writes, so that a write that fails later is not counted either.
+pub async fn check_and_count(
+    conn: &mut AnyConnection,
+    user_id: i64,
+    what: Throttled,
+    limits: &PostLimits,
+    now: i64,
+) -> Result<(), AppError> {
+    lock_author(conn, user_id).await?;
+    let key = user_id.to_string();
+    let limit = RateLimit {
+        per_window: limits.per_window,
+        window_secs: limits.window_secs,
+    };
+    if let Err(exhausted) = rate::check(&mut *conn, what.bucket(), &key, &limit, now).await? {
+        return Err(AppError::TooManyRequests(
+            what.refusal(exhausted.wait_secs, limits),
+        ));
+    }
+    rate::record(&mut *conn, what.bucket(), &key, now).await?;
+    Ok(())
+}
+
+/// Appends a post to a thread and notifies the people it concerns who may
+/// still read the thread, in the caller's transaction. Fails when the
+/// thread is locked.
 pub async fn publish(
     conn: &mut AnyConnection,
     thread: &ThreadRecord,
     author: &SessionUser,
     quote: Option<&PostRecord>,
-    body_md: &str,
+    body: &PostBody,
     now: i64,
 ) -> Result<(i64, i64), AppError> {
-    let body_html = crate::markdown::render(body_md);
     let new = NewPost {
         thread_id: thread.id,
         account_id: author.id,
         quote_id: quote.map(|q| q.id),
-        body_md,
-        body_html: &body_html,
+        body_md: &body.md,
+        body_html: &body.html,
     };
     let Some((post_id, seq)) = queries::add_post(conn, &new, now).await? else {
         return Err(AppError::message("本主题已锁定，不能再回复"));
@@ -104,11 +210,9 @@ pub async fn publish(
     {
         recipients.insert(owner, NotificationKind::Reply);
     }
-    let names = mentioned_names(body_md);
+    let names = mentioned_names(&body.md);
     for (id, _) in queries::accounts_named(&mut *conn, &names).await? {
-        if queries::may_read(&mut *conn, thread.group_id, id).await? {
-            recipients.insert(id, NotificationKind::Mention);
-        }
+        recipients.insert(id, NotificationKind::Mention);
     }
     if let Some(q) = quote
         && let Some(owner) = q.account_id
@@ -116,8 +220,15 @@ pub async fn publish(
         recipients.insert(owner, NotificationKind::Quote);
     }
     recipients.remove(&author.id);
-    let text = format!("《{}》", thread.title);
+    // Someone who has left a members-only group no longer hears of it.
+    let mut readers = BTreeMap::new();
     for (account_id, kind) in recipients {
+        if queries::may_read(&mut *conn, thread.group_id, account_id).await? {
+            readers.insert(account_id, kind);
+        }
+    }
+    let text = format!("《{}》", thread.title);
+    for (account_id, kind) in readers {
         let n = NewNotification {
             account_id,
             kind,

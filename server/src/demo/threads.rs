@@ -5,7 +5,7 @@
 
 use app::accounts::queries::session_user;
 use app::threads::queries::{self, ThreadFlag};
-use app::threads::write::publish;
+use app::threads::write::{PostBody, publish};
 use sqlx::AnyConnection;
 
 /// One post: author's user name, Markdown, and the index of the post it
@@ -173,7 +173,10 @@ async fn post_as(
         Some(q) => queries::post(&mut *conn, q).await?,
         None => None,
     };
-    let (post_id, _) = publish(conn, &thread, &author, quote.as_ref(), body, at)
+    // Seeding runs once, in one transaction at start-up: rendering inside
+    // it holds no one up.
+    let body = PostBody::render(body.to_owned());
+    let (post_id, _) = publish(conn, &thread, &author, quote.as_ref(), &body, at)
         .await
         .map_err(|e| format!("demo post: {e}"))?;
     Ok(post_id)

@@ -13,8 +13,17 @@
 //! Prints medians and 95th percentiles in milliseconds and the ratio to the
 //! 10-post thread; for the queries also a row reading the last 10 posts of
 //! each thread (the same number of rows on both sides) and each query on
-//! its own; then the query plan of `posts_between` on the long thread. It
-//! prints figures only: nothing here fails on a timing.
+//! its own; then the query plan of `posts_between` on the long thread.
+//!
+//! Then, for each backend, the weight of edits: a thread whose one post of
+//! 10,000 characters was edited 1,000 times (through `posts/edit`, as a
+//! member would) beside the same thread with the post unedited, as a
+//! visitor fetches them: bytes, times and their ratios (target ≤ 1.2: the
+//! thread page carries no earlier versions). Last, once: previewing
+//! (`markdown::render`) 20,000 characters of nested `<ul>` and of `<b>`
+//! beside a 20,000-character plain paragraph (target < 50 ms).
+//!
+//! It prints figures only: nothing here fails on a timing.
 
 use std::fmt::Write as _;
 use std::future::Future;
@@ -22,7 +31,7 @@ use std::time::{Duration, Instant};
 
 use app::accounts::Role;
 use app::groups::GroupRole;
-use app::server::Db;
+use app::server::{Db, PostLimits};
 use app::threads::queries::{self, PostViewer};
 use app::threads::{PAGE_SIZE, page_count};
 use shuxiang_tests::{Backend, GroupSpec, TestApp};
@@ -83,6 +92,7 @@ async fn main() {
              PostgreSQL and sets it) =="
         );
     }
+    bench_preview();
 }
 
 /// One thread of the benchmark.
@@ -120,7 +130,14 @@ async fn bench(backend: Backend) {
         Backend::Postgres => "PostgreSQL",
     };
     println!("\n== {name} ==");
-    let app = TestApp::spawn(backend).await;
+    // Room for the thousand edits of the edit benchmark.
+    let app = TestApp::spawn_with(backend, |c| {
+        c.post_limits = PostLimits {
+            per_window: 100_000,
+            window_secs: 60,
+        }
+    })
+    .await;
     let t = &app.store;
     let reader = t.account("shuyou", PW, Role::Reader).await;
     let other = t.account("dushu", PW, Role::Member).await;
@@ -262,7 +279,166 @@ async fn bench(backend: Backend) {
     );
 
     explain(app.db(), long, reader).await;
+    bench_edits(&app, &client).await;
     app.stop().await;
+}
+
+/// Characters of the edited post (the longest post there may be).
+const EDITED_CHARS: usize = 10_000;
+/// Edits of the edited post.
+const EDITS: usize = 1_000;
+/// Requests per page for the edit benchmark.
+const PAGE_SAMPLES: usize = 50;
+
+/// A post of [`EDITED_CHARS`] characters ending in the number `n`.
+fn long_post(n: usize) -> String {
+    let tail = format!("{n:010}");
+    let text: String = BODIES
+        .iter()
+        .flat_map(|b| b.chars())
+        .cycle()
+        .take(EDITED_CHARS - tail.len())
+        .collect();
+    text + &tail
+}
+
+/// The thread page of a post edited [`EDITS`] times beside the same page
+/// with the post unedited, as a visitor loads them.
+async fn bench_edits(app: &TestApp, member: &reqwest::Client) {
+    let start = |body: String| async move {
+        let res = app
+            .call(
+                member,
+                "threads/create",
+                &[
+                    ("slug", GROUP),
+                    ("title", "一篇很长的帖子"),
+                    ("body", &body),
+                    ("book_id", ""),
+                ],
+            )
+            .await;
+        assert_eq!(res.status(), 200, "the thread is created");
+        let path: String = res.json().await.expect("path");
+        path
+    };
+    let plain = start(long_post(0)).await;
+    let edited = start(long_post(0)).await;
+    let thread: i64 = edited.rsplit('/').next().unwrap().parse().unwrap();
+    let post: i64 = sqlx::query_scalar("SELECT id FROM post WHERE thread_id = $1 AND seq = 1")
+        .bind(thread)
+        .fetch_one(app.db().pool())
+        .await
+        .expect("the post");
+    let started = Instant::now();
+    let id = post.to_string();
+    for n in 1..=EDITS {
+        let res = app
+            .call(
+                member,
+                "posts/edit",
+                &[("id", &id), ("body", &long_post(n))],
+            )
+            .await;
+        assert_eq!(res.status(), 200, "edit {n}");
+    }
+    let editing = started.elapsed();
+    let kept: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM post_revision WHERE post_id = $1")
+        .bind(post)
+        .fetch_one(app.db().pool())
+        .await
+        .expect("revisions");
+    let visitor = app.client();
+    let pages = [app.url(&plain), app.url(&edited)];
+    let mut bytes = [0usize; 2];
+    let mut times: [Vec<Duration>; 2] = [Vec::new(), Vec::new()];
+    for round in 0..WARMUP + PAGE_SAMPLES {
+        for (i, url) in pages.iter().enumerate() {
+            let started = Instant::now();
+            let res = visitor.get(url).send().await.expect("request");
+            assert_eq!(res.status(), 200, "GET {url}");
+            let body = res.bytes().await.expect("body");
+            let took = started.elapsed();
+            bytes[i] = body.len();
+            if round >= WARMUP {
+                times[i].push(took);
+            }
+        }
+    }
+    let (unedited, edited) = (stats(&times[0]), stats(&times[1]));
+    println!(
+        "\nthread page of one {}-character post edited {} times (through posts/edit: {}, \
+         {kept} earlier versions kept) vs the same post unedited;\n{WARMUP} warm-up rounds, \
+         then {PAGE_SAMPLES} requests each, as a visitor; times in ms",
+        thousands(EDITED_CHARS as i64),
+        thousands(EDITS as i64),
+        secs(editing)
+    );
+    println!(
+        "  {:<9} | {:>10} | {:>8} {:>8}",
+        "post", "bytes", "p50", "p95"
+    );
+    println!("  {}", "-".repeat(9 + 3 + 10 + 3 + 17));
+    for (name, b, (m, p)) in [
+        ("unedited", bytes[0], unedited),
+        ("edited", bytes[1], edited),
+    ] {
+        println!(
+            "  {name:<9} | {:>10} | {m:>8.3} {p:>8.3}",
+            thousands(b as i64)
+        );
+    }
+    println!(
+        "  ratio edited/unedited: bytes {:.3}×, p50 {:.2}×, p95 {:.2}× (target ≤ 1.2)",
+        bytes[1] as f64 / bytes[0] as f64,
+        edited.0 / unedited.0,
+        edited.1 / unedited.1
+    );
+}
+
+/// How long rendering (what `posts/preview` does) takes for 20,000
+/// characters of deeply nested raw HTML, beside a plain paragraph.
+fn bench_preview() {
+    const CHARS: usize = 20_000;
+    const RUNS: usize = 20;
+    let sized = |unit: &str| unit.repeat(CHARS / unit.chars().count());
+    let inputs = [
+        ("plain paragraph", "读".repeat(CHARS)),
+        ("<ul> × 5,000", sized("<ul>")),
+        ("<b> × 6,666", sized("<b>")),
+        ("<div><blockquote> × 1,176", sized("<div><blockquote>")),
+    ];
+    println!(
+        "\n== preview: markdown::render of {} characters, {RUNS} runs each, in ms \
+         (target < 50) ==",
+        thousands(CHARS as i64)
+    );
+    println!(
+        "  {:<26} | {:>8} {:>8} | {:>7}",
+        "text", "p50", "p95", "vs plain"
+    );
+    println!("  {}", "-".repeat(26 + 3 + 17 + 3 + 8));
+    let mut plain = 0.0;
+    for (name, text) in &inputs {
+        let mut samples = Vec::with_capacity(RUNS);
+        for round in 0..WARMUP + RUNS {
+            let started = Instant::now();
+            let html = app::markdown::render(text);
+            let took = started.elapsed();
+            assert!(html.len() < 4 * CHARS * 3, "{name}");
+            if round >= WARMUP {
+                samples.push(took);
+            }
+        }
+        let (p50, p95) = stats(&samples);
+        if plain == 0.0 {
+            plain = p50;
+        }
+        println!(
+            "  {name:<26} | {p50:>8.3} {p95:>8.3} | {:>6.2}×",
+            p50 / plain
+        );
+    }
 }
 
 /// Inserts a thread with `posts` posts written by the two authors in turn;

@@ -388,34 +388,35 @@ async fn notes_follow_visibility(b: Backend) {
     let private = notes::insert(t.db.pool(), &write(Visibility::Private, Some(gid)), 3)
         .await
         .unwrap();
-    let ids = |v: Vec<app::notes::NoteView>| v.into_iter().map(|n| n.id).collect::<Vec<_>>();
+    let ids = |p: app::notes::NotePage| p.notes.into_iter().map(|n| n.id).collect::<Vec<_>>();
+    let (on_book, in_group) = (notes::NotesOf::Book(book), notes::NotesOf::Group(gid));
     assert_eq!(
-        ids(notes::for_book(t.db.pool(), book, author).await.unwrap()),
+        ids(notes::page(t.db.pool(), on_book, author, 1).await.unwrap()),
         vec![private, group_only, public]
     );
     assert_eq!(
-        ids(notes::for_book(t.db.pool(), book, member).await.unwrap()),
+        ids(notes::page(t.db.pool(), on_book, member, 1).await.unwrap()),
         vec![group_only, public]
     );
     assert_eq!(
-        ids(notes::for_book(t.db.pool(), book, stranger).await.unwrap()),
+        ids(notes::page(t.db.pool(), on_book, stranger, 1)
+            .await
+            .unwrap()),
         vec![public]
     );
     assert_eq!(
-        ids(notes::for_book(t.db.pool(), book, 0).await.unwrap()),
+        ids(notes::page(t.db.pool(), on_book, 0, 1).await.unwrap()),
         vec![public],
         "visitors"
     );
     assert_eq!(
-        ids(notes::for_group(t.db.pool(), gid, member).await.unwrap()),
+        ids(notes::page(t.db.pool(), in_group, member, 1).await.unwrap()),
         vec![group_only]
     );
-    assert!(
-        notes::for_group(t.db.pool(), gid, stranger)
-            .await
-            .unwrap()
-            .is_empty()
-    );
+    let none = notes::page(t.db.pool(), in_group, stranger, 1)
+        .await
+        .unwrap();
+    assert!(none.notes.is_empty() && none.total == 0);
     assert!(
         notes::visible(t.db.pool(), private, member)
             .await

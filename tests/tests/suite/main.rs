@@ -16,6 +16,7 @@ mod feeds;
 mod http_access;
 mod http_accounts;
 mod http_admin;
+mod http_content_limits;
 mod http_exposure;
 mod http_lectures;
 mod http_reading;

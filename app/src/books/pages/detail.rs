@@ -7,7 +7,8 @@ use crate::books::api::{BookDetail, RecommendBook, get_book};
 use crate::books::isbn::hyphenless_isbn10;
 use crate::groups::pages::GroupCards;
 use crate::layout::NotFound;
-use crate::notes::components::{NoteForm, NoteList};
+use crate::notes::book_notes_path;
+use crate::notes::components::{LatestNotes, NoteForm};
 use crate::progress::components::ProgressForm;
 use crate::threads::pages::ThreadRows;
 use crate::ui::form::{field_error, form_error, kept_value, success_message};
@@ -101,7 +102,7 @@ fn BookView(detail: BookDetail, refresh: Callback<()>) -> impl IntoView {
             </section>
             <section class="panel" aria-labelledby="notes">
                 <h2 id="notes">"读书心得"</h2>
-                <NoteList notes me empty="还没有人写这本书的读书心得。"/>
+                <LatestNotes notes path=book_notes_path(book.id) me empty="还没有人写这本书的读书心得。"/>
                 {match my_groups {
                     Some(groups) => view! {
                         <h3>"写心得"</h3>

@@ -9,7 +9,8 @@ use crate::groups::api::{
 };
 use crate::groups::{GroupRole, GroupStatus, JoinPolicy, Seat};
 use crate::layout::NotFound;
-use crate::notes::components::NoteList;
+use crate::notes::components::LatestNotes;
+use crate::notes::group_notes_path;
 use crate::progress::components::CheckInForm;
 use crate::threads::pages::ThreadRows;
 use crate::ui::form::{form_error, success_message};
@@ -192,7 +193,8 @@ fn GroupView(
 
             <section class="panel" aria-labelledby="group-notes">
                 <h2 id="group-notes">"读书心得"</h2>
-                <NoteList notes=page.notes.clone() me=viewer show_book=true empty="还没有与本群相关的读书心得。"/>
+                <LatestNotes notes=page.notes.clone() path=group_notes_path(&g.slug) me=viewer show_book=true
+                    empty="还没有与本群相关的读书心得。"/>
                 {viewer.map(|_| view! { <p class="muted small">"在书目中的图书页面可以写心得，并选择关联到本群。"</p> })}
             </section>
 

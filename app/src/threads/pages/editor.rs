@@ -2,6 +2,11 @@
 //! browser (it survives a reload), a preview shows the rendered text before
 //! posting, and typing `@` suggests members of the group. Without
 //! WebAssembly it is a plain text box that still posts.
+//!
+//! Drafts belong to the signed-in account (its id is part of the key, and a
+//! visitor keeps none), and signing out forgets them all
+//! ([`clear_all_drafts`]): on a shared phone the next person must not find
+//! someone else's unsent reply, least of all one in a members-only group.
 
 use leptos::prelude::*;
 
@@ -32,6 +37,19 @@ mod storage {
             };
         }
     }
+
+    pub fn remove_all(prefix: &str) {
+        let Some(s) = store() else { return };
+        let count = s.length().unwrap_or(0);
+        // Collected first: removing while walking the indices skips keys.
+        let keys: Vec<String> = (0..count)
+            .filter_map(|i| s.key(i).ok().flatten())
+            .filter(|k| k.starts_with(prefix))
+            .collect();
+        for k in keys {
+            let _ = s.remove_item(&k);
+        }
+    }
 }
 
 #[cfg(not(feature = "hydrate"))]
@@ -41,21 +59,34 @@ mod storage {
     }
 
     pub fn save(_key: &str, _text: &str) {}
+
+    pub fn remove_all(_prefix: &str) {}
 }
+
+/// What every draft's key starts with.
+const DRAFT_PREFIX: &str = "shuxiang:draft:";
 
 /// Forgets a draft (after it was posted).
-pub fn clear_draft(key: &str) {
-    storage::save(key, "");
+pub fn clear_draft(key: Option<&str>) {
+    if let Some(key) = key {
+        storage::save(key, "");
+    }
 }
 
-/// Where the draft of a reply to a thread is kept.
-pub fn reply_draft_key(thread_id: i64) -> String {
-    format!("shuxiang:draft:reply:{thread_id}")
+/// Forgets every draft kept in this browser, whoever wrote it (at sign-out).
+pub fn clear_all_drafts() {
+    storage::remove_all(DRAFT_PREFIX);
 }
 
-/// Where the draft of a new thread in a group is kept.
-pub fn thread_draft_key(slug: &str) -> String {
-    format!("shuxiang:draft:thread:{slug}")
+/// Where `account`'s draft of a reply to a thread is kept (a visitor keeps
+/// no drafts).
+pub fn reply_draft_key(account: Option<i64>, thread_id: i64) -> Option<String> {
+    account.map(|a| format!("{DRAFT_PREFIX}{a}:reply:{thread_id}"))
+}
+
+/// Where `account`'s draft of a new thread in a group is kept.
+pub fn thread_draft_key(account: Option<i64>, slug: &str) -> Option<String> {
+    account.map(|a| format!("{DRAFT_PREFIX}{a}:thread:{slug}"))
 }
 
 /// The text before a cursor given in UTF-16 code units (what browsers count).
@@ -78,8 +109,8 @@ pub fn MarkdownEditor(
     /// What was typed before a failed submit (shown again).
     #[prop(into)]
     kept: Signal<Option<String>>,
-    /// Where the draft is kept in the browser.
-    draft_key: String,
+    /// Where the draft is kept in the browser (`None`: nowhere).
+    draft_key: Option<String>,
     /// The group whose members are suggested after `@`.
     mention_group: String,
     /// Changes after a successful post: the box and the draft are cleared.
@@ -103,7 +134,7 @@ pub fn MarkdownEditor(
     Effect::new(move |_| {
         hydrated.set(true);
         if text.get_untracked().trim().is_empty()
-            && let Some(draft) = storage::load(&key)
+            && let Some(draft) = key.as_deref().and_then(storage::load)
             && let Some(el) = area.get_untracked()
         {
             el.set_value(&draft);
@@ -116,7 +147,7 @@ pub fn MarkdownEditor(
     Effect::new(move |prev: Option<usize>| {
         let n = sent.get();
         if prev.is_some_and(|p| p != n) {
-            storage::save(&key, "");
+            clear_draft(key.as_deref());
             text.set(String::new());
             previewing.set(false);
             restored.set(false);
@@ -134,7 +165,9 @@ pub fn MarkdownEditor(
             return;
         };
         let value = el.value();
-        storage::save(&key, &value);
+        if let Some(key) = &key {
+            storage::save(key, &value);
+        }
         let cursor = el.selection_start().ok().flatten().unwrap_or(0);
         let typed = typing_mention(before_cursor(&value, cursor)).map(str::to_owned);
         text.set(value);
@@ -166,7 +199,9 @@ pub fn MarkdownEditor(
         el.set_value(&new_value);
         let _ = el.set_selection_range(caret, caret);
         let _ = el.focus();
-        storage::save(&key, &new_value);
+        if let Some(key) = &key {
+            storage::save(key, &new_value);
+        }
         text.set(new_value);
         suggestions.set(Vec::new());
     });
@@ -242,7 +277,22 @@ pub fn MarkdownEditor(
 
 #[cfg(test)]
 mod tests {
-    use super::before_cursor;
+    use super::{before_cursor, reply_draft_key, thread_draft_key};
+
+    #[test]
+    fn drafts_belong_to_an_account() {
+        assert_eq!(
+            reply_draft_key(Some(7), 12).as_deref(),
+            Some("shuxiang:draft:7:reply:12")
+        );
+        assert_eq!(
+            thread_draft_key(Some(7), "g").as_deref(),
+            Some("shuxiang:draft:7:thread:g")
+        );
+        assert_ne!(reply_draft_key(Some(7), 12), reply_draft_key(Some(8), 12));
+        assert_eq!(reply_draft_key(None, 12), None);
+        assert_eq!(thread_draft_key(None, "g"), None);
+    }
 
     #[test]
     fn cursor_positions_count_utf16_units() {

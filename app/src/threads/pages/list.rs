@@ -35,7 +35,11 @@ pub fn ThreadListPage() -> impl IntoView {
     let navigate = use_navigate();
     Effect::new(move |_| {
         if let Some(Ok(path)) = create.value().get() {
-            clear_draft(&thread_draft_key(&slug.get_untracked()));
+            let me = data
+                .get_untracked()
+                .and_then(|l| l.ok())
+                .and_then(|l| l.viewer);
+            clear_draft(thread_draft_key(me, &slug.get_untracked()).as_deref());
             navigate(&path, Default::default());
         }
     });
@@ -105,7 +109,7 @@ fn NewThreadForm(list: ThreadList, create: ServerAction<CreateThread>) -> impl I
             <SelectField label="关于哪本书" name="book_id" options=books error=field_error(value, "book_id")
                 value=kept_value(value, "book_id")/>
             <MarkdownEditor label="内容" name="body" error=field_error(value, "body") kept=kept_value(value, "body")
-                draft_key=thread_draft_key(&list.group_slug) mention_group=list.group_slug.clone() sent/>
+                draft_key=thread_draft_key(list.viewer, &list.group_slug) mention_group=list.group_slug.clone() sent/>
             <FormAlert message=form_error(value)/>
             <SubmitButton label="发布话题" busy_label="正在发布…" pending=create.pending()/>
         </ActionForm>

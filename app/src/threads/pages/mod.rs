@@ -1,12 +1,15 @@
-//! Pages of the discussion: a group's thread list, one thread, the
-//! organisers' moderation queue.
+//! Pages of the discussion: a group's thread list, one thread, a post's
+//! edit history, the organisers' moderation queue.
 
 mod editor;
+mod history;
 mod list;
 mod moderation;
 mod post;
 mod thread;
 
+pub use editor::clear_all_drafts;
+pub use history::PostHistoryPage;
 pub use list::{ThreadListPage, ThreadRows};
 pub use moderation::ModerationPage;
 pub use thread::ThreadPage;

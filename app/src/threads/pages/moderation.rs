@@ -115,8 +115,12 @@ fn QueuedItem(post: QueuedPost, act: ServerAction<Moderate>) -> impl IntoView {
                 {post.hidden.then(|| view! { " " <span class="badge locked">"已隐藏"</span> })}
                 {post.deleted.then(|| view! { " " <span class="badge">"作者已删除"</span> })}
             </p>
-            // Sanitised when written.
-            <div class="prose quoted" inner_html=post.body_html.clone()></div>
+            {if post.deleted {
+                view! { <p class="post-gone">"作者已删除此帖，原文不再显示。"</p> }.into_any()
+            } else {
+                // Sanitised when written.
+                view! { <div class="prose quoted" inner_html=post.body_html.clone()></div> }.into_any()
+            }}
             {(!post.reports.is_empty()).then(|| view! {
                 <ul class="reports">
                     {post.reports.iter().map(|r| view! {

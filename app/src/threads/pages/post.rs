@@ -11,7 +11,9 @@ pub fn PostItem(post: PostView, page: ThreadPage, actions: ThreadActions) -> imp
     let me = page.viewer;
     let mine = me.is_some() && post.account_id == me;
     // Authors change their own posts; leaders and organisers anyone's.
-    let editable = (mine || page.can_manage) && !page.group_closed;
+    let deletable = (mine || page.can_manage) && !page.group_closed;
+    // In a locked thread only leaders and organisers still edit.
+    let editable = deletable && (!page.thread.locked || page.can_manage);
     let visible = post.state == PostState::Visible;
     let unread = page.first_unread_seq.is_some_and(|s| post.seq >= s);
     let id = post.id;
@@ -62,18 +64,15 @@ pub fn PostItem(post: PostView, page: ThreadPage, actions: ThreadActions) -> imp
                 </blockquote>
             })}
             {body}
-            {(post.edits > 0 && visible).then(|| view! {
-                <details class="post-history">
-                    <summary>{format!("已编辑（{} 次，最后于 {}）", post.edits, post.edited_at.map(datetime_zh).unwrap_or_default())}</summary>
-                    <ol>
-                        {post.revisions.iter().map(|r| view! {
-                            <li>
-                                <p class="muted small">{format!("{} 的版本", datetime_zh(r.written_at))}</p>
-                                <div class="prose" inner_html=r.body_html.clone()></div>
-                            </li>
-                        }).collect_view()}
-                    </ol>
-                </details>
+            {(post.edits > 0 && !post.body_html.is_empty()).then(|| view! {
+                // The earlier versions open on their own page, so this page
+                // weighs the same however often the post was edited.
+                <p class="post-edited muted small">
+                    {format!("已编辑 {} 次", post.edits)}
+                    {post.edited_at.map(|t| format!("（最后于 {}）", datetime_zh(t)))}
+                    " · "
+                    <a href=post.history_path()>"查看编辑历史"</a>
+                </p>
             })}
             <div class="post-actions">
                 {(visible && me.is_some() && !page.group_closed).then(|| view! {
@@ -106,12 +105,18 @@ pub fn PostItem(post: PostView, page: ThreadPage, actions: ThreadActions) -> imp
                             <input type="hidden" name="id" value=id/>
                             <label class="visually-hidden" for=format!("edit-{id}")>"修改帖子内容"</label>
                             <textarea id=format!("edit-{id}") name="body" rows=6>{source}</textarea>
+                            {(!mine).then(|| view! {
+                                <div class="field checkbox">
+                                    <label><input type="checkbox" name="redact" value="1"/>
+                                        " 从历史中删除原文（作者会收到通知，此操作记入审核记录）"</label>
+                                </div>
+                            })}
                             <button type="submit" class="button primary small">"保存修改"</button>
                         </ActionForm>
                     </details>
                 }
             })}
-            {(editable && visible).then(|| view! {
+            {(deletable && visible).then(|| view! {
                 // Two steps, so a slip of the finger deletes nothing (works
                 // without WebAssembly too).
                 <details class="post-delete">

@@ -48,7 +48,11 @@ pub fn ThreadPage() -> impl IntoView {
     let navigate = use_navigate();
     Effect::new(move |_| {
         if let Some(Ok(path)) = reply.value().get() {
-            clear_draft(&reply_draft_key(id.get_untracked()));
+            let me = data
+                .get_untracked()
+                .and_then(|p| p.ok())
+                .and_then(|p| p.viewer);
+            clear_draft(reply_draft_key(me, id.get_untracked()).as_deref());
             navigate(&path, Default::default());
         }
     });
@@ -188,7 +192,7 @@ fn ReplyForm(page: Page, reply: ServerAction<Reply>) -> impl IntoView {
                 </blockquote>
             })}
             <MarkdownEditor label="回复内容" name="body" error=field_error(value, "body") kept=kept_value(value, "body")
-                draft_key=reply_draft_key(page.thread.id) mention_group=slug sent/>
+                draft_key=reply_draft_key(page.viewer, page.thread.id) mention_group=slug sent/>
             <FormAlert message=form_error(value)/>
             <SubmitButton label="发表回复" busy_label="正在发表…" pending=reply.pending()/>
         </ActionForm>
