@@ -19,11 +19,46 @@ impl Exhausted {
     }
 }
 
+/// Whether `key` may act once more in `bucket`. Under a lock the caller
+/// holds (e.g. the writer's account row), check then [`record`] in one
+/// transaction; without one, use [`hit`].
+pub async fn check(
+    e: impl Exec<'_>,
+    bucket: &str,
+    key: &str,
+    limit: &RateLimit,
+    now: i64,
+) -> Result<Result<(), Exhausted>, sqlx::Error> {
+    let (count, oldest) = used(e, bucket, key, limit, now).await?;
+    if count < limit.per_window {
+        return Ok(Ok(()));
+    }
+    Ok(Err(Exhausted {
+        wait_secs: (oldest + limit.window_secs - now).max(1),
+    }))
+}
+
+/// Counts one event of `key` in `bucket`.
+pub async fn record(
+    e: impl Exec<'_>,
+    bucket: &str,
+    key: &str,
+    now: i64,
+) -> Result<(), sqlx::Error> {
+    sqlx::query("INSERT INTO rate_event (bucket, key, at) VALUES ($1, $2, $3)")
+        .bind(bucket)
+        .bind(key)
+        .bind(now)
+        .execute(e)
+        .await?;
+    Ok(())
+}
+
 /// Counts one action of `key` in `bucket` and says whether it is within
-/// the limit. The event is written before it is counted, so requests sent at
-/// the same moment cannot all slip under the limit together (at worst one
-/// more is refused); refused attempts count too, which only slows the
-/// stranger down further.
+/// the limit, without a lock. The event is written before it is counted, so
+/// requests sent at the same moment cannot all slip under the limit
+/// together (at worst one more is refused); refused attempts count too,
+/// which only slows the stranger down further.
 pub async fn hit(
     pool: &sqlx::AnyPool,
     bucket: &str,
@@ -31,28 +66,33 @@ pub async fn hit(
     limit: &RateLimit,
     now: i64,
 ) -> Result<Result<(), Exhausted>, sqlx::Error> {
-    sqlx::query("INSERT INTO rate_event (bucket, key, at) VALUES ($1, $2, $3)")
-        .bind(bucket)
-        .bind(key)
-        .bind(now)
-        .execute(pool)
-        .await?;
-    let since = now - limit.window_secs;
-    let (count, oldest): (i64, i64) = sqlx::query_as(
-        "SELECT COUNT(*), COALESCE(MIN(at), 0) FROM rate_event \
-         WHERE bucket = $1 AND key = $2 AND at > $3",
-    )
-    .bind(bucket)
-    .bind(key)
-    .bind(since)
-    .fetch_one(pool)
-    .await?;
+    record(pool, bucket, key, now).await?;
+    let (count, oldest) = used(pool, bucket, key, limit, now).await?;
     if count <= limit.per_window {
         return Ok(Ok(()));
     }
     Ok(Err(Exhausted {
         wait_secs: (oldest + limit.window_secs - now).max(1),
     }))
+}
+
+/// Events of `key` in the window: how many, and the oldest time.
+async fn used(
+    e: impl Exec<'_>,
+    bucket: &str,
+    key: &str,
+    limit: &RateLimit,
+    now: i64,
+) -> Result<(i64, i64), sqlx::Error> {
+    sqlx::query_as(
+        "SELECT COUNT(*), COALESCE(MIN(at), 0) FROM rate_event \
+         WHERE bucket = $1 AND key = $2 AND at > $3",
+    )
+    .bind(bucket)
+    .bind(key)
+    .bind(now - limit.window_secs)
+    .fetch_one(e)
+    .await
 }
 
 /// Drops events older than every window (housekeeping).

@@ -394,13 +394,17 @@ async fn few_browsers_per_address_join_the_audience(b: Backend) {
     // Another address has places of its own.
     open.push(open_from(browser(&app, slug).await, "198.51.100.20").await);
     assert_eq!(online(&app, slug).await, 3);
-    let keys: Vec<Option<String>> = viewer_rows(&app, id)
+    // Two rows share the first address's key, one has its own (rows that
+    // arrive in the same second come back in any order).
+    let mut keys: Vec<Option<String>> = viewer_rows(&app, id)
         .await
         .into_iter()
         .map(|r| r.2)
         .collect();
-    assert_eq!(keys[0], keys[1]);
-    assert_ne!(keys[0], keys[2]);
+    assert!(keys.iter().all(Option::is_some), "{keys:?}");
+    keys.sort();
+    keys.dedup();
+    assert_eq!(keys.len(), 2, "two addresses, two keys");
     drop(open);
     app.stop().await;
 }
