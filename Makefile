@@ -16,7 +16,7 @@ help:
 	@echo "make run    启动平台（SQLite + 演示数据）http://127.0.0.1:3000"
 	@echo "make test   运行全部测试（单元、两种数据库、HTTP、Playwright）"
 	@echo "make lint   rustfmt + clippy（ssr 与 hydrate 两种构建）"
-	@echo "make bench  性能基准：讨论区分页、搜索、大讲堂观看与直播连接（SQLite 与 PostgreSQL）"
+	@echo "make bench  性能基准：页面吞吐量（与 nginx 对比）、WebAssembly 大小、讨论区分页、搜索、大讲堂直播（SQLite 与 PostgreSQL）"
 
 ## Starts the platform on the embedded SQLite with the demo data.
 ## Honours DATABASE_URL and LEPTOS_SITE_ADDR; SHUXIANG_DEMO=0 for an empty site.

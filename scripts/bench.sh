@@ -11,9 +11,14 @@
 # members posting, liking, voting, checking in; 64 connections) on the
 # release server in its own process (tests/src/bin/test_server.rs) and
 # fails on any 5xx or dropped request; SHUXIANG_BENCH_MIXED_SECS shortens it.
+# scripts/bench-pages.sh comes first: page throughput of the release build
+# beside nginx serving the same bytes, the WebAssembly sizes, the release
+# build time and Lighthouse (see its header for its settings).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$PWD/tools/node_modules/.bin:$HOME/.cargo/bin:$PATH"
+
+scripts/bench-pages.sh
 
 # Built before PostgreSQL starts: on a 2-core machine the build is the long part.
 cargo build --release -p shuxiang-tests --bin bench_threads --bin bench_lectures --bin bench_search \

@@ -3,6 +3,8 @@
 #   scripts/tools.sh build   wasm target, cargo-leptos, wasm-bindgen CLI, npm build tools
 #                            (wasm-opt, hls.js), Debian ffmpeg for the demo stream
 #   scripts/tools.sh test    the above, plus Debian chromium and the Playwright runner
+#   scripts/tools.sh bench   build tools, plus Debian chromium, nginx, wrk and brotli and
+#                            npm Lighthouse (tools/bench) for the page-throughput bench
 # Everything comes from the package registries (crates.io, npm, Debian):
 # nothing is downloaded from elsewhere.
 set -euo pipefail
@@ -62,22 +64,49 @@ need_test() {
   fi
 }
 
+need_bench() {
+  local missing=()
+  [ -x /usr/bin/chromium ] || missing+=(chromium)
+  command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] || missing+=(nginx)
+  command -v wrk >/dev/null || missing+=(wrk)
+  command -v brotli >/dev/null || missing+=(brotli)
+  if [ ${#missing[@]} -gt 0 ]; then
+    say "installing Debian ${missing[*]}"
+    apt_get update
+    # Debian starts nginx on port 80 after installing it; the bench starts its
+    # own on loopback, so services are not started (policy-rc.d says no).
+    local policy=/usr/sbin/policy-rc.d made=""
+    if [ ! -e "$policy" ]; then
+      printf '#!/bin/sh\nexit 101\n' | as_root tee "$policy" >/dev/null
+      as_root chmod 755 "$policy"
+      made=1
+    fi
+    apt_get install -y --no-install-recommends "${missing[@]}" || { [ -z "$made" ] || as_root rm -f "$policy"; return 1; }
+    [ -z "$made" ] || as_root rm -f "$policy"
+  fi
+  if ! npm_current tools/bench; then
+    say "installing Lighthouse (npm)"
+    (cd tools/bench && npm ci --no-audit --no-fund)
+  fi
+}
+
 # Whether a folder's node_modules was installed from its current package-lock.json.
 npm_current() {
   local installed="$1/node_modules/.package-lock.json"
   [ -f "$installed" ] && [ "$installed" -nt "$1/package-lock.json" ]
 }
 
+as_root() {
+  if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi
+}
+
 apt_get() {
-  if [ "$(id -u)" -eq 0 ]; then
-    DEBIAN_FRONTEND=noninteractive apt-get "$@"
-  else
-    sudo DEBIAN_FRONTEND=noninteractive apt-get "$@"
-  fi
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get "$@"
 }
 
 case "${1:-build}" in
   build) need_build ;;
   test) need_build; need_test ;;
-  *) echo "usage: $0 build|test" >&2; exit 2 ;;
+  bench) need_build; need_bench ;;
+  *) echo "usage: $0 build|test|bench" >&2; exit 2 ;;
 esac

@@ -257,8 +257,9 @@ async fn live(State(ctx): State<AppContext>, Path(slug): Path<String>, req: Requ
         Err(e) => return internal(e),
     };
     let id = lecture.summary.id;
-    let viewer = viewer::from_headers(headers).and_then(|v| settings.viewer_key.verify(v));
-    if let Some(viewer) = viewer {
+    let viewer = viewer::from_headers(headers)
+        .and_then(|v| settings.viewer_key.verify(&v).map(str::to_owned));
+    if let Some(viewer) = viewer.as_deref() {
         let address_key = settings.viewer_key.address_key(&address);
         let in_audience = ctx
             .live

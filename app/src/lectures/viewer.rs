@@ -101,16 +101,8 @@ pub fn set_cookie(value: &str, secure: bool) -> String {
 }
 
 /// The viewer cookie's value among a request's cookies, as sent.
-pub fn from_headers(headers: &HeaderMap) -> Option<&str> {
-    headers
-        .get_all(http::header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .find_map(|pair| {
-            let (k, v) = pair.trim().split_once('=')?;
-            (k == COOKIE).then_some(v)
-        })
+pub fn from_headers(headers: &HeaderMap) -> Option<String> {
+    crate::server::cookie_in(headers, COOKIE)
 }
 
 fn hex(bytes: &[u8]) -> String {
@@ -172,7 +164,7 @@ mod tests {
         assert!(!set_cookie("abc.def", false).contains("Secure"));
         let mut h = HeaderMap::new();
         h.append("cookie", "a=1; shuxiang_viewer=xyz.01".parse().unwrap());
-        assert_eq!(from_headers(&h), Some("xyz.01"));
+        assert_eq!(from_headers(&h).as_deref(), Some("xyz.01"));
         assert_eq!(from_headers(&HeaderMap::new()), None);
     }
 }

@@ -39,7 +39,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 use app::accounts::Role;
-use app::lectures::{LectureFields, LectureState, LiveCounts, VenueFields};
+use app::lectures::LiveCounts;
 use app::server::Db;
 use shuxiang_tests::{Backend, TestDb};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
@@ -158,40 +158,7 @@ async fn seed(db: &Db) -> i64 {
     )
     .await
     .expect("insert reader");
-    let fields = LectureFields {
-        slug: SLUG.to_owned(),
-        title: "乡土中国与基层治理".to_owned(),
-        series: "政协大讲堂".to_owned(),
-        speaker: "费老师".to_owned(),
-        speaker_bio: String::new(),
-        abstract_md: "基准测试用的讲座。".to_owned(),
-        starts_at: now - 600,
-        ends_at: now + 6 * 3600,
-        venues: vec![VenueFields {
-            id: None,
-            name: "主会场".to_owned(),
-            address: "政协礼堂".to_owned(),
-            seats: 500,
-        }],
-        streams: Vec::new(),
-        replay_url: String::new(),
-        group_id: None,
-        book_id: None,
-    };
-    let mut tx = db.pool().begin().await.expect("begin");
-    let id = app::lectures::queries::insert(
-        &mut tx,
-        &fields,
-        "<p>基准测试用的讲座。</p>",
-        LectureState::Published,
-        owner,
-        "bench-checkin-key",
-        now,
-    )
-    .await
-    .expect("insert session");
-    tx.commit().await.expect("commit");
-    id
+    shuxiang_tests::live_lecture(db, owner, SLUG).await
 }
 
 // ---------------------------------------------------------------------------
