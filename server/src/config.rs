@@ -67,17 +67,7 @@ pub struct Config {
     pub log_json: bool,
     /// Watch-page opens of one browser within this many seconds are one view.
     pub view_window_secs: i64,
-    /// How often what page views count (viewers, views, read positions) is
-    /// written: at most this much is lost when the server crashes. Half a
-    /// second; tests make it long to see that a page view writes nothing.
-    pub write_batch_every: Duration,
-    /// How long the statistics and annual reports are served from memory
-    /// before they are computed again (`SHUXIANG_STATS_FRESH_SECS`, 60).
-    pub stats_fresh_secs: i64,
 }
-
-/// How often page-view counts are written by default.
-pub const WRITE_BATCH_EVERY: Duration = Duration::from_millis(500);
 
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
@@ -238,8 +228,6 @@ impl Config {
                 .unwrap_or_default(),
             log_json: vars.get("SHUXIANG_LOG_FORMAT").as_deref() == Some("json"),
             view_window_secs: vars.number("SHUXIANG_VIEW_WINDOW_SECS", 30 * 60)?,
-            write_batch_every: WRITE_BATCH_EVERY,
-            stats_fresh_secs: vars.number("SHUXIANG_STATS_FRESH_SECS", 60)?,
         })
     }
 
@@ -275,8 +263,6 @@ impl Config {
             allowed_origins: Vec::new(),
             log_json: false,
             view_window_secs: 30 * 60,
-            write_batch_every: WRITE_BATCH_EVERY,
-            stats_fresh_secs: 60,
         }
     }
 
@@ -295,7 +281,6 @@ impl Config {
                 self.session_secret.expose().as_bytes(),
             ),
             view_window_secs: self.view_window_secs,
-            stats_fresh_secs: self.stats_fresh_secs,
         }
     }
 }

@@ -8,7 +8,6 @@ pub mod csv;
 pub mod db;
 pub mod likes;
 pub mod rate;
-pub mod reads;
 
 use std::future::Future;
 use std::sync::Arc;
@@ -110,8 +109,6 @@ pub struct Settings {
     pub viewer_key: crate::lectures::viewer::ViewerKey,
     /// Watch-page opens of one browser within this many seconds are one view.
     pub view_window_secs: i64,
-    /// The statistics and annual reports are computed again when older.
-    pub stats_fresh_secs: i64,
 }
 
 impl Default for Settings {
@@ -131,7 +128,6 @@ impl Default for Settings {
             public_url: None,
             viewer_key: crate::lectures::viewer::ViewerKey::random(),
             view_window_secs: 30 * 60,
-            stats_fresh_secs: 60,
         }
     }
 }
@@ -143,10 +139,6 @@ pub struct AppContext {
     pub settings: Arc<Settings>,
     /// Live counts and questions of the watch pages on this server.
     pub live: Arc<crate::lectures::live::LiveHub>,
-    /// Read positions and notifications read, written in batches.
-    pub reads: Arc<reads::ReadMarks>,
-    /// The statistics and annual reports, computed at most once a window.
-    pub stats: Arc<crate::stats::cache::StatsCache>,
 }
 
 /// The application context of the current request.

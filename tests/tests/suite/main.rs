@@ -19,7 +19,6 @@ mod http_admin;
 mod http_content_limits;
 mod http_exposure;
 mod http_lectures;
-mod http_page_views;
 mod http_reading;
 mod http_search;
 mod http_server;
