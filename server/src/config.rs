@@ -67,6 +67,11 @@ pub struct Config {
     pub log_json: bool,
     /// Watch-page opens of one browser within this many seconds are one view.
     pub view_window_secs: i64,
+    /// How long visitors' pages are served from the shared cache before
+    /// they are rendered again (counts lag at most this); 0 turns it off.
+    pub page_cache_secs: u64,
+    /// The memory the page cache may take, in MiB.
+    pub page_cache_mb: u64,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -228,6 +233,8 @@ impl Config {
                 .unwrap_or_default(),
             log_json: vars.get("SHUXIANG_LOG_FORMAT").as_deref() == Some("json"),
             view_window_secs: vars.number("SHUXIANG_VIEW_WINDOW_SECS", 30 * 60)?,
+            page_cache_secs: vars.number("SHUXIANG_PAGE_CACHE_SECS", 5)?,
+            page_cache_mb: vars.number("SHUXIANG_PAGE_CACHE_MB", 64)?,
         })
     }
 
@@ -263,6 +270,10 @@ impl Config {
             allowed_origins: Vec::new(),
             log_json: false,
             view_window_secs: 30 * 60,
+            // Off: many tests write to the database directly, which no
+            // cache can hear; `http_page_cache` turns it on.
+            page_cache_secs: 0,
+            page_cache_mb: 16,
         }
     }
 

@@ -78,9 +78,19 @@ pub async fn prepare_database(config: &Config) -> Result<Db, BoxError> {
 
 /// The whole application as one axum router.
 pub fn router(config: &Config, db: Db, live: Arc<LiveHub>) -> Router {
+    let settings = Arc::new(config.settings());
+    let page_cache = Arc::new(http::page_cache::PageCache::new(
+        http::page_cache::Limits {
+            ttl: Duration::from_secs(config.page_cache_secs),
+            max_bytes: config.page_cache_mb.saturating_mul(1024 * 1024),
+        },
+        Arc::clone(&live),
+        settings.viewer_key.clone(),
+        config.secure_cookies,
+    ));
     let context = AppContext {
         db: db.clone(),
-        settings: Arc::new(config.settings()),
+        settings,
         live,
     };
     let provide = {
@@ -94,7 +104,7 @@ pub fn router(config: &Config, db: Db, live: Arc<LiveHub>) -> Router {
     };
 
     let sessions = SessionManagerLayer::new(sessions::DbSessionStore::new(db, config.session_idle))
-        .with_name("shuxiang_session")
+        .with_name(sessions::COOKIE)
         .with_http_only(true)
         .with_same_site(SameSite::Lax)
         .with_secure(config.secure_cookies)
@@ -157,6 +167,11 @@ pub fn router(config: &Config, db: Db, live: Arc<LiveHub>) -> Router {
             http::csrf::guard,
         ))
         .layer(sessions)
+        // Outside the session layer: a cache hit does no session work.
+        .layer(axum::middleware::from_fn_with_state(
+            page_cache,
+            http::page_cache::layer,
+        ))
         .layer(
             ServiceBuilder::new()
                 .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))

@@ -18,6 +18,9 @@ use time::OffsetDateTime;
 use tower_sessions::session::{Id, Record};
 use tower_sessions::session_store::{self, ExpiredDeletion, SessionStore};
 
+/// The session cookie's name.
+pub const COOKIE: &str = "shuxiang_session";
+
 #[derive(Clone, Debug)]
 pub struct DbSessionStore {
     db: Db,

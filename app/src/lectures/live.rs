@@ -8,6 +8,8 @@
 //! servers share one database and tell each other through LISTEN/NOTIFY:
 //! each announces its own watcher count every second, and that questions or
 //! the audience changed; every server adds the others' counts to its own.
+//! The same connection carries the news that visitors' pages changed
+//! (`server::freshness`), so each server keeps one LISTEN connection.
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, AtomicI64, Ordering};
@@ -18,6 +20,7 @@ use serde::{Deserialize, Serialize};
 use tokio::sync::broadcast;
 
 use super::{Audience, LiveCounts, audience, queries, questions};
+use crate::server::freshness::{self, PageGeneration};
 use crate::server::{Backend, Db};
 
 /// The NOTIFY channel servers share.
@@ -118,6 +121,7 @@ pub struct LiveHub {
     seen: Mutex<HashMap<(i64, String), Seen>>,
     connections: Connections,
     closing: tokio::sync::watch::Sender<bool>,
+    pages: PageGeneration,
 }
 
 /// An open watch page: counted as watching while it lives, if `counted`.
@@ -164,6 +168,7 @@ impl LiveHub {
             seen: Mutex::new(HashMap::new()),
             connections: Arc::new(Mutex::new(HashMap::new())),
             closing: tokio::sync::watch::channel(false).0,
+            pages: PageGeneration::default(),
         })
     }
 
@@ -505,6 +510,29 @@ impl LiveHub {
         }
     }
 
+    /// The generation of visitors' pages on this server.
+    pub fn pages(&self) -> &PageGeneration {
+        &self.pages
+    }
+
+    /// Visitors' pages changed (a write committed): stale on this server at
+    /// once, and on the others as soon as they hear it. Returns once the
+    /// news is sent, so the writer's answer leaves after it.
+    pub async fn pages_changed(&self) {
+        self.pages.advance();
+        if self.db.backend() != Backend::Postgres {
+            return;
+        }
+        if let Err(e) = sqlx::query("SELECT pg_notify($1, $2)")
+            .bind(freshness::CHANNEL)
+            .bind(&self.node)
+            .execute(self.db.pool())
+            .await
+        {
+            tracing::warn!(error = %e, "page notify failed");
+        }
+    }
+
     async fn tell(&self, note: Note) {
         if self.db.backend() != Backend::Postgres {
             return;
@@ -553,12 +581,17 @@ impl LiveHub {
         loop {
             match self.listener().await {
                 Ok(mut listener) => {
-                    if let Err(e) = listener.listen(CHANNEL).await {
+                    if let Err(e) = listener.listen_all([CHANNEL, freshness::CHANNEL]).await {
                         tracing::warn!(error = %e, "LISTEN failed");
                     } else {
                         self.missed_notes();
                         loop {
                             match listener.try_recv().await {
+                                Ok(Some(n)) if n.channel() == freshness::CHANNEL => {
+                                    if n.payload() != self.node {
+                                        self.pages.advance();
+                                    }
+                                }
                                 Ok(Some(n)) => match serde_json::from_str::<Note>(n.payload()) {
                                     Ok(note) => self.heard(note),
                                     Err(e) => tracing::warn!(error = %e, "bad live note"),
@@ -597,8 +630,9 @@ impl LiveHub {
     }
 
     /// Notes sent while this server was not listening are lost: reload what
-    /// they could have changed in every room.
+    /// they could have changed in every room, and render pages afresh.
     fn missed_notes(&self) {
+        self.pages.advance();
         for room in self.rooms.lock().expect("rooms lock").values() {
             room.questions_dirty.store(true, Ordering::Relaxed);
             room.audience_dirty.store(true, Ordering::Relaxed);

@@ -6,6 +6,7 @@ pub mod client;
 pub mod csp;
 pub mod csv;
 pub mod db;
+pub mod freshness;
 pub mod likes;
 pub mod rate;
 

@@ -5,6 +5,7 @@ pub mod csrf;
 pub mod form_errors;
 pub mod headers;
 pub mod health;
+pub mod page_cache;
 pub mod trace;
 
 use axum::body::Body;
