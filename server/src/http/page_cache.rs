@@ -418,7 +418,7 @@ fn asked(cache: &PageCache, headers: &HeaderMap, kind: Kind) -> Asked {
             .and_then(|v| v.to_str().ok())
             .and_then(|v| httpdate::parse_http_date(v).ok()),
         has_viewer: kind == Kind::WatchPage
-            && viewer::from_headers(headers).is_some_and(|v| cache.viewer_key.verify(v).is_some()),
+            && viewer::from_headers(headers).is_some_and(|v| cache.viewer_key.verify(&v).is_some()),
     }
 }
 
