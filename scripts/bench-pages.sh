@@ -75,12 +75,16 @@ pids+=($!)
 wait_for "$APP/healthz"
 
 # Addresses come from the pages themselves, so the bench follows the demo data.
-first_link() { grep -o "href=\"$1\"" | head -n1 | sed 's/^href="//; s/"$//'; }
-live=$(curl -fsS "$APP/lectures" | first_link '/lectures/qingshaonian-qingxu')
-group=$(curl -fsS "$APP/groups" | first_link '/groups/[a-z0-9-]*')
-thread=$(curl -fsS "$APP$group/threads" | first_link '/groups/[a-z0-9-]*/threads/[0-9]*')
-if [ -z "$live" ] || [ -z "$group" ] || [ -z "$thread" ]; then
-  echo "could not find the demo pages (live: '$live', group: '$group', thread: '$thread')" >&2
+links() { { grep -o "href=\"$1\"" || true; } | sed 's/^href="//; s/"$//' | sort -u; }
+live=$(curl -fsS "$APP/lectures" | links '/lectures/qingshaonian-qingxu' | head -n1)
+# The first public group that has a thread.
+thread=""
+for group in $(curl -fsS "$APP/groups" | links '/groups/[a-z0-9-]*'); do
+  thread=$({ curl -fsS "$APP$group/threads" 2>/dev/null || true; } | links '/groups/[a-z0-9-]*/threads/[0-9]*' | head -n1)
+  [ -n "$thread" ] && break
+done
+if [ -z "$live" ] || [ -z "$thread" ]; then
+  echo "could not find the demo pages (live: '$live', thread: '$thread')" >&2
   exit 1
 fi
 
