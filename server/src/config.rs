@@ -72,7 +72,17 @@ pub struct Config {
     pub page_cache_secs: u64,
     /// The memory the page cache may take, in MiB.
     pub page_cache_mb: u64,
+    /// How often what page views count (viewers, views, read positions) is
+    /// written: at most this much is lost when the server crashes. Half a
+    /// second; tests make it long to see that a page view writes nothing.
+    pub write_batch_every: Duration,
+    /// How long the statistics and annual reports are served from memory
+    /// before they are computed again (`SHUXIANG_STATS_FRESH_SECS`, 60).
+    pub stats_fresh_secs: i64,
 }
+
+/// How often page-view counts are written by default.
+pub const WRITE_BATCH_EVERY: Duration = Duration::from_millis(500);
 
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
@@ -235,6 +245,8 @@ impl Config {
             view_window_secs: vars.number("SHUXIANG_VIEW_WINDOW_SECS", 30 * 60)?,
             page_cache_secs: vars.number("SHUXIANG_PAGE_CACHE_SECS", 5)?,
             page_cache_mb: vars.number("SHUXIANG_PAGE_CACHE_MB", 64)?,
+            write_batch_every: WRITE_BATCH_EVERY,
+            stats_fresh_secs: vars.number("SHUXIANG_STATS_FRESH_SECS", 60)?,
         })
     }
 
@@ -274,6 +286,8 @@ impl Config {
             // cache can hear; `http_page_cache` turns it on.
             page_cache_secs: 0,
             page_cache_mb: 16,
+            write_batch_every: WRITE_BATCH_EVERY,
+            stats_fresh_secs: 60,
         }
     }
 
@@ -292,6 +306,7 @@ impl Config {
                 self.session_secret.expose().as_bytes(),
             ),
             view_window_secs: self.view_window_secs,
+            stats_fresh_secs: self.stats_fresh_secs,
         }
     }
 }

@@ -15,6 +15,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use app::lectures::live::LiveHub;
+use app::server::reads::ReadMarks;
 use app::server::{AppContext, Db};
 use app::{App, shell};
 use axum::Router;
@@ -77,7 +78,7 @@ pub async fn prepare_database(config: &Config) -> Result<Db, BoxError> {
 }
 
 /// The whole application as one axum router.
-pub fn router(config: &Config, db: Db, live: Arc<LiveHub>) -> Router {
+pub fn router(config: &Config, db: Db, live: Arc<LiveHub>, reads: Arc<ReadMarks>) -> Router {
     let settings = Arc::new(config.settings());
     let page_cache = Arc::new(http::page_cache::PageCache::new(
         http::page_cache::Limits {
@@ -92,6 +93,8 @@ pub fn router(config: &Config, db: Db, live: Arc<LiveHub>) -> Router {
         db: db.clone(),
         settings,
         live,
+        reads,
+        stats: Arc::default(),
     };
     let provide = {
         let context = context.clone();
@@ -204,6 +207,8 @@ pub struct Running {
     pub db: Db,
     /// The live counts of watch pages (views are added to the database in batches).
     pub live: Arc<LiveHub>,
+    /// Read positions of threads (written in batches).
+    pub reads: Arc<ReadMarks>,
     stop: watch::Sender<bool>,
     task: tokio::task::JoinHandle<()>,
 }
@@ -231,9 +236,15 @@ pub async fn start(
     let db = prepare_database(config).await?;
     let listener = listen(config.addr)?;
     let addr = listener.local_addr()?;
-    let live = LiveHub::new(db.clone());
+    let live = LiveHub::new(db.clone(), config.write_batch_every);
     live.start();
-    let app = router(config, db.clone(), Arc::clone(&live));
+    // Read marks are written in batches; the writer stops after the last
+    // request, then writes what is left.
+    let reads = ReadMarks::new();
+    let (stop_reads, reads_stop) = watch::channel(false);
+    let reads_writer =
+        tokio::spawn(Arc::clone(&reads).run(db.clone(), config.write_batch_every, reads_stop));
+    let app = router(config, db.clone(), Arc::clone(&live), Arc::clone(&reads));
 
     let (stop, mut stopped) = watch::channel(false);
     let cleanup = tokio::spawn(housekeeping(
@@ -251,6 +262,7 @@ pub async fn start(
     });
 
     let running_live = Arc::clone(&live);
+    let running_reads = Arc::clone(&reads);
     let task = tokio::spawn(async move {
         use axum::serve::ListenerExt;
         // axum does not set TCP_NODELAY; without it small responses wait ~40 ms.
@@ -278,7 +290,10 @@ pub async fn start(
         }
         cleanup.abort();
         indexer.abort();
-        live.flush_views().await;
+        live.flush().await;
+        let _ = stop_reads.send(true);
+        let _ = reads_writer.await;
+        reads.flush(&serve_db).await;
         serve_db.close().await;
         tracing::info!("stopped; database closed");
     });
@@ -287,6 +302,7 @@ pub async fn start(
         addr,
         db,
         live: running_live,
+        reads: running_reads,
         stop,
         task,
     })

@@ -463,9 +463,14 @@ pub async fn signed_in(app: &TestApp, user: &str) -> reqwest::Client {
 
 impl TestApp {
     /// The running server's live hub (watch-page rooms; views are added to
-    /// the database in batches, `flush_views` adds them at once).
+    /// the database in batches, `flush` adds them at once).
     pub fn live(&self) -> &std::sync::Arc<app::lectures::live::LiveHub> {
         &self.running.as_ref().expect("server running").live
+    }
+
+    /// The running server's read positions not written yet (`flush` writes them).
+    pub fn reads(&self) -> &std::sync::Arc<app::server::reads::ReadMarks> {
+        &self.running.as_ref().expect("server running").reads
     }
 
     /// Another server on the same database and configuration, as a second
@@ -663,4 +668,68 @@ impl ServerProcess {
             .is_ok_and(|s| s.is_ok_and(|s| s.success()));
         assert!(exited, "the server process stops when its stdin closes");
     }
+}
+
+/// Waits until the search index holds every change made so far. The
+/// server's background indexer may be writing a batch that a search's own
+/// catching up skips (PostgreSQL hands each entry to one indexer), so a
+/// test that counts results waits for the queue to empty.
+pub async fn search_settled(db: &Db) {
+    for _ in 0..400 {
+        app::search::index::drain(db).await.expect("index");
+        if !app::search::index::pending(db).await.expect("queue") {
+            return;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(25)).await;
+    }
+    panic!("the search index did not catch up in 10 seconds");
+}
+
+/// Writes posts to a thread with multi-row INSERTs (faster than one by
+/// one, for tests and benchmarks that need many): `bodies[i]` gets
+/// sequence number `first_seq + i` and time `first_at + i`. The thread's
+/// own counters are left alone; the search queue fills as for any post.
+pub async fn bulk_posts(
+    db: &Db,
+    thread: i64,
+    author: i64,
+    bodies: &[String],
+    first_seq: i64,
+    first_at: i64,
+) {
+    const ROWS: usize = 500;
+    let mut tx = db.pool().begin().await.expect("begin");
+    for (c, chunk) in bodies.chunks(ROWS).enumerate() {
+        let values: Vec<String> = (0..chunk.len())
+            .map(|k| {
+                let p = 6 * k;
+                format!(
+                    "(${}, ${}, ${}, ${}, ${}, ${})",
+                    p + 1,
+                    p + 2,
+                    p + 3,
+                    p + 4,
+                    p + 5,
+                    p + 6
+                )
+            })
+            .collect();
+        let sql = format!(
+            "INSERT INTO post (thread_id, seq, account_id, body_md, body_html, created_at) VALUES {}",
+            values.join(", ")
+        );
+        let mut q = sqlx::query(&sql);
+        for (k, body) in chunk.iter().enumerate() {
+            let i = (c * ROWS + k) as i64;
+            q = q
+                .bind(thread)
+                .bind(first_seq + i)
+                .bind(author)
+                .bind(body)
+                .bind(body)
+                .bind(first_at + i);
+        }
+        q.execute(&mut *tx).await.expect("insert posts");
+    }
+    tx.commit().await.expect("commit posts");
 }

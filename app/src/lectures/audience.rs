@@ -9,64 +9,81 @@ use sqlx::Row;
 use super::Audience;
 use crate::server::Exec;
 
-/// What became of a browser that opened the live channel.
+/// What the database holds about a browser opening a session's live
+/// channel: whether it is in the audience already, and how many browsers
+/// of its client address (`address_key`, a keyed hash) are.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Counted {
-    /// Counted now, for the first time.
-    New,
-    /// Counted before.
-    Known,
-    /// Not counted: its address already has as many browsers as allowed.
-    Refused,
+pub struct Standing {
+    pub known: bool,
+    pub at_address: i64,
 }
 
-impl Counted {
-    pub fn counted(self) -> bool {
-        self != Counted::Refused
-    }
-}
-
-/// Counts an anonymous browser in a session's online audience, unless its
-/// client address (`address_key`, a keyed hash) already has `per_address`
-/// browsers there. Concurrent first visits from one address on PostgreSQL
-/// may pass the cap by a few; the cap is against loops, not exact.
-pub async fn count_viewer<'c, E: Exec<'c> + Copy>(
-    db: E,
+/// Reads a browser's [`Standing`] (a read: the live channel writes nothing
+/// on the request path, see [`add_viewers`]).
+pub async fn standing<'c>(
+    db: impl Exec<'c>,
     lecture_id: i64,
     viewer: &str,
     address_key: &str,
-    per_address: i64,
-    now: i64,
-) -> Result<Counted, sqlx::Error> {
-    let inserted = sqlx::query(
-        "INSERT INTO lecture_viewer (lecture_id, viewer, first_seen, address_key) \
-         SELECT $1, $2, $3, $4 WHERE (SELECT COUNT(*) FROM lecture_viewer \
-            WHERE lecture_id = $1 AND address_key = $4) < $5 \
-         ON CONFLICT (lecture_id, viewer) DO NOTHING",
+) -> Result<Standing, sqlx::Error> {
+    let r = sqlx::query(
+        "SELECT \
+         (SELECT COUNT(*) FROM lecture_viewer WHERE lecture_id = $1 AND viewer = $2) AS known, \
+         (SELECT COUNT(*) FROM lecture_viewer WHERE lecture_id = $1 AND address_key = $3) AS at_address",
     )
     .bind(lecture_id)
     .bind(viewer)
-    .bind(now)
     .bind(address_key)
-    .bind(per_address)
-    .execute(db)
-    .await?
-    .rows_affected()
-        == 1;
-    if inserted {
-        return Ok(Counted::New);
-    }
-    let known = sqlx::query("SELECT 1 FROM lecture_viewer WHERE lecture_id = $1 AND viewer = $2")
-        .bind(lecture_id)
-        .bind(viewer)
-        .fetch_optional(db)
-        .await?
-        .is_some();
-    Ok(if known {
-        Counted::Known
-    } else {
-        Counted::Refused
+    .fetch_one(db)
+    .await?;
+    Ok(Standing {
+        known: r.get::<i64, _>("known") > 0,
+        at_address: r.get("at_address"),
     })
+}
+
+/// An anonymous browser counted in a session's online audience, waiting
+/// to be written.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewViewer {
+    pub viewer: String,
+    pub address_key: String,
+    pub first_seen: i64,
+}
+
+/// Rows a statement of [`add_viewers`] writes at most (4 parameters each).
+pub const VIEWERS_PER_STATEMENT: usize = 200;
+
+/// Writes anonymous browsers into a session's online audience, each unless
+/// its client address already has `per_address` browsers there (another
+/// server may have counted some meanwhile; concurrent batches on
+/// PostgreSQL may pass the cap by a few: it is against loops, not exact).
+/// At most [`VIEWERS_PER_STATEMENT`] rows. Answers how many were new.
+pub async fn add_viewers<'c>(
+    db: impl Exec<'c>,
+    lecture_id: i64,
+    viewers: &[NewViewer],
+    per_address: i64,
+) -> Result<u64, sqlx::Error> {
+    if viewers.is_empty() {
+        return Ok(0);
+    }
+    let values: Vec<String> = (0..viewers.len())
+        .map(|i| format!("(${}, ${}, ${})", 3 * i + 3, 3 * i + 4, 3 * i + 5))
+        .collect();
+    let sql = format!(
+        "INSERT INTO lecture_viewer (lecture_id, viewer, first_seen, address_key) \
+         SELECT $1, v.column1, v.column2, v.column3 FROM (VALUES {}) AS v \
+         WHERE (SELECT COUNT(*) FROM lecture_viewer x \
+                WHERE x.lecture_id = $1 AND x.address_key = v.column3) < $2 \
+         ON CONFLICT (lecture_id, viewer) DO NOTHING",
+        values.join(", ")
+    );
+    let mut q = sqlx::query(&sql).bind(lecture_id).bind(per_address);
+    for v in viewers {
+        q = q.bind(&v.viewer).bind(v.first_seen).bind(&v.address_key);
+    }
+    Ok(q.execute(db).await?.rows_affected())
 }
 
 /// Notes that a browser watched with an account signed in (reported by

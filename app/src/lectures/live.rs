@@ -1,7 +1,10 @@
 //! The live side of watch pages: how many are watching now, the audience
 //! figure and the questions, pushed to every open page over Server-Sent
-//! Events; and watch-page opens (views), counted in memory and added to the
-//! database in batches. Live connections are capped per client address.
+//! Events; and watch-page opens (views) and the browsers of the online
+//! audience, counted in memory and added to the database in batches (the
+//! live channel writes nothing on the request path; at most one tick of
+//! counts is lost when a server crashes, nothing at a graceful shutdown).
+//! Live connections are capped per client address.
 //!
 //! Each server keeps a room per session with open pages. A ticker looks at
 //! the rooms twice a second and sends what changed. With PostgreSQL, several
@@ -11,7 +14,7 @@
 //! The same connection carries the news that visitors' pages changed
 //! (`server::freshness`), so each server keeps one LISTEN connection.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::atomic::{AtomicBool, AtomicI64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -113,12 +116,30 @@ struct Seen {
 /// Open live connections per client address (the rate-limit key).
 type Connections = Arc<Mutex<HashMap<String, i64>>>;
 
+/// Browsers counted in an audience on this server since the last flush.
+#[derive(Default)]
+struct PendingViewers {
+    /// Per session, the browsers and the cap on browsers per address.
+    rows: HashMap<i64, (Vec<audience::NewViewer>, i64)>,
+    /// The browsers among them, to answer "known" without the database.
+    ids: HashSet<(i64, String)>,
+    /// How many of them each (session, address key) has.
+    per_address: HashMap<(i64, String), i64>,
+}
+
 /// The live state of one server.
 pub struct LiveHub {
     db: Db,
     node: String,
     rooms: Mutex<HashMap<i64, Arc<Room>>>,
     seen: Mutex<HashMap<(i64, String), Seen>>,
+    pending_viewers: Mutex<PendingViewers>,
+    /// Held while counts are written, so that the flush at shutdown waits
+    /// for a batch the ticker is writing.
+    flushing: tokio::sync::Mutex<()>,
+    /// How often counts are written, and when they last were.
+    flush_every: Duration,
+    flushed_at: Mutex<Instant>,
     connections: Connections,
     closing: tokio::sync::watch::Sender<bool>,
     pages: PageGeneration,
@@ -158,14 +179,19 @@ impl Drop for Connection {
 }
 
 impl LiveHub {
-    /// A hub for one server; `start` sets its ticker (and, on PostgreSQL,
-    /// its listener) going.
-    pub fn new(db: Db) -> Arc<LiveHub> {
+    /// A hub for one server that writes what it counts every `flush_every`
+    /// (a crash loses at most that much); `start` sets its ticker (and, on
+    /// PostgreSQL, its listener) going.
+    pub fn new(db: Db, flush_every: Duration) -> Arc<LiveHub> {
         Arc::new(LiveHub {
             db,
             node: uuid_like(),
             rooms: Mutex::new(HashMap::new()),
             seen: Mutex::new(HashMap::new()),
+            pending_viewers: Mutex::new(PendingViewers::default()),
+            flushing: tokio::sync::Mutex::new(()),
+            flush_every,
+            flushed_at: Mutex::new(Instant::now()),
             connections: Arc::new(Mutex::new(HashMap::new())),
             closing: tokio::sync::watch::channel(false).0,
             pages: PageGeneration::default(),
@@ -301,8 +327,9 @@ impl LiveHub {
 
     /// Counts an anonymous browser in a session's online audience (at most
     /// `per_address` from one client address), asking the database once per
-    /// server; the audience is recounted when it is new. Answers whether
-    /// the browser is in the audience.
+    /// server and writing nothing: a new browser is added with the next
+    /// batch ([`flush`](Self::flush)), and the audience recounted then.
+    /// Answers whether the browser is in the audience.
     pub async fn note_viewer(
         &self,
         lecture_id: i64,
@@ -322,33 +349,85 @@ impl LiveHub {
                 None => None,
             }
         };
-        let outcome = audience::count_viewer(
-            self.db.pool(),
-            lecture_id,
-            viewer,
-            address_key,
-            per_address,
-            now,
-        )
-        .await?;
-        {
-            let mut seen = self.seen.lock().expect("seen lock");
-            if seen.len() >= SEEN_MAX {
-                forget_old(&mut seen);
+        let stored = audience::standing(self.db.pool(), lecture_id, viewer, address_key).await?;
+        let counted = {
+            let mut p = self.pending_viewers.lock().expect("pending viewers lock");
+            let address = (lecture_id, address_key.to_owned());
+            let queued = p.per_address.get(&address).copied().unwrap_or(0);
+            if stored.known || p.ids.contains(&key) {
+                true
+            } else if stored.at_address + queued < per_address {
+                p.ids.insert(key.clone());
+                *p.per_address.entry(address).or_insert(0) += 1;
+                let (rows, cap) = p.rows.entry(lecture_id).or_default();
+                *cap = per_address;
+                rows.push(audience::NewViewer {
+                    viewer: viewer.to_owned(),
+                    address_key: address_key.to_owned(),
+                    first_seen: now,
+                });
+                true
+            } else {
+                false
             }
-            seen.insert(
-                key,
-                Seen {
-                    counted: outcome.counted(),
-                    checked: Instant::now(),
-                    last_view,
-                },
-            );
+        };
+        let mut seen = self.seen.lock().expect("seen lock");
+        if seen.len() >= SEEN_MAX {
+            forget_old(&mut seen);
         }
-        if outcome == audience::Counted::New {
-            self.audience_changed(lecture_id).await;
+        seen.insert(
+            key,
+            Seen {
+                counted,
+                checked: Instant::now(),
+                last_view,
+            },
+        );
+        Ok(counted)
+    }
+
+    /// Writes the browsers counted since the last batch; a session that got
+    /// new ones has its audience recounted. What could not be written is
+    /// kept for the next batch.
+    async fn flush_viewers(&self) {
+        let batch = {
+            let mut p = self.pending_viewers.lock().expect("pending viewers lock");
+            if p.rows.is_empty() {
+                return;
+            }
+            std::mem::take(&mut *p)
+        };
+        for (lecture_id, (rows, cap)) in batch.rows {
+            let mut added = 0;
+            for (i, chunk) in rows.chunks(audience::VIEWERS_PER_STATEMENT).enumerate() {
+                match audience::add_viewers(self.db.pool(), lecture_id, chunk, cap).await {
+                    Ok(n) => added += n,
+                    Err(e) => {
+                        tracing::warn!(error = %e, "adding viewers failed");
+                        let rest = &rows[i * audience::VIEWERS_PER_STATEMENT..];
+                        self.requeue_viewers(lecture_id, rest, cap);
+                        break;
+                    }
+                }
+            }
+            if added > 0 {
+                self.audience_changed(lecture_id).await;
+            }
         }
-        Ok(outcome.counted())
+    }
+
+    fn requeue_viewers(&self, lecture_id: i64, rows: &[audience::NewViewer], cap: i64) {
+        let mut p = self.pending_viewers.lock().expect("pending viewers lock");
+        for v in rows {
+            if p.ids.insert((lecture_id, v.viewer.clone())) {
+                *p.per_address
+                    .entry((lecture_id, v.address_key.clone()))
+                    .or_insert(0) += 1;
+                let (queued, c) = p.rows.entry(lecture_id).or_default();
+                *c = cap;
+                queued.push(v.clone());
+            }
+        }
     }
 
     /// Registrations, check-ins or viewers of a session changed.
@@ -403,8 +482,19 @@ impl LiveHub {
             .iter()
             .map(|(id, r)| (*id, Arc::clone(r)))
             .collect();
+        let due = {
+            let mut at = self.flushed_at.lock().expect("flush time lock");
+            // Half a tick early rather than a tick late.
+            let due = at.elapsed() + TICK / 2 >= self.flush_every;
+            if due {
+                *at = Instant::now();
+            }
+            due
+        };
+        if due {
+            self.flush().await;
+        }
         for (id, room) in rooms {
-            self.flush_room_views(id, &room).await;
             let local = room.local.load(Ordering::Relaxed);
             let watching = room.watching();
             if local == 0 && watching == 0 {
@@ -495,9 +585,11 @@ impl LiveHub {
         }
     }
 
-    /// Adds every view counted so far to the database (at shutdown, and in
-    /// tests and benchmarks that read the total).
-    pub async fn flush_views(&self) {
+    /// Adds every browser and view counted so far to the database (at
+    /// shutdown, and in tests and benchmarks that read them).
+    pub async fn flush(&self) {
+        let _writing = self.flushing.lock().await;
+        self.flush_viewers().await;
         let rooms: Vec<(i64, Arc<Room>)> = self
             .rooms
             .lock()

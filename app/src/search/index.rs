@@ -162,27 +162,44 @@ pub async fn refresh(
     };
     let tsv_value = match backend {
         Backend::Sqlite => "",
-        Backend::Postgres => ", to_tsvector('simple', $11)",
+        Backend::Postgres => ", to_tsvector('simple', $12)",
     };
     let sql = format!(
-        "INSERT INTO search_doc (kind, ref_id, access, group_id, owner_id, title, body, context, \
-         url, created_at{tsv}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10{tsv_value}) RETURNING id"
+        "INSERT INTO search_doc (id, kind, ref_id, access, group_id, owner_id, title, body, \
+         context, url, created_at{tsv}) \
+         VALUES ($11, $1, $2, $3, $4, $5, $6, $7, $8, $9, $10{tsv_value}) \
+         ON CONFLICT (id) DO NOTHING RETURNING id"
     );
-    let mut insert = sqlx::query_scalar::<_, i64>(&sql)
-        .bind(kind.as_str())
-        .bind(id)
-        .bind(doc.access.as_str())
-        .bind(doc.group_id)
-        .bind(doc.owner_id)
-        .bind(&doc.title)
-        .bind(&body)
-        .bind(&doc.context)
-        .bind(&doc.url)
-        .bind(doc.created_at);
-    if backend == Backend::Postgres {
-        insert = insert.bind(&tokens);
-    }
-    let doc_id = insert.fetch_one(&mut *conn).await?;
+    // The id orders documents by kind and age (see `queries::doc_id`); on
+    // the rare clash with another row's, the next free one.
+    let mut doc_id = super::queries::doc_id(kind, doc.created_at, id);
+    let mut tries = 0;
+    let doc_id = loop {
+        let mut insert = sqlx::query_scalar::<_, i64>(&sql)
+            .bind(kind.as_str())
+            .bind(id)
+            .bind(doc.access.as_str())
+            .bind(doc.group_id)
+            .bind(doc.owner_id)
+            .bind(&doc.title)
+            .bind(&body)
+            .bind(&doc.context)
+            .bind(&doc.url)
+            .bind(doc.created_at)
+            .bind(doc_id);
+        if backend == Backend::Postgres {
+            insert = insert.bind(&tokens);
+        }
+        let inserted = insert.fetch_optional(&mut *conn).await?;
+        match inserted {
+            Some(id) => break id,
+            None if tries < 64 => {
+                tries += 1;
+                doc_id += 1;
+            }
+            None => return Err(sqlx::Error::RowNotFound),
+        }
+    };
     if backend == Backend::Sqlite {
         sqlx::query("INSERT INTO search_fts (rowid, tokens) VALUES ($1, $2)")
             .bind(doc_id)

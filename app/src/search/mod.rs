@@ -32,6 +32,17 @@ pub const MAX_QUERY: usize = 100;
 /// Results per kind on the overview; per page when one kind is chosen.
 pub const PER_KIND: i64 = 5;
 pub const PER_PAGE: i64 = 20;
+/// Matches are counted up to this many per kind; more are shown as "1000+".
+pub const COUNT_CAP: i64 = 1000;
+
+/// A count of results as the page shows it: "1000+" above the cap.
+pub fn count_label(n: i64) -> String {
+    if n > COUNT_CAP {
+        format!("{COUNT_CAP}+")
+    } else {
+        n.to_string()
+    }
+}
 
 /// A piece of shown text, marked when it matched the query.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -7,7 +7,7 @@ use leptos_router::components::Form;
 use leptos_router::hooks::use_query_map;
 
 use super::api::search;
-use super::{Hit, Piece, SearchKind, SearchResults};
+use super::{COUNT_CAP, Hit, Piece, SearchKind, SearchResults, count_label};
 use crate::ui::pager::{Pager, page_href};
 use crate::ui::time::date_zh;
 
@@ -147,16 +147,21 @@ fn results_view(r: SearchResults) -> impl IntoView {
     let tabs = view! {
         <nav class="search-tabs" aria-label="按类型查看">
             <a href=tab_href(None) aria-current=chosen.is_none().then_some("page")>
-                {format!("全部 {}", r.total)}
+                {format!("全部 {}", count_label(r.total))}
             </a>
             {r.kinds.iter().map(|k| view! {
                 <a href=tab_href(Some(k.kind)) aria-current=(chosen == Some(k.kind)).then_some("page")>
-                    {format!("{} {}", k.kind.label(), k.total)}
+                    {format!("{} {}", k.kind.label(), count_label(k.total))}
                 </a>
             }).collect_view()}
         </nav>
     };
-    let summary = format!("找到 {} 条结果（{} 毫秒）", r.total, r.took_ms);
+    let mut summary = format!("找到 {} 条结果（{} 毫秒）", count_label(r.total), r.took_ms);
+    if r.total > COUNT_CAP {
+        summary.push_str(&format!(
+            "。结果超过 {COUNT_CAP} 条时只显示“{COUNT_CAP}+”，可以加上更多字词或限定日期缩小范围"
+        ));
+    }
     let body = match chosen {
         Some(kind) => {
             let of_kind = r.kinds.iter().find(|k| k.kind == kind).cloned();
@@ -164,7 +169,7 @@ fn results_view(r: SearchResults) -> impl IntoView {
             let hits = of_kind.map(|k| k.hits).unwrap_or_default();
             view! {
                 <section class="search-kind" aria-labelledby="search-kind-title">
-                    <h2 id="search-kind-title">{format!("{}（{}）", kind.label(), total)}</h2>
+                    <h2 id="search-kind-title">{format!("{}（{}）", kind.label(), count_label(total))}</h2>
                     {if hits.is_empty() {
                         view! { <p class="muted">"这一类没有结果。"</p> }.into_any()
                     } else {
@@ -184,12 +189,12 @@ fn results_view(r: SearchResults) -> impl IntoView {
                 let labelled_by = id.clone();
                 let more = (k.total > k.hits.len() as i64).then(|| {
                     view! {
-                        <p><a href=tab_href(Some(k.kind))>{format!("查看全部 {} 条{}", k.total, k.kind.label())}</a></p>
+                        <p><a href=tab_href(Some(k.kind))>{format!("查看全部 {} 条{}", count_label(k.total), k.kind.label())}</a></p>
                     }
                 });
                 view! {
                     <section class="search-kind" aria-labelledby=labelled_by>
-                        <h2 id=id>{format!("{}（{}）", k.kind.label(), k.total)}</h2>
+                        <h2 id=id>{format!("{}（{}）", k.kind.label(), count_label(k.total))}</h2>
                         <ol class="search-hits">{k.hits.into_iter().map(hit_view).collect_view()}</ol>
                         {more}
                     </section>

@@ -48,17 +48,34 @@ const VISIBLE: &str = "(d.access = 'public' \
      OR (d.access = 'private' AND d.owner_id = $1))";
 
 /// `FROM … WHERE …` with $1 searcher, $2 organiser, $3 the match, $4 from,
-/// $5 to, and $6 the kind ('' for all).
+/// $5 to, $6 the kind ('' for all), and $7..=$8 the range of document ids
+/// (see [`doc_id`]): with one kind and a time range, the ids of exactly
+/// those documents, newest last. SQLite reads the full-text index in id
+/// order within the range, so a common word costs only the documents
+/// looked at until a `LIMIT` is reached; PostgreSQL chooses between the
+/// primary key walked backwards and the GIN index by how common the word is.
 fn from_where(backend: Backend) -> String {
-    let matches = match backend {
-        Backend::Sqlite => "d.id IN (SELECT rowid FROM search_fts WHERE search_fts MATCH $3)",
-        Backend::Postgres => "d.tsv @@ to_tsquery('simple', $3)",
-    };
-    format!(
-        "FROM search_doc d LEFT JOIN reading_group g ON g.id = d.group_id \
-         WHERE {matches} AND {VISIBLE} AND d.created_at >= $4 AND d.created_at < $5 \
-         AND ($6 = '' OR d.kind = $6)"
-    )
+    match backend {
+        Backend::Sqlite => format!(
+            "FROM search_fts f CROSS JOIN search_doc d ON d.id = f.rowid \
+             LEFT JOIN reading_group g ON g.id = d.group_id \
+             WHERE search_fts MATCH $3 AND f.rowid >= $7 AND f.rowid <= $8 AND {VISIBLE} \
+             AND d.created_at >= $4 AND d.created_at < $5 AND ($6 = '' OR d.kind = $6)"
+        ),
+        Backend::Postgres => format!(
+            "FROM search_doc d LEFT JOIN reading_group g ON g.id = d.group_id \
+             WHERE d.tsv @@ to_tsquery('simple', $3) AND d.id >= $7 AND d.id <= $8 AND {VISIBLE} \
+             AND d.created_at >= $4 AND d.created_at < $5 AND ($6 = '' OR d.kind = $6)"
+        ),
+    }
+}
+
+/// Newest first within one kind (the document id orders them, see [`doc_id`]).
+fn order(backend: Backend) -> &'static str {
+    match backend {
+        Backend::Sqlite => "ORDER BY f.rowid DESC",
+        Backend::Postgres => "ORDER BY d.id DESC",
+    }
 }
 
 fn match_text(backend: Backend, query: &Query) -> String {
@@ -68,19 +85,67 @@ fn match_text(backend: Backend, query: &Query) -> String {
     }
 }
 
+/// Bits of a document id below the creation time.
+const REF_BITS: u32 = 22;
+/// Bits of the creation time (seconds up to the year 3058).
+const TIME_BITS: u32 = 35;
+const TIME_MAX: i64 = (1 << TIME_BITS) - 1;
+const REF_MASK: i64 = (1 << REF_BITS) - 1;
+
+fn kind_bits(kind: SearchKind) -> i64 {
+    let n = SearchKind::ALL
+        .iter()
+        .position(|k| *k == kind)
+        .expect("a listed kind");
+    (n as i64 + 1) << (REF_BITS + TIME_BITS)
+}
+
+/// The id of a document: its kind, then its creation time, then the low
+/// bits of its row's id. Documents of a kind thus have ids in a range of
+/// their own, ordered by age, which is what lets a search take the newest
+/// of a kind, or count up to a cap, without visiting every match.
+/// `search_doc`'s own `UNIQUE (kind, ref_id)` still holds each row once;
+/// two rows of a kind created in the same second with row ids 4,194,304
+/// apart would share an id, and the indexer then takes the next free one.
+pub fn doc_id(kind: SearchKind, created_at: i64, ref_id: i64) -> i64 {
+    kind_bits(kind) | (created_at.clamp(0, TIME_MAX) << REF_BITS) | (ref_id & REF_MASK)
+}
+
+/// The ids of the documents of `kind` created in `[from, to)`.
+fn id_range(kind: Option<SearchKind>, filter: Filter) -> (i64, i64) {
+    let Some(kind) = kind else {
+        return (i64::MIN, i64::MAX);
+    };
+    let from = filter.from.unwrap_or(0).clamp(0, TIME_MAX);
+    let last = filter
+        .to
+        .map_or(TIME_MAX, |to| to.saturating_sub(1))
+        .clamp(0, TIME_MAX);
+    let k = kind_bits(kind);
+    (k | (from << REF_BITS), k | (last << REF_BITS) | REF_MASK)
+}
+
 macro_rules! bind_filter {
-    ($q:expr, $who:expr, $m:expr, $f:expr) => {
+    ($q:expr, $who:expr, $m:expr, $f:expr, $kind:expr) => {{
+        let (lo, hi) = id_range($kind, $f);
         $q.bind($who.id)
             .bind(i64::from($who.organiser))
             .bind($m)
             .bind($f.from.unwrap_or(i64::MIN / 2))
             .bind($f.to.unwrap_or(i64::MAX / 2))
-            .bind($f.kind.map(SearchKind::as_str).unwrap_or(""))
-    };
+            .bind($kind.map(SearchKind::as_str).unwrap_or(""))
+            .bind(lo)
+            .bind(hi)
+    }};
 }
 
+/// Counts above this are shown as "1000+": counting every match of a
+/// common word would cost as much as the corpus is large.
+pub const COUNT_CAP: i64 = super::COUNT_CAP;
+
 /// How many documents of each kind match, in [`SearchKind::ALL`] order,
-/// leaving out kinds without any.
+/// leaving out kinds without any; a kind with more than [`COUNT_CAP`]
+/// says `COUNT_CAP + 1`. Each kind is counted on its own, up to the cap.
 pub async fn counts(
     db: &Db,
     who: Searcher,
@@ -91,20 +156,23 @@ pub async fn counts(
         return Ok(Vec::new());
     }
     let sql = format!(
-        "SELECT d.kind, COUNT(*) AS n {} GROUP BY d.kind",
+        "SELECT COUNT(*) FROM (SELECT 1 {} LIMIT $9) x",
         from_where(db.backend())
     );
     let m = match_text(db.backend(), query);
-    let rows = bind_filter!(sqlx::query(&sql), who, &m, filter)
-        .fetch_all(db.pool())
-        .await?;
-    let mut counts: Vec<(SearchKind, i64)> = rows
-        .iter()
-        .filter_map(|r| {
-            SearchKind::parse(&r.get::<String, _>("kind")).map(|k| (k, r.get::<i64, _>("n")))
-        })
-        .collect();
-    counts.sort_by_key(|(k, _)| SearchKind::ALL.iter().position(|a| a == k));
+    let mut counts = Vec::new();
+    for &kind in SearchKind::ALL {
+        if filter.kind.is_some_and(|k| k != kind) {
+            continue;
+        }
+        let n: i64 = bind_filter!(sqlx::query_scalar(&sql), who, &m, filter, Some(kind))
+            .bind(COUNT_CAP + 1)
+            .fetch_one(db.pool())
+            .await?;
+        if n > 0 {
+            counts.push((kind, n));
+        }
+    }
     Ok(counts)
 }
 
@@ -122,7 +190,9 @@ fn found(r: &sqlx::any::AnyRow) -> Option<Found> {
 
 const COLUMNS: &str = "d.id, d.kind, d.ref_id, d.title, d.body, d.context, d.url, d.created_at";
 
-/// The newest `per_kind` matches of every kind.
+/// The newest `per_kind` matches of every kind (of the filter's kind when
+/// it has one), newest first; each kind is its own query with its own
+/// `LIMIT`.
 pub async fn top_of_each_kind(
     db: &Db,
     who: Searcher,
@@ -134,17 +204,24 @@ pub async fn top_of_each_kind(
         return Ok(Vec::new());
     }
     let sql = format!(
-        "SELECT * FROM (SELECT {COLUMNS}, ROW_NUMBER() OVER (PARTITION BY d.kind \
-         ORDER BY d.created_at DESC, d.id DESC) AS rn {}) x WHERE rn <= $7 \
-         ORDER BY created_at DESC, id DESC",
-        from_where(db.backend())
+        "SELECT {COLUMNS} {} {} LIMIT $9",
+        from_where(db.backend()),
+        order(db.backend())
     );
     let m = match_text(db.backend(), query);
-    let rows = bind_filter!(sqlx::query(&sql), who, &m, filter)
-        .bind(per_kind)
-        .fetch_all(db.pool())
-        .await?;
-    Ok(rows.iter().filter_map(found).collect())
+    let mut all = Vec::new();
+    for &kind in SearchKind::ALL {
+        if filter.kind.is_some_and(|k| k != kind) {
+            continue;
+        }
+        let rows = bind_filter!(sqlx::query(&sql), who, &m, filter, Some(kind))
+            .bind(per_kind)
+            .fetch_all(db.pool())
+            .await?;
+        all.extend(rows.iter().filter_map(found));
+    }
+    all.sort_by_key(|d| std::cmp::Reverse(d.created_at));
+    Ok(all)
 }
 
 /// One page of matches (newest first), of the filter's kind or of all.
@@ -159,15 +236,47 @@ pub async fn page(
     if query.is_empty() {
         return Ok(Vec::new());
     }
+    let order = match filter.kind {
+        Some(_) => order(db.backend()),
+        None => "ORDER BY d.created_at DESC, d.id DESC",
+    };
     let sql = format!(
-        "SELECT {COLUMNS} {} ORDER BY d.created_at DESC, d.id DESC LIMIT $7 OFFSET $8",
+        "SELECT {COLUMNS} {} {order} LIMIT $9 OFFSET $10",
         from_where(db.backend())
     );
     let m = match_text(db.backend(), query);
-    let rows = bind_filter!(sqlx::query(&sql), who, &m, filter)
+    let rows = bind_filter!(sqlx::query(&sql), who, &m, filter, filter.kind)
         .bind(limit)
         .bind(offset)
         .fetch_all(db.pool())
         .await?;
     Ok(rows.iter().filter_map(found).collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn document_ids_order_kinds_apart_and_by_age() {
+        let post = |t, r| doc_id(SearchKind::Post, t, r);
+        assert!(post(1_700_000_001, 1) > post(1_700_000_000, 9_999_999));
+        assert!(post(1_700_000_000, 2) > post(1_700_000_000, 1));
+        let note = doc_id(SearchKind::Note, 0, 0);
+        assert!(note > post(TIME_MAX + 5, REF_MASK), "kinds do not overlap");
+        assert!(doc_id(SearchKind::Book, -5, 1) > 0);
+        let all = Filter::default();
+        let (lo, hi) = id_range(Some(SearchKind::Post), all);
+        assert!(lo <= post(0, 0) && post(TIME_MAX, REF_MASK) <= hi);
+        assert!(hi < note);
+        let window = Filter {
+            kind: None,
+            from: Some(1_000),
+            to: Some(2_000),
+        };
+        let (lo, hi) = id_range(Some(SearchKind::Post), window);
+        assert!(lo <= post(1_000, 0) && post(1_999, REF_MASK) <= hi);
+        assert!(post(999, REF_MASK) < lo && post(2_000, 0) > hi);
+        assert_eq!(id_range(None, all), (i64::MIN, i64::MAX));
+    }
 }

@@ -9,6 +9,7 @@ pub mod db;
 pub mod freshness;
 pub mod likes;
 pub mod rate;
+pub mod reads;
 
 use std::future::Future;
 use std::sync::Arc;
@@ -110,6 +111,8 @@ pub struct Settings {
     pub viewer_key: crate::lectures::viewer::ViewerKey,
     /// Watch-page opens of one browser within this many seconds are one view.
     pub view_window_secs: i64,
+    /// The statistics and annual reports are computed again when older.
+    pub stats_fresh_secs: i64,
 }
 
 impl Default for Settings {
@@ -129,6 +132,7 @@ impl Default for Settings {
             public_url: None,
             viewer_key: crate::lectures::viewer::ViewerKey::random(),
             view_window_secs: 30 * 60,
+            stats_fresh_secs: 60,
         }
     }
 }
@@ -140,6 +144,10 @@ pub struct AppContext {
     pub settings: Arc<Settings>,
     /// Live counts and questions of the watch pages on this server.
     pub live: Arc<crate::lectures::live::LiveHub>,
+    /// Read positions and notifications read, written in batches.
+    pub reads: Arc<reads::ReadMarks>,
+    /// The statistics and annual reports, computed at most once a window.
+    pub stats: Arc<crate::stats::cache::StatsCache>,
 }
 
 /// The application context of the current request.

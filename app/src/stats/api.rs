@@ -28,11 +28,14 @@ fn valid_year(year: i32) -> bool {
 pub async fn load_stats() -> Result<StatsData, AppError> {
     use crate::accounts::Role;
     use crate::accounts::session::require_role;
-    use crate::server::{ctx, now, respond, today_string};
+    use crate::server::{ctx, respond};
     respond(async move {
         require_role(Role::Organiser).await?;
         let ctx = ctx()?;
-        Ok(super::collect::stats(&ctx.db, now(), &today_string()).await?)
+        let fresh = ctx.settings.stats_fresh_secs;
+        let mut data = ctx.stats.stats(&ctx.db, fresh).await?;
+        data.fresh_secs = fresh;
+        Ok(data)
     })
     .await
 }
@@ -40,13 +43,15 @@ pub async fn load_stats() -> Result<StatsData, AppError> {
 #[server(prefix = "/api", endpoint = "report")]
 pub async fn load_report(year: i32) -> Result<ReportData, AppError> {
     use crate::accounts::session::current_user;
-    use crate::server::{ctx, respond, today_string};
+    use crate::server::{ctx, respond};
     respond(async move {
         let ctx = ctx()?;
         if !valid_year(year) {
             return Err(AppError::NotFound);
         }
-        let mut data = super::collect::report(&ctx.db, year, &today_string()).await?;
+        let fresh = ctx.settings.stats_fresh_secs;
+        let mut data = ctx.stats.report(&ctx.db, year, fresh).await?;
+        data.fresh_secs = fresh;
         let (md_key, html_key) = foreword_keys(year);
         let pool = ctx.db.pool();
         data.foreword_md = crate::site::queries::get(pool, &md_key)

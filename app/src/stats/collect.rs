@@ -45,6 +45,7 @@ pub async fn stats(db: &Db, now: i64, today: &str) -> Result<StatsData, sqlx::Er
         groups: queries::groups(e, all.0, all.1, TOP_GROUPS).await?,
         books: queries::most_read(e, all.0, all.1, TOP_BOOKS).await?,
         at: now,
+        fresh_secs: 0,
     })
 }
 
@@ -72,5 +73,6 @@ pub async fn report(db: &Db, year: i32, today: &str) -> Result<ReportData, sqlx:
         foreword_md: String::new(),
         brand: String::new(),
         can_edit: false,
+        fresh_secs: 0,
     })
 }

@@ -9,8 +9,8 @@ use tower_sessions::Session;
 
 use super::{StatsData, TrendRow};
 use crate::books::routes::csv_download;
+use crate::server::AppContext;
 use crate::server::csv::table;
-use crate::server::{AppContext, now, today_string};
 
 pub fn router(ctx: AppContext) -> Router {
     Router::new()
@@ -91,7 +91,11 @@ async fn download(
     else {
         return (StatusCode::NOT_FOUND, "没有这个表格").into_response();
     };
-    match super::collect::stats(&ctx.db, now(), &today_string()).await {
+    match ctx
+        .stats
+        .stats(&ctx.db, ctx.settings.stats_fresh_secs)
+        .await
+    {
         Ok(data) => match write(&data, name) {
             Some(body) => csv_download(body, &format!("shuxiang-stats-{name}.csv")),
             None => StatusCode::NOT_FOUND.into_response(),

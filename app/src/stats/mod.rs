@@ -4,6 +4,8 @@
 //! table downloadable as CSV.
 
 pub mod api;
+#[cfg(feature = "ssr")]
+pub mod cache;
 pub mod chart;
 #[cfg(feature = "ssr")]
 pub mod collect;
@@ -100,6 +102,8 @@ pub struct StatsData {
     pub books: Vec<BookRow>,
     /// When the figures were computed (Unix seconds).
     pub at: i64,
+    /// They are computed again when older than this (seconds).
+    pub fresh_secs: i64,
 }
 
 /// Everything the annual report shows.
@@ -117,6 +121,18 @@ pub struct ReportData {
     pub foreword_md: String,
     pub brand: String,
     pub can_edit: bool,
+    /// The figures are computed again when older than this (seconds).
+    pub fresh_secs: i64,
+}
+
+/// How fresh the figures are, as the pages say it.
+pub fn freshness_zh(fresh_secs: i64) -> String {
+    match fresh_secs {
+        s if s <= 0 => "数据实时统计".to_owned(),
+        60 => "数据每分钟更新".to_owned(),
+        s if s % 60 == 0 => format!("数据每 {} 分钟更新", s / 60),
+        s => format!("数据每 {s} 秒更新"),
+    }
 }
 
 /// The CSV tables of `/admin/stats`: file name and Chinese title.
@@ -127,3 +143,16 @@ pub const TABLES: [(&str, &str); 5] = [
     ("groups", "分读书群"),
     ("books", "最常读完的书"),
 ];
+
+#[cfg(test)]
+mod tests {
+    use super::freshness_zh;
+
+    #[test]
+    fn freshness_is_said_in_chinese() {
+        assert_eq!(freshness_zh(60), "数据每分钟更新");
+        assert_eq!(freshness_zh(300), "数据每 5 分钟更新");
+        assert_eq!(freshness_zh(45), "数据每 45 秒更新");
+        assert_eq!(freshness_zh(0), "数据实时统计");
+    }
+}

@@ -180,7 +180,7 @@ fn stats_view(d: StatsData) -> impl IntoView {
         .map(|b| (format!("《{}》", b.title), b.count))
         .collect();
     view! {
-        <p class="muted">{format!("统计时间：{}（北京时间）。活跃指近 30 天内有打卡、发帖、心得、阅读进度或参加讲座。", datetime_zh(d.at))}</p>
+        <p class="muted">{format!("统计时间：{}（北京时间），{}。活跃指近 30 天内有打卡、发帖、心得、阅读进度或参加讲座。", datetime_zh(d.at), super::freshness_zh(d.fresh_secs))}</p>
         <p class="page-links no-print">
             <a href=format!("/report/{}", crate::ui::time::day_at(d.at).year())>"年度读书报告"</a>
         </p>

@@ -86,7 +86,7 @@ pub async fn load_thread_list(slug: String, page: i64) -> Result<ThreadList, App
         let total = queries::count_group_threads(db, access.id()).await?;
         let pages = ((total + THREADS_PER_PAGE - 1) / THREADS_PER_PAGE).max(1);
         let page = page.clamp(1, pages);
-        let threads = queries::group_threads(
+        let mut threads = queries::group_threads(
             db,
             access.id(),
             viewer,
@@ -94,6 +94,13 @@ pub async fn load_thread_list(slug: String, page: i64) -> Result<ThreadList, App
             (page - 1) * THREADS_PER_PAGE,
         )
         .await?;
+        if viewer > 0 {
+            for t in &mut threads {
+                if let Some(seq) = ctx.reads.thread_position(viewer, t.id) {
+                    t.read_up_to(seq);
+                }
+            }
+        }
         let books = crate::groups::list_queries::items(db, access.id())
             .await?
             .into_iter()
@@ -137,9 +144,14 @@ pub async fn load_thread_page(
         }
         let db = ctx.db.pool();
         let viewer = access.user.as_ref().map_or(0, |u| u.id);
-        let summary = queries::summary_of(db, id, viewer)
+        let mut summary = queries::summary_of(db, id, viewer)
             .await?
             .ok_or(AppError::NotFound)?;
+        if viewer > 0
+            && let Some(seq) = ctx.reads.thread_position(viewer, id)
+        {
+            summary.read_up_to(seq);
+        }
         let pages = page_count(thread.post_count);
         let first_unread_seq =
             (viewer > 0 && summary.unread > 0).then_some(summary.last_read_seq + 1);
@@ -165,10 +177,11 @@ pub async fn load_thread_page(
             },
         )
         .await?;
+        // Written with the next batch: reading writes nothing on the request path.
         if viewer > 0
             && let Some(last) = posts.last()
         {
-            queries::mark_read(db, viewer, id, last.seq).await?;
+            ctx.reads.thread_read(viewer, id, last.seq);
         }
         let quoting = match quote {
             Some(q) => queries::post(db, q)

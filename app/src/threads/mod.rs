@@ -68,6 +68,15 @@ impl ThreadSummary {
         format!("/groups/{}/threads/{}", self.group_slug, self.id)
     }
 
+    /// Counts in a read position not written yet (see
+    /// `crate::server::reads`); a position behind the stored one changes nothing.
+    pub fn read_up_to(&mut self, seq: i64) {
+        if seq > self.last_read_seq {
+            self.last_read_seq = seq;
+            self.unread = (self.post_count - seq).max(0);
+        }
+    }
+
     /// Where a reader continues: the first unread post, or the start.
     pub fn continue_path(&self) -> String {
         if self.unread > 0 && self.last_read_seq > 0 {

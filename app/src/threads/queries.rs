@@ -570,17 +570,36 @@ pub async fn mark_read(
     thread_id: i64,
     seq: i64,
 ) -> Result<(), sqlx::Error> {
-    sqlx::query(
-        "INSERT INTO thread_read (account_id, thread_id, last_seq) VALUES ($1, $2, $3) \
+    mark_read_many(e, &[(account_id, thread_id, seq)]).await
+}
+
+/// Rows [`mark_read_many`] writes in one statement at most.
+pub const READS_PER_STATEMENT: usize = 300;
+
+/// Remembers read positions, `(account, thread, seq)` each (never moving
+/// one back); at most [`READS_PER_STATEMENT`], each (account, thread) once.
+pub async fn mark_read_many(
+    e: impl Exec<'_>,
+    marks: &[(i64, i64, i64)],
+) -> Result<(), sqlx::Error> {
+    if marks.is_empty() {
+        return Ok(());
+    }
+    let values: Vec<String> = (0..marks.len())
+        .map(|i| format!("(${}, ${}, ${})", 3 * i + 1, 3 * i + 2, 3 * i + 3))
+        .collect();
+    let sql = format!(
+        "INSERT INTO thread_read (account_id, thread_id, last_seq) VALUES {} \
          ON CONFLICT (account_id, thread_id) DO UPDATE SET last_seq = \
          CASE WHEN excluded.last_seq > thread_read.last_seq THEN excluded.last_seq \
          ELSE thread_read.last_seq END",
-    )
-    .bind(account_id)
-    .bind(thread_id)
-    .bind(seq)
-    .execute(e)
-    .await?;
+        values.join(", ")
+    );
+    let mut q = sqlx::query(&sql);
+    for &(account, thread, seq) in marks {
+        q = q.bind(account).bind(thread).bind(seq);
+    }
+    q.execute(e).await?;
     Ok(())
 }
 

@@ -467,7 +467,7 @@ async fn bench_views(backend: Backend, total: u64) -> bool {
     progress.abort();
     let overflows = overflows.zip(listen_overflows()).map(|(a, b)| b - a);
 
-    running.live.flush_views().await;
+    running.live.flush().await;
     let stored: i64 = sqlx::query_scalar("SELECT views FROM lecture WHERE id = $1")
         .bind(lecture)
         .fetch_one(store.db.pool())

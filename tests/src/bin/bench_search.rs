@@ -301,8 +301,44 @@ async fn bench(b: Backend) {
     })
     .await;
     println!("“读书” posts, page 50 of the 100k corpus: p50 {p50:.2} ms, p95 {p95:.2} ms");
+    statistics(&small, &large).await;
     small.t.drop_db().await;
     large.t.drop_db().await;
+}
+
+/// The statistics page's and the annual report's figures, computed from
+/// the records (what the first request does, the cache being cold), then
+/// from the cache, over the small and the large corpus; the posts were
+/// written in 2023.
+async fn statistics(small: &Corpus, large: &Corpus) {
+    let now = app::server::now();
+    let today = app::server::today_string();
+    for (label, c) in [("1k", small), ("100k", large)] {
+        let (p50, p95) = measure(|| async {
+            app::stats::collect::stats(&c.t.db, now, &today)
+                .await
+                .unwrap();
+        })
+        .await;
+        println!("/admin/stats figures, {label} posts: p50 {p50:.2} ms, p95 {p95:.2} ms");
+        let (p50, p95) = measure(|| async {
+            app::stats::collect::report(&c.t.db, 2023, &today)
+                .await
+                .unwrap();
+        })
+        .await;
+        println!("/report/2023 figures, {label} posts: p50 {p50:.2} ms, p95 {p95:.2} ms");
+        // As the pages get them: from the cache, a minute fresh.
+        let cache = app::stats::cache::StatsCache::default();
+        let (p50, p95) = measure(|| async {
+            cache.stats(&c.t.db, 60).await.unwrap();
+            cache.report(&c.t.db, 2023, 60).await.unwrap();
+        })
+        .await;
+        println!(
+            "both pages' figures from the cache, {label} posts: p50 {p50:.3} ms, p95 {p95:.3} ms"
+        );
+    }
 }
 
 #[tokio::main(flavor = "multi_thread", worker_threads = 2)]

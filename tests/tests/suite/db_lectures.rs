@@ -35,6 +35,7 @@ on_both_backends!(
     mine_and_of_account,
     checkin_records_once_per_person,
     record_viewer_ties_a_browser_to_its_account,
+    viewers_are_added_in_batches_within_the_address_cap,
     audience_counts_each_person_once,
     ask_is_limited_per_minute,
     parallel_questions_respect_the_limit,
@@ -1581,6 +1582,79 @@ async fn checkin_records_once_per_person(b: Backend) {
     );
     let a = audience::audience(t.db.pool(), id).await.unwrap();
     assert_eq!((a.checked_in, a.registered, a.total), (2, 0, 2));
+    t.drop_db().await;
+}
+
+/// The live channel's batches: each browser once, none past its address's
+/// cap (counted as the database holds it), and [`audience::standing`]
+/// reads what the channel needs without writing.
+async fn viewers_are_added_in_batches_within_the_address_cap(b: Backend) {
+    use app::lectures::audience::{NewViewer, Standing};
+    let t = TestDb::new(b).await;
+    let owner = acct(&t, "owner").await;
+    let id = create(
+        &t,
+        &fields("pi", T0, vec![]),
+        LectureState::Published,
+        owner,
+    )
+    .await;
+    let v = |viewer: &str, address: &str| NewViewer {
+        viewer: viewer.to_owned(),
+        address_key: address.to_owned(),
+        first_seen: T0,
+    };
+    let added = audience::add_viewers(t.db.pool(), id, &[v("b1", "A"), v("b2", "A")], 2)
+        .await
+        .unwrap();
+    assert_eq!(added, 2);
+    assert_eq!(
+        audience::standing(t.db.pool(), id, "b1", "A")
+            .await
+            .unwrap(),
+        Standing {
+            known: true,
+            at_address: 2
+        }
+    );
+    assert_eq!(
+        audience::standing(t.db.pool(), id, "b9", "B")
+            .await
+            .unwrap(),
+        Standing {
+            known: false,
+            at_address: 0
+        }
+    );
+    // A full address adds nobody; a known browser is not added twice;
+    // another address is free.
+    let batch = [v("b3", "A"), v("b1", "A"), v("b4", "B"), v("b5", "B")];
+    let added = audience::add_viewers(t.db.pool(), id, &batch, 2)
+        .await
+        .unwrap();
+    assert_eq!(added, 2);
+    let rows: Vec<(String, Option<String>)> = sqlx::query_as(
+        "SELECT viewer, address_key FROM lecture_viewer WHERE lecture_id = $1 ORDER BY viewer",
+    )
+    .bind(id)
+    .fetch_all(t.db.pool())
+    .await
+    .unwrap();
+    assert_eq!(
+        rows,
+        [("b1", "A"), ("b2", "A"), ("b4", "B"), ("b5", "B")]
+            .map(|(v, a)| (v.to_owned(), Some(a.to_owned())))
+            .to_vec()
+    );
+    assert_eq!(audience::audience(t.db.pool(), id).await.unwrap().online, 4);
+    // As many as a statement takes at once.
+    let many: Vec<NewViewer> = (0..audience::VIEWERS_PER_STATEMENT)
+        .map(|i| v(&format!("m{i}"), &format!("addr{i}")))
+        .collect();
+    let added = audience::add_viewers(t.db.pool(), id, &many, 2)
+        .await
+        .unwrap();
+    assert_eq!(added, audience::VIEWERS_PER_STATEMENT as u64);
     t.drop_db().await;
 }
 

@@ -11,13 +11,14 @@ use app::search::index;
 use app::search::queries::{self, Filter, Searcher};
 use app::search::tokens::Query;
 use app::threads::queries::{self as threads, NewPost};
-use shuxiang_tests::{Backend, GroupSpec, TestDb, on_both_backends};
+use shuxiang_tests::{Backend, GroupSpec, TestDb, bulk_posts, on_both_backends};
 
 on_both_backends!(
     fixed_queries_find_the_same_documents,
     nobody_finds_what_they_may_not_read,
     changes_reach_the_index,
     kinds_dates_counts_and_pages,
+    common_words_are_counted_up_to_the_cap,
 );
 
 async fn acct(t: &TestDb, name: &str, role: Role) -> i64 {
@@ -464,6 +465,108 @@ async fn kinds_dates_counts_and_pages(b: Backend) {
             (SearchKind::Post, 2_027),
             (SearchKind::Thread, 1_000)
         ]
+    );
+    t.drop_db().await;
+}
+
+/// Posts over the cap: counts stop at `COUNT_CAP + 1` ("1000+"), each kind
+/// on its own; what is below the cap, a date window or a rare word, is
+/// counted exactly; the newest still come first and pages go on past the
+/// cap; reading rights are applied as before.
+async fn common_words_are_counted_up_to_the_cap(b: Backend) {
+    use app::search::{COUNT_CAP, count_label};
+    let t = TestDb::new(b).await;
+    let alice = acct(&t, "alice", Role::Member).await;
+    let g = t.group(GroupSpec::default()).await;
+    let hidden = t
+        .group(GroupSpec {
+            slug: "neibu",
+            visibility: GroupVisibility::Members,
+            ..GroupSpec::default()
+        })
+        .await;
+    t.add_to_group(g, alice, GroupRole::Member).await;
+    t.add_to_group(hidden, alice, GroupRole::Member).await;
+    let th = thread(&t, g, alice, "读书心得交流", 1_000).await;
+    let n = COUNT_CAP + 10;
+    let bodies: Vec<String> = (0..n).map(|i| format!("第{i}楼：读书使人明智")).collect();
+    bulk_posts(&t.db, th, alice, &bodies, 1, 10_000).await;
+    let inner = thread(&t, hidden, alice, "内部讨论", 1_001).await;
+    let secret: Vec<String> = (0..5).map(|i| format!("第{i}楼：读书与雪花秘方")).collect();
+    bulk_posts(&t.db, inner, alice, &secret, 1, 50_000).await;
+    index::drain(&t.db).await.unwrap();
+
+    let q = Query::parse("读书");
+    let all = Filter::default();
+    let capped = queries::counts(&t.db, VISITOR, &q, all).await.unwrap();
+    assert_eq!(
+        capped,
+        vec![(SearchKind::Thread, 1), (SearchKind::Post, COUNT_CAP + 1)]
+    );
+    assert_eq!(count_label(capped[1].1), "1000+");
+    assert_eq!(count_label(COUNT_CAP), "1000");
+    assert_eq!(count_label(7), "7");
+    // Below the cap, exact: a date window of 300 posts.
+    let window = Filter {
+        from: Some(10_100),
+        to: Some(10_400),
+        ..all
+    };
+    assert_eq!(
+        queries::counts(&t.db, VISITOR, &q, window).await.unwrap(),
+        vec![(SearchKind::Post, 300)]
+    );
+    // A rare word only members of the hidden group may read.
+    let rare = Query::parse("雪花秘方");
+    assert!(
+        queries::counts(&t.db, VISITOR, &rare, all)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    let member = Searcher {
+        id: alice,
+        organiser: false,
+    };
+    assert_eq!(
+        queries::counts(&t.db, member, &rare, all).await.unwrap(),
+        vec![(SearchKind::Post, 5)]
+    );
+    // The newest of each kind, each with its own limit.
+    let top = queries::top_of_each_kind(&t.db, VISITOR, &q, all, 3)
+        .await
+        .unwrap();
+    let last = 10_000 + n - 1;
+    assert_eq!(
+        top.iter()
+            .map(|f| (f.kind, f.created_at))
+            .collect::<Vec<_>>(),
+        vec![
+            (SearchKind::Post, last),
+            (SearchKind::Post, last - 1),
+            (SearchKind::Post, last - 2),
+            (SearchKind::Thread, 1_000)
+        ]
+    );
+    let top = queries::top_of_each_kind(&t.db, member, &q, all, 2)
+        .await
+        .unwrap();
+    assert_eq!(
+        top.iter().map(|f| f.created_at).collect::<Vec<_>>(),
+        vec![50_004, 50_003, 1_000],
+        "the member's newest come from the hidden group"
+    );
+    // Pages of one kind go on past the cap, newest first.
+    let posts = Filter {
+        kind: Some(SearchKind::Post),
+        ..all
+    };
+    let tail = queries::page(&t.db, VISITOR, &q, posts, 20, COUNT_CAP)
+        .await
+        .unwrap();
+    assert_eq!(
+        tail.iter().map(|f| f.created_at).collect::<Vec<_>>(),
+        (10_000..10_010).rev().collect::<Vec<_>>()
     );
     t.drop_db().await;
 }

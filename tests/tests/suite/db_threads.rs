@@ -604,6 +604,16 @@ async fn read_positions_never_move_back(b: Backend) {
     assert_eq!(unread(bob).await, (3, 8));
     queries::mark_read(t.db.pool(), bob, tid, 11).await.unwrap();
     assert_eq!(unread(bob).await, (0, 11));
+    // Batches of several readers at once (as page views are written).
+    queries::mark_read_many(t.db.pool(), &[(bob, tid, 9), (alice, tid, 4)])
+        .await
+        .unwrap();
+    assert_eq!(
+        unread(bob).await,
+        (0, 11),
+        "a batch never moves back either"
+    );
+    assert_eq!(unread(alice).await, (7, 4));
     assert!(
         queries::summary_of(t.db.pool(), 9999, bob)
             .await

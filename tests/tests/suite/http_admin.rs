@@ -12,6 +12,7 @@ on_both_backends!(
     stats_and_csv_for_organisers,
     the_annual_report_and_its_foreword,
     catalogue_changes_are_in_the_audit_log,
+    statistics_are_kept_for_a_stated_freshness,
 );
 
 /// Everything that could change when a refused call got through.
@@ -433,4 +434,77 @@ async fn catalogue_changes_are_in_the_audit_log(b: Backend) {
     assert_eq!(v["entries"][0]["action_label"], "修改群书目", "{v}");
     assert_eq!(v["entries"][0]["target"], "group:test-group");
     app.stop().await;
+}
+
+/// A reader checks in to the test group; asserts it worked.
+async fn check_in(app: &TestApp, c: &reqwest::Client) {
+    let (status, v) = json(
+        app.call(
+            c,
+            "check-in",
+            &[
+                ("slug", "test-group"),
+                ("minutes", "30"),
+                ("pages", ""),
+                ("line", ""),
+            ],
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(status, 200, "check-in: {v}");
+}
+
+/// The statistics and the annual report are computed at most once per
+/// freshness window (a minute by default) and say so on the page; with a
+/// freshness of 0 every request computes them.
+async fn statistics_are_kept_for_a_stated_freshness(b: Backend) {
+    for fresh in [60, 0] {
+        let app = TestApp::spawn_with(b, |c| c.stats_fresh_secs = fresh).await;
+        app.store
+            .account("boss", TEST_PASSWORD, Role::Organiser)
+            .await;
+        let reader = app
+            .store
+            .account("reader", TEST_PASSWORD, Role::Reader)
+            .await;
+        let gid = app.store.group(shuxiang_tests::GroupSpec::default()).await;
+        app.store
+            .add_to_group(gid, reader, app::groups::GroupRole::Member)
+            .await;
+        let boss = signed_in(&app, "boss").await;
+        let year = app::ui::time::day_at(app::server::now()).year();
+        let check_ins = || async {
+            let (status, v) = json(app.call(&boss, "admin/stats", &[]).await).await;
+            assert_eq!(status, 200, "{v}");
+            assert_eq!(v["fresh_secs"], fresh);
+            let (status, r) = json(
+                app.call(&boss, "report", &[("year", year.to_string().as_str())])
+                    .await,
+            )
+            .await;
+            assert_eq!(status, 200, "{r}");
+            (
+                v["figures"]["check_ins"].clone(),
+                r["figures"]["check_ins"].clone(),
+            )
+        };
+        assert_eq!(check_ins().await, (0.into(), 0.into()));
+        check_in(&app, &signed_in(&app, "reader").await).await;
+        let expected: i64 = if fresh > 0 { 0 } else { 1 };
+        assert_eq!(
+            check_ins().await,
+            (expected.into(), expected.into()),
+            "freshness {fresh}"
+        );
+        let said = if fresh > 0 {
+            "数据每分钟更新"
+        } else {
+            "数据实时统计"
+        };
+        assert!(app.page(&boss, "/admin/stats").await.contains(said));
+        let report = app.page(&app.client(), &format!("/report/{year}")).await;
+        assert!(report.contains(said), "the report says it too");
+        app.stop().await;
+    }
 }

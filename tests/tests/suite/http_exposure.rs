@@ -166,16 +166,16 @@ async fn views(app: &TestApp, id: i64) -> i64 {
 }
 
 /// The stored views once every view counted so far has landed (the
-/// ticker may be adding a batch while `flush_views` runs); checks that
+/// ticker may be adding a batch while `flush` runs); checks that
 /// no more arrive afterwards.
 async fn settled_views(app: &TestApp, id: i64, expected: i64) -> i64 {
-    app.live().flush_views().await;
+    app.live().flush().await;
     let start = Instant::now();
     while views(app, id).await < expected && start.elapsed() < LIVE_WITHIN {
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
     tokio::time::sleep(Duration::from_millis(700)).await;
-    app.live().flush_views().await;
+    app.live().flush().await;
     views(app, id).await
 }
 
@@ -261,6 +261,8 @@ async fn a_curl_loop_counts_nothing(b: Backend) {
         let mut live = Live::try_open(req).await.expect("the stream is served");
         live.counts().await;
     }
+    // Browsers join the audience in batches: let every batch land first.
+    app.live().flush().await;
     assert_eq!(rows(&app, "lecture_viewer").await, 0);
     assert_eq!(settled_views(&app, id, 0).await, 0);
     assert_eq!(online(&app, slug).await, 0);
@@ -380,6 +382,8 @@ async fn few_browsers_per_address_join_the_audience(b: Backend) {
     for _ in 0..5 {
         open.push(open_from(browser(&app, slug).await, "203.0.113.20").await);
     }
+    // Browsers join the audience in batches: let the batch land.
+    app.live().flush().await;
     assert_eq!(viewer_rows(&app, id).await.len(), 2, "two of them counted");
     assert_eq!(online(&app, slug).await, 2);
     // All five pages are watching now (the connection cap bounds that);
@@ -393,6 +397,7 @@ async fn few_browsers_per_address_join_the_audience(b: Backend) {
     assert_eq!(settled_views(&app, id, 2).await, 2);
     // Another address has places of its own.
     open.push(open_from(browser(&app, slug).await, "198.51.100.20").await);
+    app.live().flush().await;
     assert_eq!(online(&app, slug).await, 3);
     // Two rows share the first address's key, one has its own (rows that
     // arrive in the same second come back in any order).
@@ -480,6 +485,8 @@ async fn only_the_members_own_page_puts_a_lecture_in_the_record(b: Backend) {
             l.counts().await;
         }
     }
+    // Browsers join the audience in batches: let the batch land.
+    app.live().flush().await;
     let stored = viewer_rows(&app, id).await;
     assert_eq!(stored.len(), 1);
     assert_eq!(stored[0].1, None, "the viewer stays anonymous");

@@ -1277,7 +1277,7 @@ async fn views_count_page_openings_not_reconnections(b: Backend) {
     reopened.first().await;
     open.push(reopened);
 
-    app.live().flush_views().await;
+    app.live().flush().await;
     let views = || {
         let pool = app.db().pool().clone();
         async move {
@@ -1692,8 +1692,8 @@ async fn two_servers_share_watcher_counts_and_questions() {
     report(b, "page closed on server B seen on server A", took);
 
     // Views on both servers add up (one page opened on each).
-    node_b.live().flush_views().await;
-    app.live().flush_views().await;
+    node_b.live().flush().await;
+    app.live().flush().await;
     let id = lecture_id(&app, &spec.slug).await;
     let views = || {
         let pool = app.db().pool().clone();

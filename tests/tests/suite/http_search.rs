@@ -8,12 +8,14 @@ use app::groups::{GroupRole, GroupVisibility};
 use app::threads::queries::{self as threads, NewPost};
 use serde_json::Value;
 use shuxiang_tests::{
-    Backend, GroupSpec, TEST_PASSWORD, TestApp, json, on_both_backends, signed_in,
+    Backend, GroupSpec, TEST_PASSWORD, TestApp, bulk_posts, json, on_both_backends, search_settled,
+    signed_in,
 };
 
 on_both_backends!(
     search_never_returns_what_the_asker_may_not_read,
     the_page_marks_words_and_escapes_the_query,
+    more_than_a_thousand_results_read_1000_plus,
 );
 
 async fn search(app: &TestApp, c: &reqwest::Client, q: &str, kind: &str) -> (u16, Value) {
@@ -248,5 +250,48 @@ async fn the_page_marks_words_and_escapes_the_query(b: Backend) {
     )
     .await;
     assert_eq!(v["total"], 0, "{v}");
+    app.stop().await;
+}
+
+/// A common word: the counts stop at the cap and the page says "1000+", in
+/// the tabs, the headings and the summary, with a hint in Chinese.
+async fn more_than_a_thousand_results_read_1000_plus(b: Backend) {
+    let app = TestApp::spawn(b).await;
+    let reader = app
+        .store
+        .account("reader", TEST_PASSWORD, Role::Reader)
+        .await;
+    let g = app.store.group(GroupSpec::default()).await;
+    app.store.add_to_group(g, reader, GroupRole::Member).await;
+    let th = {
+        let mut conn = app.db().pool().acquire().await.unwrap();
+        threads::create_thread(&mut conn, g, None, reader, "读书会", 1)
+            .await
+            .unwrap()
+    };
+    let n = app::search::COUNT_CAP + 1;
+    let bodies: Vec<String> = (0..n).map(|i| format!("第{i}次读书打卡")).collect();
+    bulk_posts(app.db(), th, reader, &bodies, 1, 1_000).await;
+    search_settled(app.db()).await;
+    let c = app.client();
+    let (status, v) = search(&app, &c, "读书", "").await;
+    assert_eq!(status, 200, "{v}");
+    let posts = v["kinds"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|k| k["kind"] == "Post")
+        .cloned()
+        .unwrap_or_else(|| panic!("posts in {v}"));
+    assert_eq!(posts["total"], app::search::COUNT_CAP + 1, "capped");
+    assert_eq!(posts["hits"].as_array().unwrap().len(), 5);
+    let page = app
+        .page(&c, &format!("/search?q={}", app::ui::pager::encode("读书")))
+        .await;
+    assert!(page.contains("帖子（1000+）"), "the heading");
+    assert!(page.contains("帖子 1000+"), "the tab");
+    assert!(page.contains("找到 1000+ 条结果"), "the summary");
+    assert!(page.contains("结果超过 1000 条时只显示"), "the hint");
+    assert!(page.contains("讨论主题（1）"), "small counts stay exact");
     app.stop().await;
 }

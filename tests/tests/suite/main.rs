@@ -20,6 +20,7 @@ mod http_content_limits;
 mod http_exposure;
 mod http_lectures;
 mod http_page_cache;
+mod http_page_views;
 mod http_reading;
 mod http_search;
 mod http_server;
