@@ -184,6 +184,11 @@ for extra in "/healthz (through the middleware)|/healthz"; do
   read -r rps p99 _ < <(load "$APP$path" "")
   printf '| %s | – | %.0f | %s | – | – | – |\n' "$name" "$rps" "$p99"
 done
+# wrk closes its connections in the middle of renders at the end of every
+# run; a render cut off must not leave the next ones without their request
+# (see server/src/http/complete.rs).
+lost=$(grep -cE "AppContext missing|should have had Parts" "$work/server.log" || true)
+printf '\nrenders that lost their request context during these runs (should be 0): %s\n' "$lost"
 
 # --- WebAssembly --------------------------------------------------------
 sizes() { # raw gzip brotli of the files given
@@ -196,7 +201,9 @@ sizes() { # raw gzip brotli of the files given
   printf '%s %s %s' "$raw" "$gz" "$br"
 }
 mapfile -t all_wasm < <(find "$SITE/pkg" -name '*.wasm' | sort)
-mapfile -t first_wasm < <(grep -o '/pkg/[^"]*\.wasm' "$work/www/page0.html" | sort -u | sed "s|^/pkg|$SITE/pkg|")
+# The page names its WebAssembly in the hydration script (quoted either way).
+mapfile -t first_wasm < <({ grep -oE "/pkg/[^\"' )]*\.wasm" "$work/www/page0.html" || true; } | sort -u | sed "s|^/pkg|$SITE/pkg|")
+[ "${#first_wasm[@]}" -gt 0 ] || first_wasm=("${all_wasm[@]}")
 printf '\n| WebAssembly | files | raw bytes | gzip -9 | brotli -q 11 |\n|---|---|---|---|---|\n'
 read -r raw gz br < <(sizes "${first_wasm[@]}")
 printf '| first page (/) | %d | %s | %s | %s |\n' "${#first_wasm[@]}" "$raw" "$gz" "$br"

@@ -132,18 +132,22 @@ pub fn router(config: &Config, db: Db, live: Arc<LiveHub>, reads: Arc<ReadMarks>
     };
 
     let routes = generate_route_list(App);
-    let pages = Router::new()
-        .route("/healthz", get(http::health::healthz))
+    let leptos_part = Router::new()
         .leptos_routes_with_context(&state, routes, provide.clone(), {
             let options = leptos_options.clone();
             move || shell(options.clone())
         })
-        .nest_service("/pkg", bundle)
         .fallback(leptos_axum::file_and_error_handler_with_context::<
             AppState,
             _,
         >(provide, shell))
+        .with_state(state.clone())
+        .layer(axum::middleware::from_fn(http::complete::layer));
+    let pages = Router::new()
+        .route("/healthz", get(http::health::healthz))
+        .nest_service("/pkg", bundle)
         .with_state(state)
+        .merge(leptos_part)
         .merge(app::books::routes::router(context.clone()))
         .merge(app::threads::routes::router(context.clone()))
         .merge(app::progress::export::router(context.clone()))

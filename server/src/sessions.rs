@@ -3,12 +3,17 @@
 //! The table keys sessions by a SHA-256 of the session id, so a copy of the
 //! database does not hand out live cookies. Saving is skipped when nothing
 //! changed and the expiry moved only a little, so that refreshing
-//! the inactivity deadline does not write on every request.
+//! the inactivity deadline does not write on every request. The store
+//! remembers what it last read or wrote of each session, so such a save
+//! sends no statement at all (a request always loads its session before
+//! saving it, so what is remembered is what this request started from).
 //!
 //! Saving only ever updates a row that is still there: a session ended
 //! elsewhere (sign-out, password reset, account stopped) is not brought
 //! back by a request that loaded it just before. Rows are made only by
 //! `create`, which tower-sessions calls for a session without a stored row.
+
+use std::sync::Arc;
 
 use app::server::Db;
 use async_trait::async_trait;
@@ -21,13 +26,33 @@ use tower_sessions::session_store::{self, ExpiredDeletion, SessionStore};
 /// The session cookie's name.
 pub const COOKIE: &str = "shuxiang_session";
 
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct DbSessionStore {
     db: Db,
     /// An unchanged session is rewritten only when its expiry moved this
     /// many seconds or more.
     refresh_slack_secs: i64,
+    /// Stored key → the data and expiry as last read or written here.
+    known: Arc<quick_cache::sync::Cache<String, Stored>>,
 }
+
+impl std::fmt::Debug for DbSessionStore {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("DbSessionStore")
+            .field("refresh_slack_secs", &self.refresh_slack_secs)
+            .finish_non_exhaustive()
+    }
+}
+
+/// A session row as this server last saw it.
+#[derive(Clone)]
+struct Stored {
+    data: String,
+    expires_at: i64,
+}
+
+/// Sessions remembered per server (a forgotten one costs one UPDATE).
+const KNOWN_SESSIONS: usize = 50_000;
 
 impl DbSessionStore {
     /// `idle` is the inactivity timeout; the deadline is refreshed in steps
@@ -37,7 +62,20 @@ impl DbSessionStore {
         DbSessionStore {
             db,
             refresh_slack_secs: quarter.min(60),
+            known: Arc::new(quick_cache::sync::Cache::new(KNOWN_SESSIONS)),
         }
+    }
+
+    fn remember(&self, key: String, data: String, expires_at: i64) {
+        self.known.insert(key, Stored { data, expires_at });
+    }
+
+    /// Whether saving `data` with `expires_at` would change nothing worth
+    /// a write, judged by what was last read or written here.
+    fn unchanged(&self, key: &str, data: &str, expires_at: i64) -> bool {
+        self.known
+            .get(key)
+            .is_some_and(|s| s.data == data && expires_at < s.expires_at + self.refresh_slack_secs)
     }
 }
 
@@ -71,6 +109,7 @@ impl SessionStore for DbSessionStore {
             .await
             .map_err(backend)?;
             if done.rows_affected() == 1 {
+                self.remember(key(&record.id), data, record.expiry_date.unix_timestamp());
                 return Ok(());
             }
             record.id = Id::default();
@@ -78,17 +117,29 @@ impl SessionStore for DbSessionStore {
     }
 
     async fn save(&self, record: &Record) -> session_store::Result<()> {
-        sqlx::query(
+        let id = key(&record.id);
+        let data = encode(record)?;
+        let expires_at = record.expiry_date.unix_timestamp();
+        if self.unchanged(&id, &data, expires_at) {
+            return Ok(());
+        }
+        let done = sqlx::query(
             "UPDATE session SET data = $2, expires_at = $3 \
              WHERE id = $1 AND (data <> $2 OR expires_at < $3 - $4)",
         )
-        .bind(key(&record.id))
-        .bind(encode(record)?)
-        .bind(record.expiry_date.unix_timestamp())
+        .bind(&id)
+        .bind(&data)
+        .bind(expires_at)
         .bind(self.refresh_slack_secs)
         .execute(self.db.pool())
         .await
         .map_err(backend)?;
+        if done.rows_affected() == 1 {
+            self.remember(id, data, expires_at);
+        } else {
+            // Gone (ended elsewhere) or unchanged in the row: read it afresh next time.
+            self.known.remove(&id);
+        }
         Ok(())
     }
 
@@ -102,10 +153,13 @@ impl SessionStore for DbSessionStore {
                 .await
                 .map_err(backend)?;
         let Some(row) = row else { return Ok(None) };
-        let data = serde_json::from_str(row.get::<&str, _>("data"))
+        let raw: String = row.get("data");
+        let expires_at: i64 = row.get("expires_at");
+        let data =
+            serde_json::from_str(&raw).map_err(|e| session_store::Error::Decode(e.to_string()))?;
+        let expiry_date = OffsetDateTime::from_unix_timestamp(expires_at)
             .map_err(|e| session_store::Error::Decode(e.to_string()))?;
-        let expiry_date = OffsetDateTime::from_unix_timestamp(row.get("expires_at"))
-            .map_err(|e| session_store::Error::Decode(e.to_string()))?;
+        self.remember(key(id), raw, expires_at);
         Ok(Some(Record {
             id: *id,
             data,
@@ -114,8 +168,10 @@ impl SessionStore for DbSessionStore {
     }
 
     async fn delete(&self, id: &Id) -> session_store::Result<()> {
+        let id = key(id);
+        self.known.remove(&id);
         sqlx::query("DELETE FROM session WHERE id = $1")
-            .bind(key(id))
+            .bind(&id)
             .execute(self.db.pool())
             .await
             .map_err(backend)?;

@@ -1,6 +1,7 @@
 //! The HTTP surface: routes that are not Leptos pages, and the middleware
 //! every request passes through.
 
+pub mod complete;
 pub mod csrf;
 pub mod form_errors;
 pub mod headers;

@@ -13,7 +13,8 @@ on_both_backends!(
     create_load_save_delete,
     expired_sessions_are_invisible_and_deleted,
     ids_are_not_stored_in_clear,
-    saving_never_brings_an_ended_session_back
+    saving_never_brings_an_ended_session_back,
+    an_unchanged_session_is_saved_without_a_statement
 );
 
 fn record(secs_from_now: i64) -> Record {
@@ -114,5 +115,41 @@ async fn saving_never_brings_an_ended_session_back(b: Backend) {
     store.save(&changed).await.unwrap();
     assert!(store.load(&r.id).await.unwrap().is_none());
     assert_eq!(count_live(&t.db).await.unwrap(), 0);
+    t.drop_db().await;
+}
+
+/// A request that changes nothing in its session sends no UPDATE: the
+/// store judges by what it read. A row changed behind its back shows it: a
+/// save that reached the database would have moved the expiry.
+async fn an_unchanged_session_is_saved_without_a_statement(b: Backend) {
+    let t = TestDb::new(b).await;
+    let store = DbSessionStore::new(t.db.clone(), Duration::from_secs(3600));
+    let mut r = record(600);
+    store.create(&mut r).await.unwrap();
+    store.load(&r.id).await.unwrap().unwrap();
+    let stored_expiry = || async {
+        sqlx::query_scalar::<_, i64>("SELECT expires_at FROM session")
+            .fetch_one(t.db.pool())
+            .await
+            .unwrap()
+    };
+    sqlx::query("UPDATE session SET expires_at = expires_at - 300")
+        .execute(t.db.pool())
+        .await
+        .unwrap();
+    let behind = stored_expiry().await;
+    // The next request moves the deadline by a few seconds only.
+    r.expiry_date += time::Duration::seconds(5);
+    store.save(&r).await.unwrap();
+    assert_eq!(stored_expiry().await, behind, "no statement was sent");
+    // New data is written at once, with the new deadline.
+    r.data.insert("x".into(), serde_json::json!(1));
+    store.save(&r).await.unwrap();
+    assert_eq!(stored_expiry().await, r.expiry_date.unix_timestamp());
+    // And so is a deadline that moved further than the slack.
+    store.load(&r.id).await.unwrap().unwrap();
+    r.expiry_date += time::Duration::seconds(120);
+    store.save(&r).await.unwrap();
+    assert_eq!(stored_expiry().await, r.expiry_date.unix_timestamp());
     t.drop_db().await;
 }
