@@ -326,6 +326,30 @@ impl TestApp {
     }
 
     /// Calls a server function presenting a session cookie by hand.
+    /// Starts a thread through the server function, as `client`; answers
+    /// the new thread's id (the test fails if the server refuses).
+    pub async fn start_thread(
+        &self,
+        client: &reqwest::Client,
+        slug: &str,
+        title: &str,
+        body: &str,
+        book_id: &str,
+    ) -> i64 {
+        let fields = [
+            ("slug", slug),
+            ("title", title),
+            ("body", body),
+            ("book_id", book_id),
+        ];
+        let (s, v) = json(self.call(client, "threads/create", &fields).await).await;
+        assert_eq!(s, 200, "create a thread: {v}");
+        v.as_str()
+            .and_then(|path| path.rsplit('/').next())
+            .and_then(|id| id.parse().ok())
+            .unwrap_or_else(|| panic!("a thread address: {v}"))
+    }
+
     pub async fn call_as(
         &self,
         session: &str,

@@ -86,29 +86,7 @@ async fn account(app: &TestApp, username: &str) -> Option<i64> {
 
 /// Starts a thread; the id of its first post and the thread's id.
 async fn start(app: &TestApp, c: &reqwest::Client, slug: &str, body: &str) -> (i64, i64) {
-    let (s, v) = json(
-        app.call(
-            c,
-            "threads/create",
-            &[
-                ("slug", slug),
-                ("title", "内容测试"),
-                ("body", body),
-                ("book_id", ""),
-            ],
-        )
-        .await,
-    )
-    .await;
-    assert_eq!(s, 200, "create: {v}");
-    let thread: i64 = v
-        .as_str()
-        .unwrap()
-        .rsplit('/')
-        .next()
-        .unwrap()
-        .parse()
-        .unwrap();
+    let thread = app.start_thread(c, slug, "内容测试", body, "").await;
     (post_of(app, thread, 1).await, thread)
 }
 

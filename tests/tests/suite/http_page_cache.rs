@@ -57,29 +57,9 @@ async fn site(app: &TestApp) -> Site {
     live_lecture(app.db(), organiser, LECTURE).await;
     let book = app.store.book("乡土中国", None).await;
     let boss = signed_in(app, "organiser").await;
-    let (s, v) = json(
-        app.call(
-            &boss,
-            "threads/create",
-            &[
-                ("slug", GROUP),
-                ("title", "缓存测试讨论"),
-                ("body", "第一帖：礼治秩序。"),
-                ("book_id", ""),
-            ],
-        )
-        .await,
-    )
-    .await;
-    assert_eq!(s, 200, "{v}");
-    let thread: i64 = v
-        .as_str()
-        .unwrap()
-        .rsplit('/')
-        .next()
-        .unwrap()
-        .parse()
-        .unwrap();
+    let thread = app
+        .start_thread(&boss, GROUP, "缓存测试讨论", "第一帖：礼治秩序。", "")
+        .await;
     let first_post = sqlx::query_scalar("SELECT id FROM post WHERE thread_id = $1 AND seq = 1")
         .bind(thread)
         .fetch_one(app.db().pool())

@@ -100,29 +100,9 @@ async fn scene(app: &TestApp) -> i64 {
         app.store.add_to_group(gid, id, GroupRole::Member).await;
     }
     let author = signed_in(app, "author").await;
-    let (s, v) = json(
-        app.call(
-            &author,
-            "threads/create",
-            &[
-                ("slug", "g"),
-                ("title", "第一章读后"),
-                ("body", "第 1 帖"),
-                ("book_id", ""),
-            ],
-        )
-        .await,
-    )
-    .await;
-    assert_eq!(s, 200, "{v}");
-    let thread: i64 = v
-        .as_str()
-        .unwrap()
-        .rsplit('/')
-        .next()
-        .unwrap()
-        .parse()
-        .unwrap();
+    let thread = app
+        .start_thread(&author, "g", "第一章读后", "第 1 帖", "")
+        .await;
     for n in 2..=POSTS {
         let t = thread.to_string();
         let body = format!("第 {n} 帖");
