@@ -113,16 +113,37 @@ pub fn MarkdownEditor(
     draft_key: Option<String>,
     /// The group whose members are suggested after `@`.
     mention_group: String,
-    /// Changes after a successful post: the box and the draft are cleared.
+    /// Changes after a successful post. With islands the page is rendered
+    /// again after a post, so the box starts empty anyway.
     #[prop(into)]
     sent: Signal<usize>,
     #[prop(default = 8)] rows: u32,
 ) -> impl IntoView {
+    let _ = sent;
+    view! {
+        <MarkdownEditorIsland label name=name.to_owned() error=error.get_untracked()
+            kept=kept.get_untracked() draft_key mention_group rows/>
+    }
+}
+
+/// The interactive part of [`MarkdownEditor`]: an island, with props the
+/// server hands to the browser (the last failed submission's error and text).
+#[island]
+pub fn MarkdownEditorIsland(
+    label: String,
+    name: String,
+    error: Option<String>,
+    kept: Option<String>,
+    draft_key: Option<String>,
+    mention_group: String,
+    rows: u32,
+) -> impl IntoView {
+    let error = RwSignal::new(error);
     let id = format!("field-{name}");
     let error_id = format!("{id}-error");
     let hint_id = format!("{id}-hint");
     let area = NodeRef::<leptos::html::Textarea>::new();
-    let text = RwSignal::new(kept.get_untracked().unwrap_or_default());
+    let text = RwSignal::new(kept.clone().unwrap_or_default());
     let hydrated = RwSignal::new(false);
     let restored = RwSignal::new(false);
     let previewing = RwSignal::new(false);
@@ -142,22 +163,6 @@ pub fn MarkdownEditor(
             restored.set(true);
         }
     });
-    // After a successful post: start again from an empty box.
-    let key = draft_key.clone();
-    Effect::new(move |prev: Option<usize>| {
-        let n = sent.get();
-        if prev.is_some_and(|p| p != n) {
-            clear_draft(key.as_deref());
-            text.set(String::new());
-            previewing.set(false);
-            restored.set(false);
-            if let Some(el) = area.get_untracked() {
-                el.set_value("");
-            }
-        }
-        n
-    });
-
     let key = draft_key.clone();
     let group = mention_group.clone();
     let on_input = move |_| {
@@ -235,7 +240,7 @@ pub fn MarkdownEditor(
                 aria-describedby=format!("{error_id} {hint_id}")
                 on:input=on_input
             >
-                {kept.get_untracked().unwrap_or_default()}
+                {kept.unwrap_or_default()}
             </textarea>
             <Show when=move || previewing.get()>
                 <div class="editor-preview" aria-live="polite">
