@@ -38,7 +38,8 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta name="theme-color" content="#9b1c1c"/>
                 <link rel="icon" type="image/svg+xml" href="/favicon.svg"/>
                 <AutoReload options=options.clone()/>
-                <HydrationScripts options=options.clone() islands=true islands_router=true/>
+                <HydrationScripts options=options.clone() islands=true/>
+                <FormScript/>
                 <HashedStylesheet options id="leptos"/>
                 <MetaTags/>
             </head>
@@ -47,6 +48,14 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
             </body>
         </html>
     }
+}
+
+/// Sends the site's forms without a reload (`layout/forms.js`): the page the
+/// form's redirect leads to replaces the body. Inline, with the page's nonce.
+#[component]
+fn FormScript() -> impl IntoView {
+    let nonce = leptos::nonce::use_nonce();
+    view! { <script nonce=nonce>{include_str!("layout/forms.js")}</script> }
 }
 
 #[component]

@@ -24,7 +24,7 @@ fn NotificationLink(count: i64) -> impl IntoView {
 }
 
 /// Signing out, an island only so that it forgets this browser's drafts
-/// first; the islands router posts the form and shows the page it leads to.
+/// first; `layout/forms.js` posts the form and shows the page it leads to.
 #[island]
 pub fn SignOut() -> impl IntoView {
     view! {

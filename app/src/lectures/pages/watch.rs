@@ -32,8 +32,8 @@ pub fn LecturePage() -> impl IntoView {
     let slug = Memo::new(move |_| params.with(|p| p.get("slug")).unwrap_or_default());
     let registration = RegistrationActions::new();
     let editor = EditorActions {
-        state: ServerAction::new(),
-        followup: ServerAction::new(),
+        state: crate::ui::flash::action(),
+        followup: crate::ui::flash::action(),
     };
     let data = Resource::new(
         move || {
@@ -164,7 +164,7 @@ pub fn LivePanel(
 /// person watches (their record counts it then; opening a link does not).
 /// Runs only in the browser.
 fn report_watching(slug: String, link: RwSignal<LinkState>) {
-    let report = ServerAction::<ReportWatching>::new();
+    let report = crate::ui::flash::action::<ReportWatching>();
     let reported = StoredValue::new(false);
     Effect::new(move |_| {
         if link.get() == LinkState::Open && !reported.get_value() {

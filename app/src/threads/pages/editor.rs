@@ -38,6 +38,23 @@ mod storage {
         }
     }
 
+    /// Forgets the draft `key` when the form holding `area` is sent: the
+    /// page the server answers with shows the post, or the text again with
+    /// the error if it failed.
+    pub fn forget_on_submit(area: leptos::web_sys::HtmlTextAreaElement, key: String) {
+        use leptos::wasm_bindgen::JsCast;
+        let handle = leptos::prelude::window_event_listener(leptos::ev::submit, move |ev| {
+            let form = ev
+                .target()
+                .and_then(|t| t.dyn_into::<leptos::web_sys::Node>().ok());
+            if form.is_some_and(|f| f.contains(Some(&area))) {
+                save(&key, "");
+            }
+        });
+        // The listener lives as long as the page.
+        std::mem::forget(handle);
+    }
+
     pub fn remove_all(prefix: &str) {
         let Some(s) = store() else { return };
         let count = s.length().unwrap_or(0);
@@ -59,6 +76,8 @@ mod storage {
     }
 
     pub fn save(_key: &str, _text: &str) {}
+
+    pub fn forget_on_submit<T>(_area: T, _key: String) {}
 
     pub fn remove_all(_prefix: &str) {}
 }
@@ -150,10 +169,14 @@ pub fn MarkdownEditorIsland(
     let suggestions = RwSignal::new(Vec::<(String, String)>::new());
     let preview = Action::new(|body: &String| preview_post(body.clone()));
 
-    // After hydration: bring back a draft if the box is empty.
+    // After hydration: bring back a draft if the box is empty, and forget
+    // it once the form is sent.
     let key = draft_key.clone();
     Effect::new(move |_| {
         hydrated.set(true);
+        if let (Some(key), Some(el)) = (key.clone(), area.get_untracked()) {
+            storage::forget_on_submit(el, key);
+        }
         if text.get_untracked().trim().is_empty()
             && let Some(draft) = key.as_deref().and_then(storage::load)
             && let Some(el) = area.get_untracked()
