@@ -53,7 +53,10 @@ pub struct UserMemo(Arc<Mutex<Option<Option<SessionUser>>>>);
 
 impl UserMemo {
     fn get(&self) -> Option<Option<SessionUser>> {
-        self.0.lock().unwrap_or_else(PoisonError::into_inner).clone()
+        self.0
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone()
     }
 
     fn set(&self, value: Option<Option<SessionUser>>) {

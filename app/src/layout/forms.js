@@ -14,9 +14,11 @@
     const form = ev.target;
     if (!(form instanceof HTMLFormElement)) return null;
     if ((form.getAttribute("method") || "get").toLowerCase() !== "post") return null;
-    if (form.enctype === "multipart/form-data" || form.target) return null;
+    // Attributes, not properties: a field named "action" (the moderation
+    // buttons have one) hides the form's own `action` property.
+    if (form.getAttribute("enctype") === "multipart/form-data" || form.hasAttribute("target")) return null;
     if (form.hasAttribute("data-reload")) return null;
-    const action = new URL(form.action, location.href);
+    const action = new URL(form.getAttribute("action") || location.href, location.href);
     if (action.origin !== location.origin) return null;
     return { form, action };
   }
@@ -58,10 +60,23 @@
   // nothing typed is lost.
   function restore(doc, action, values) {
     for (const form of doc.querySelectorAll("form")) {
-      if (new URL(form.action, location.href).href !== action.href) continue;
+      if (new URL(form.getAttribute("action") || location.href, location.href).href !== action.href) continue;
       for (const el of form.elements) {
         if (values.has(el.name) && !el.value && el.type !== "hidden") el.value = values.get(el.name);
       }
+    }
+  }
+
+  // Scripts of the new body (the player's) that this page has not loaded
+  // yet; parsed pages do not run them by themselves.
+  function loadScripts(loaded) {
+    for (const old of document.body.querySelectorAll("script[src]")) {
+      const src = old.getAttribute("src");
+      if (loaded.has(src)) continue;
+      const script = document.createElement("script");
+      script.src = src;
+      script.async = false;
+      old.replaceWith(script);
     }
   }
 
@@ -72,7 +87,9 @@
     const y = window.scrollY;
     document.title = doc.title;
     document.documentElement.className = doc.documentElement.className;
+    const loaded = new Set(Array.from(document.scripts, (el) => el.getAttribute("src")));
     document.body.replaceWith(document.adoptNode(doc.body));
+    loadScripts(loaded);
     if (new URL(url).searchParams.has("__err")) restore(document, sent.action, sent.values);
     // The address keeps no error of a past submission: the next form sent
     // from this page must not be answered with it again.

@@ -170,10 +170,16 @@ pub async fn counts(
         if filter.kind.is_some_and(|k| k != kind) {
             continue;
         }
-        let n: i64 = bind_filter!(sqlx::query_scalar(&sql).persistent(false), who, &m, filter, Some(kind))
-            .bind(COUNT_CAP + 1)
-            .fetch_one(db.pool())
-            .await?;
+        let n: i64 = bind_filter!(
+            sqlx::query_scalar(&sql).persistent(false),
+            who,
+            &m,
+            filter,
+            Some(kind)
+        )
+        .bind(COUNT_CAP + 1)
+        .fetch_one(db.pool())
+        .await?;
         if n > 0 {
             counts.push((kind, n));
         }
@@ -219,10 +225,16 @@ pub async fn top_of_each_kind(
         if filter.kind.is_some_and(|k| k != kind) {
             continue;
         }
-        let rows = bind_filter!(sqlx::query(&sql).persistent(false), who, &m, filter, Some(kind))
-            .bind(per_kind)
-            .fetch_all(db.pool())
-            .await?;
+        let rows = bind_filter!(
+            sqlx::query(&sql).persistent(false),
+            who,
+            &m,
+            filter,
+            Some(kind)
+        )
+        .bind(per_kind)
+        .fetch_all(db.pool())
+        .await?;
         all.extend(rows.iter().filter_map(found));
     }
     all.sort_by_key(|d| std::cmp::Reverse(d.created_at));
@@ -250,11 +262,17 @@ pub async fn page(
         from_where(db.backend())
     );
     let m = match_text(db.backend(), query);
-    let rows = bind_filter!(sqlx::query(&sql).persistent(false), who, &m, filter, filter.kind)
-        .bind(limit)
-        .bind(offset)
-        .fetch_all(db.pool())
-        .await?;
+    let rows = bind_filter!(
+        sqlx::query(&sql).persistent(false),
+        who,
+        &m,
+        filter,
+        filter.kind
+    )
+    .bind(limit)
+    .bind(offset)
+    .fetch_all(db.pool())
+    .await?;
     Ok(rows.iter().filter_map(found).collect())
 }
 

@@ -39,11 +39,11 @@ pub struct Leading {
 
 impl Drop for Leading {
     fn drop(&mut self) {
-        let mut map = self
-            .inflight
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner);
-        if map.get(&self.key).is_some_and(|l| Arc::ptr_eq(l, &self.lock)) {
+        let mut map = self.inflight.lock().unwrap_or_else(PoisonError::into_inner);
+        if map
+            .get(&self.key)
+            .is_some_and(|l| Arc::ptr_eq(l, &self.lock))
+        {
             map.remove(&self.key);
         }
     }
@@ -52,10 +52,7 @@ impl Drop for Leading {
 impl SingleFlight {
     /// Leader if nobody renders `key` now, else a follower of who does.
     pub fn join(&self, key: &str) -> Turn {
-        let mut map = self
-            .inflight
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner);
+        let mut map = self.inflight.lock().unwrap_or_else(PoisonError::into_inner);
         if let Some(lock) = map.get(key) {
             return Turn::Follower(Arc::clone(lock));
         }
