@@ -83,11 +83,10 @@ pub async fn drain(db: &Db) -> Result<usize, sqlx::Error> {
         if (claimed.len() as i64) < BATCH {
             // After a bulk (re)index, PostgreSQL's planner needs statistics
             // of the new documents at once to pick an index per word.
-            if db.backend() == Backend::Postgres
-                && total >= ANALYZE_AFTER
-                && let Err(e) = sqlx::query("ANALYZE search_doc").execute(db.pool()).await
-            {
-                tracing::warn!(error = %e, "statistics of the search index not refreshed");
+            if db.backend() == Backend::Postgres && total >= ANALYZE_AFTER {
+                if let Err(e) = sqlx::query("ANALYZE search_doc").execute(db.pool()).await {
+                    tracing::warn!(error = %e, "statistics of the search index not refreshed");
+                }
             }
             return Ok(total);
         }
