@@ -88,11 +88,9 @@ pub async fn set_font_size(size: String) -> Result<(), AppError> {
     .await
 }
 
-/// An island: the rest of the header is server-rendered. The `<html>`
-/// class is rendered by the server from the cookie and changed here directly.
-#[island]
+#[component]
 pub fn FontSwitch() -> impl IntoView {
-    let font = RwSignal::new(FontSize::from_request());
+    let font = expect_context::<RwSignal<FontSize>>();
     let choose = move |size: FontSize| {
         move |ev: leptos::ev::MouseEvent| {
             ev.prevent_default();
@@ -102,12 +100,6 @@ pub fn FontSwitch() -> impl IntoView {
                 use wasm_bindgen::JsCast;
                 let doc = document().unchecked_into::<web_sys::HtmlDocument>();
                 let _ = doc.set_cookie(&size.set_cookie_value());
-                if let Some(root) = doc.document_element() {
-                    for s in [FontSize::Standard, FontSize::Large] {
-                        let _ = root.class_list().remove_1(s.class());
-                    }
-                    let _ = root.class_list().add_1(size.class());
-                }
             }
         }
     };

@@ -29,7 +29,7 @@ pub fn ReportPage() -> impl IntoView {
             None => Ok(None),
         }
     });
-    let save = crate::ui::flash::action::<SaveForeword>();
+    let save = ServerAction::<SaveForeword>::new();
     Effect::new(move |_| {
         if let Some(Ok(())) = save.value().get() {
             report.refetch();

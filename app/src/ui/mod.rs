@@ -1,6 +1,5 @@
 //! Small building blocks shared by pages: form fields, notices, dates.
 
-pub mod flash;
 pub mod form;
 pub mod pager;
 pub mod time;
