@@ -8,6 +8,7 @@
  *   shuxiangPlayer.attach(video)   start playing; a no-op when already attached
  *   shuxiangPlayer.detach(video)   stop loading and free the hls.js instance
  *
+ * Segments are fetched once the viewer presses play (the playlist before).
  * Every video[data-hls] is attached on DOMContentLoaded, and later ones (a page
  * reached by client-side navigation) when they are added to the document.
  * Plain ES5: no eval, no inline handlers, so it works under a strict CSP
@@ -54,7 +55,15 @@
 
     var Hls = window.Hls;
     if (Hls && Hls.isSupported()) {
-      var hls = new Hls();
+      // Only the playlist until the viewer presses play: a phone that
+      // opens the page to read about the lecture downloads no video.
+      var hls = new Hls({ autoStartLoad: false });
+      var started = false;
+      video.addEventListener('play', function () {
+        if (started || video.shuxiangHls !== hls) return;
+        started = true;
+        hls.startLoad();
+      });
       var networkRetried = false;
       var mediaRecoveries = 0;
       video.shuxiangHls = hls;
@@ -70,7 +79,9 @@
           setTimeout(function () {
             if (video.shuxiangHls !== hls) return;
             // startLoad() does not fetch a manifest that never arrived.
-            if (hls.levels && hls.levels.length) hls.startLoad();
+            if (hls.levels && hls.levels.length) {
+              if (started) hls.startLoad();
+            }
             else hls.loadSource(url);
           }, RETRY_MS);
         } else if (data.type === Hls.ErrorTypes.MEDIA_ERROR &&

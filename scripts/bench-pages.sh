@@ -198,7 +198,7 @@ sizes() { # raw gzip brotli of the files given
     gz=$((gz + $(gzip -9 -c "$f" | wc -c)))
     br=$((br + $(brotli -q 11 -c "$f" | wc -c)))
   done
-  printf '%s %s %s' "$raw" "$gz" "$br"
+  printf '%s %s %s\n' "$raw" "$gz" "$br"
 }
 mapfile -t all_wasm < <(find "$SITE/pkg" -name '*.wasm' | sort)
 # The page names its WebAssembly in the hydration script (quoted either way).

@@ -38,7 +38,8 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta name="theme-color" content="#9b1c1c"/>
                 <link rel="icon" type="image/svg+xml" href="/favicon.svg"/>
                 <AutoReload options=options.clone()/>
-                <HydrationScripts options=options.clone()/>
+                <HydrationScripts options=options.clone() islands=true/>
+                <FormScript/>
                 <HashedStylesheet options id="leptos"/>
                 <MetaTags/>
             </head>
@@ -49,18 +50,19 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     }
 }
 
+/// Sends the site's forms without a reload (`layout/forms.js`): the page the
+/// form's redirect leads to replaces the body. Inline, with the page's nonce.
+#[component]
+fn FormScript() -> impl IntoView {
+    let nonce = leptos::nonce::use_nonce();
+    view! { <script nonce=nonce>{include_str!("layout/forms.js")}</script> }
+}
+
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
     let font = RwSignal::new(FontSize::from_request());
     provide_context(font);
-    // Marks the document once the WebAssembly has taken over (effects run
-    // only in the browser); end-to-end tests wait for it.
-    Effect::new(|_| {
-        if let Some(root) = document().document_element() {
-            let _ = root.set_attribute("data-hydrated", "");
-        }
-    });
 
     view! {
         <Html {..} class=move || font.get().class()/>

@@ -60,5 +60,10 @@ pub use app::{App, shell};
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn hydrate() {
     console_error_panic_hook::set_once();
-    leptos::mount::hydrate_body(App);
+    // Only the islands run in the browser; the pages stay server-rendered.
+    leptos::mount::hydrate_islands();
+    // End-to-end tests wait for this mark before they click.
+    if let Some(root) = leptos::prelude::document().document_element() {
+        let _ = root.set_attribute("data-hydrated", "");
+    }
 }

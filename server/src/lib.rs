@@ -98,7 +98,10 @@ pub fn router(config: &Config, db: Db, live: Arc<LiveHub>, reads: Arc<ReadMarks>
     };
     let provide = {
         let context = context.clone();
-        move || provide_context(context.clone())
+        move || {
+            provide_context(context.clone());
+            provide_context(app::accounts::session::UserMemo::default());
+        }
     };
     let leptos_options = config.leptos.clone();
     let state = AppState {

@@ -7,6 +7,9 @@
 //! the absolute lifetime (`Settings::session_max_age_secs` after sign-in),
 //! however active it has been.
 
+use std::sync::{Arc, Mutex, PoisonError};
+
+use leptos::prelude::use_context;
 use tower_sessions::Session;
 
 use super::{SessionUser, queries};
@@ -26,6 +29,7 @@ pub async fn sign_in(session: &Session, account_id: i64) -> Result<(), AppError>
     let epoch = queries::session_epoch(ctx.db.pool(), account_id).await?;
     let ends_at = now().saturating_add(ctx.settings.session_max_age_secs);
     session.cycle_id().await.map_err(AppError::internal)?;
+    UserMemo::forget();
     let put = async {
         session.insert(USER_ID, account_id).await?;
         session.insert(EPOCH, epoch).await?;
@@ -36,12 +40,47 @@ pub async fn sign_in(session: &Session, account_id: i64) -> Result<(), AppError>
 
 /// Destroys the session, in the store and in the browser.
 pub async fn sign_out(session: &Session) -> Result<(), AppError> {
+    UserMemo::forget();
     session.flush().await.map_err(AppError::internal)
+}
+
+/// Who the current request is from, once looked up: a page asks in
+/// several places (the header, the page's data, its permissions) and each
+/// would read the session and the account again. Provided afresh for every
+/// request; signing in or out forgets it.
+#[derive(Debug, Clone, Default)]
+pub struct UserMemo(Arc<Mutex<Option<Option<SessionUser>>>>);
+
+impl UserMemo {
+    fn get(&self) -> Option<Option<SessionUser>> {
+        self.0
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone()
+    }
+
+    fn set(&self, value: Option<Option<SessionUser>>) {
+        *self.0.lock().unwrap_or_else(PoisonError::into_inner) = value;
+    }
+
+    fn forget() {
+        if let Some(memo) = use_context::<UserMemo>() {
+            memo.set(None);
+        }
+    }
 }
 
 /// The signed-in account, if any (and not disabled since).
 pub async fn current_user() -> Result<Option<SessionUser>, AppError> {
-    user_of(&session().await?, &ctx()?.db).await
+    let memo = use_context::<UserMemo>();
+    if let Some(known) = memo.as_ref().and_then(UserMemo::get) {
+        return Ok(known);
+    }
+    let user = user_of(&session().await?, &ctx()?.db).await?;
+    if let Some(memo) = memo {
+        memo.set(Some(user.clone()));
+    }
+    Ok(user)
 }
 
 /// The account a session belongs to; for handlers outside Leptos too.

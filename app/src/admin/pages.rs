@@ -51,7 +51,7 @@ pub fn AuditLogPage() -> impl IntoView {
             <Form method="GET" action="" attr:class="filter-form" attr:aria-label="筛选操作记录">
                 <div class="field">
                     <label for="audit-actor">"操作人"</label>
-                    <input id="audit-actor" name="actor" type="search" maxlength="50" prop:value=actor/>
+                    <input id="audit-actor" name="actor" type="search" maxlength="50" value=actor/>
                 </div>
                 <div class="field">
                     <label for="audit-kind">"类别"</label>
@@ -64,11 +64,11 @@ pub fn AuditLogPage() -> impl IntoView {
                 </div>
                 <div class="field">
                     <label for="audit-from">"起始日期"</label>
-                    <input id="audit-from" name="from" type="date" prop:value=from/>
+                    <input id="audit-from" name="from" type="date" value=from/>
                 </div>
                 <div class="field">
                     <label for="audit-to">"截止日期"</label>
-                    <input id="audit-to" name="to" type="date" prop:value=to/>
+                    <input id="audit-to" name="to" type="date" value=to/>
                 </div>
                 <button type="submit" class="button">"筛选"</button>
             </Form>
@@ -121,11 +121,11 @@ fn PeriodForm(from: Memo<String>, to: Memo<String>) -> impl IntoView {
         <Form method="GET" action="" attr:class="filter-form" attr:aria-label="统计期间">
             <div class="field">
                 <label for="period-from">"起始日期"</label>
-                <input id="period-from" name="from" type="date" prop:value=from/>
+                <input id="period-from" name="from" type="date" value=from/>
             </div>
             <div class="field">
                 <label for="period-to">"截止日期"</label>
-                <input id="period-to" name="to" type="date" prop:value=to/>
+                <input id="period-to" name="to" type="date" value=to/>
             </div>
             <button type="submit" class="button">"查看"</button>
         </Form>

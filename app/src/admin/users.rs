@@ -101,10 +101,10 @@ pub fn UsersPage() -> impl IntoView {
             .and_then(|p| p.parse::<i64>().ok())
             .unwrap_or(1)
     });
-    let change = ServerAction::<ChangeRole>::new();
+    let change = crate::ui::flash::action::<ChangeRole>();
     let actions = AccountActions {
-        disable: ServerAction::<SetAccountDisabled>::new(),
-        reset: ServerAction::<CreateResetLink>::new(),
+        disable: crate::ui::flash::action::<SetAccountDisabled>(),
+        reset: crate::ui::flash::action::<CreateResetLink>(),
     };
     let accounts = Resource::new(
         move || {

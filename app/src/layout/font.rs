@@ -88,9 +88,11 @@ pub async fn set_font_size(size: String) -> Result<(), AppError> {
     .await
 }
 
-#[component]
+/// An island: the rest of the header is server-rendered. The `<html>`
+/// class is rendered by the server from the cookie and changed here directly.
+#[island]
 pub fn FontSwitch() -> impl IntoView {
-    let font = expect_context::<RwSignal<FontSize>>();
+    let font = RwSignal::new(FontSize::from_request());
     let choose = move |size: FontSize| {
         move |ev: leptos::ev::MouseEvent| {
             ev.prevent_default();
@@ -100,6 +102,12 @@ pub fn FontSwitch() -> impl IntoView {
                 use wasm_bindgen::JsCast;
                 let doc = document().unchecked_into::<web_sys::HtmlDocument>();
                 let _ = doc.set_cookie(&size.set_cookie_value());
+                if let Some(root) = doc.document_element() {
+                    for s in [FontSize::Standard, FontSize::Large] {
+                        let _ = root.class_list().remove_1(s.class());
+                    }
+                    let _ = root.class_list().add_1(size.class());
+                }
             }
         }
     };

@@ -1,5 +1,6 @@
 use leptos::prelude::*;
 use leptos_router::components::A;
+use server_fn::ServerFn;
 
 use super::ShellState;
 use super::font::FontSwitch;
@@ -22,15 +23,21 @@ fn NotificationLink(count: i64) -> impl IntoView {
     }
 }
 
+/// Signing out, an island only so that it forgets this browser's drafts
+/// first; `layout/forms.js` posts the form and shows the page it leads to.
+#[island]
+pub fn SignOut() -> impl IntoView {
+    view! {
+        <form class="inline-form" method="post" action=Logout::url()
+            on:submit=|_| crate::threads::pages::clear_all_drafts()>
+            <button type="submit" class="button small">"退出"</button>
+        </form>
+    }
+}
+
 #[component]
 pub fn Header() -> impl IntoView {
     let shell = expect_context::<ShellState>();
-    let logout = ServerAction::<Logout>::new();
-    Effect::new(move |_| {
-        if logout.version().get() > 0 {
-            shell.refresh();
-        }
-    });
     let brand = move || {
         shell
             .site()
@@ -68,10 +75,7 @@ pub fn Header() -> impl IntoView {
                                     <NotificationLink count=shell.unread_notifications()/>
                                     {user.is_organiser().then(|| view! { <a href="/admin">"管理"</a> })}
                                     // Drafts kept in this browser go with the account.
-                                    <ActionForm action=logout attr:class="inline-form"
-                                        on:submit=|_| crate::threads::pages::clear_all_drafts()>
-                                        <button type="submit" class="button small">"退出"</button>
-                                    </ActionForm>
+                                    <SignOut/>
                                 </div>
                             }
                             .into_any(),

@@ -55,8 +55,8 @@ pub fn LatestNotes(
 
 #[component]
 fn NoteItem(note: NoteView, me: Option<i64>, show_book: bool) -> impl IntoView {
-    let like = ServerAction::<LikeNote>::new();
-    let delete = ServerAction::<DeleteNote>::new();
+    let like = crate::ui::flash::action::<LikeNote>();
+    let delete = crate::ui::flash::action::<DeleteNote>();
     let likes = RwSignal::new(note.likes);
     let liked = RwSignal::new(note.liked);
     Effect::new(move |_| {
@@ -110,7 +110,7 @@ fn NoteItem(note: NoteView, me: Option<i64>, show_book: bool) -> impl IntoView {
 /// Writing a note on a book; `groups` are the writer's groups.
 #[component]
 pub fn NoteForm(book_id: i64, groups: Vec<(i64, String)>, on_saved: Callback<()>) -> impl IntoView {
-    let action = ServerAction::<WriteNote>::new();
+    let action = crate::ui::flash::action::<WriteNote>();
     let value = action.value();
     let form = NodeRef::<leptos::html::Form>::new();
     Effect::new(move |_| {

@@ -11,7 +11,7 @@ use crate::ui::{FormAlert, Notice, SubmitButton, TextField};
 /// 想读 / 在读 / 读完 with page or percent, for one book.
 #[component]
 pub fn ProgressForm(book_id: i64, current: Option<Progress>) -> impl IntoView {
-    let action = ServerAction::<SetProgress>::new();
+    let action = crate::ui::flash::action::<SetProgress>();
     let value = action.value();
     let status = current.as_ref().map(|p| p.status);
     let page = current.as_ref().and_then(|p| p.page).map(|p| p.to_string());
@@ -51,10 +51,22 @@ pub fn ProgressForm(book_id: i64, current: Option<Progress>) -> impl IntoView {
     }
 }
 
+/// Today's check-in is done: says so, with the answer to the check-in just
+/// sent (its message, or why a second one today was refused).
+#[component]
+pub fn CheckedIn() -> impl IntoView {
+    let value = crate::ui::flash::action::<CheckInAction>().value();
+    view! {
+        <p class="notice">"今天已打卡 ✓ 明天继续！"</p>
+        <FormAlert message=form_error(value)/>
+        <Notice message=success_message(value)/>
+    }
+}
+
 /// Today's check-in for a group.
 #[component]
 pub fn CheckInForm(slug: String, on_saved: Callback<()>) -> impl IntoView {
-    let action = ServerAction::<CheckInAction>::new();
+    let action = crate::ui::flash::action::<CheckInAction>();
     let value = action.value();
     Effect::new(move |_| {
         if matches!(value.get(), Some(Ok(_))) {

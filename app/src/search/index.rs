@@ -17,6 +17,9 @@ use crate::server::db::Backend;
 
 /// Queue entries handled per transaction.
 const BATCH: i64 = 200;
+/// A drain of at least this many documents refreshes PostgreSQL's
+/// statistics of the index table (0.5 s at 100,000 documents).
+const ANALYZE_AFTER: usize = 1000;
 /// Characters of plain text kept for excerpts.
 const BODY_MAX: usize = 20_000;
 
@@ -78,6 +81,14 @@ pub async fn drain(db: &Db) -> Result<usize, sqlx::Error> {
         tx.commit().await?;
         total += claimed.len();
         if (claimed.len() as i64) < BATCH {
+            // After a bulk (re)index, PostgreSQL's planner needs statistics
+            // of the new documents at once to pick an index per word.
+            if db.backend() == Backend::Postgres
+                && total >= ANALYZE_AFTER
+                && let Err(e) = sqlx::query("ANALYZE search_doc").execute(db.pool()).await
+            {
+                tracing::warn!(error = %e, "statistics of the search index not refreshed");
+            }
             return Ok(total);
         }
     }

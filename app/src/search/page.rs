@@ -77,7 +77,7 @@ pub fn SearchPage() -> impl IntoView {
         <Form method="GET" action="" attr:class="filter-form site-search-form" attr:role="search" attr:aria-label="搜索条件">
             <div class="field search-words">
                 <label for="search-q">"查找"</label>
-                <input id="search-q" type="search" name="q" maxlength="100" prop:value=q
+                <input id="search-q" type="search" name="q" maxlength="100" value=q
                     placeholder="例如：三体、学习新思想、AI 时代"/>
             </div>
             <div class="field">
@@ -92,11 +92,11 @@ pub fn SearchPage() -> impl IntoView {
             </div>
             <div class="field">
                 <label for="search-from">"起始日期"</label>
-                <input id="search-from" type="date" name="from" prop:value=from/>
+                <input id="search-from" type="date" name="from" value=from/>
             </div>
             <div class="field">
                 <label for="search-to">"截止日期"</label>
-                <input id="search-to" type="date" name="to" prop:value=to/>
+                <input id="search-to" type="date" name="to" value=to/>
             </div>
             <button type="submit" class="button primary">"搜索"</button>
         </Form>

@@ -161,7 +161,7 @@ fn request_parts() -> Option<Parts> {
 
 /// True when the request came from a plain HTML form (no WebAssembly): the
 /// framework answers it with a redirect, so its status must stay a redirect.
-fn is_plain_form_post() -> bool {
+pub(crate) fn is_plain_form_post() -> bool {
     request_parts()
         .and_then(|p| {
             p.headers
@@ -201,7 +201,22 @@ fn same_site_path(url: &str, host: Option<&str>) -> Option<String> {
         return None;
     }
     let path = format!("/{path}");
-    Some(path.strip_suffix('?').map(str::to_owned).unwrap_or(path))
+    let Some((path, query)) = path.split_once('?') else {
+        return Some(path);
+    };
+    // The last submission's error (`__path`, `__err`) is not carried on:
+    // the next answer is about the next submission.
+    let kept: Vec<(String, String)> = form_urlencoded::parse(query.as_bytes())
+        .filter(|(k, _)| k != "__path" && k != "__err")
+        .map(|(k, v)| (k.into_owned(), v.into_owned()))
+        .collect();
+    if kept.is_empty() {
+        return Some(path.to_owned());
+    }
+    let query = form_urlencoded::Serializer::new(String::new())
+        .extend_pairs(kept)
+        .finish();
+    Some(format!("{path}?{query}"))
 }
 
 /// Sets the response status of the current server function call.
@@ -218,13 +233,26 @@ pub fn set_status(code: u16) {
 }
 
 /// Runs a server function body and answers its error with the right HTTP
-/// status (403, 422…) instead of the framework's blanket 500.
-pub async fn respond<T>(body: impl Future<Output = Result<T, AppError>>) -> Result<T, AppError> {
+/// status (403, 422…) instead of the framework's blanket 500, and keeps
+/// a successful answer for the page a plain form post is sent on to
+/// ([`crate::ui::flash`]).
+pub async fn respond<T: serde::Serialize>(
+    body: impl Future<Output = Result<T, AppError>>,
+) -> Result<T, AppError> {
     let result = body.await;
-    if let Err(e) = &result {
-        set_status(e.status());
+    match &result {
+        Err(e) => set_status(e.status()),
+        Ok(value) => crate::ui::flash::give(value),
     }
     result
+}
+
+/// The path of the current request when it is a POST (a server function
+/// called by a form; pages that call server functions are GETs).
+pub(crate) fn posted_path() -> Option<String> {
+    request_parts()
+        .filter(|p| p.method == http::Method::POST)
+        .map(|p| p.uri.path().to_owned())
 }
 
 /// A request header as text.
@@ -339,5 +367,17 @@ mod tests {
             Some("/")
         );
         assert_eq!(same_site_path("https://evil.example/me", host), None);
+        assert_eq!(
+            same_site_path(
+                "http://127.0.0.1:3000/me?__path=%2Fapi%2Fpassword&__err=x",
+                host
+            )
+            .as_deref(),
+            Some("/me")
+        );
+        assert_eq!(
+            same_site_path("http://127.0.0.1:3000/g?page=2&__err=x", host).as_deref(),
+            Some("/g?page=2")
+        );
     }
 }

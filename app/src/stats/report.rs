@@ -29,7 +29,7 @@ pub fn ReportPage() -> impl IntoView {
             None => Ok(None),
         }
     });
-    let save = ServerAction::<SaveForeword>::new();
+    let save = crate::ui::flash::action::<SaveForeword>();
     Effect::new(move |_| {
         if let Some(Ok(())) = save.value().get() {
             report.refetch();

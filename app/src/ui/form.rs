@@ -258,15 +258,19 @@ pub fn FormAlert(#[prop(into)] message: Signal<Option<String>>) -> impl IntoView
     }
 }
 
-/// A submit button that says it is working while the request is in flight.
+/// A submit button that says it is working while the request is in flight
+/// (in an island through `pending`; elsewhere `layout/forms.js` shows
+/// `data-busy`).
 #[component]
 pub fn SubmitButton(
     #[prop(into)] label: String,
     #[prop(into)] busy_label: String,
     #[prop(into)] pending: Signal<bool>,
 ) -> impl IntoView {
+    let busy = busy_label.clone();
     view! {
-        <button type="submit" class="button primary" disabled=move || pending.get() aria-busy=move || pending.get().then_some("true")>
+        <button type="submit" class="button primary" data-busy=busy
+            disabled=move || pending.get() aria-busy=move || pending.get().then_some("true")>
             {move || if pending.get() { busy_label.clone() } else { label.clone() }}
         </button>
     }

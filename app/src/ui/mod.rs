@@ -1,5 +1,6 @@
 //! Small building blocks shared by pages: form fields, notices, dates.
 
+pub mod flash;
 pub mod form;
 pub mod pager;
 pub mod time;

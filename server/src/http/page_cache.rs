@@ -36,6 +36,10 @@
 //! reflect nothing from the request. Sharing it lets entries be stored
 //! compressed (brotli and gzip), so a hit does no work per byte.
 //!
+//! When an entry is missing or stale, one request renders it and the
+//! others for the same address wait for that render (`single_flight`), so
+//! a page that expires under load is rendered once, not by every visitor.
+//!
 //! Entries carry an `ETag` (a digest of the bytes) and `Last-Modified` (the
 //! render's time), and conditional requests get `304 Not Modified`.
 
@@ -49,6 +53,8 @@ use axum::extract::{Request, State};
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
+
+use super::single_flight::{SingleFlight, Turn};
 
 /// Endpoints that write nothing a cached page shows, or only counts that
 /// may lag (see the module comment); every other successful write makes
@@ -133,6 +139,7 @@ pub struct PageCache {
     live: Arc<LiveHub>,
     viewer_key: ViewerKey,
     secure_cookies: bool,
+    flight: SingleFlight,
 }
 
 /// How the cache is bounded.
@@ -216,6 +223,7 @@ impl PageCache {
             live,
             viewer_key,
             secure_cookies,
+            flight: SingleFlight::default(),
         }
     }
 
@@ -240,7 +248,9 @@ pub async fn layer(State(cache): State<Arc<PageCache>>, req: Request, next: Next
         }
         return res;
     }
-    let signed_in = app::server::cookie_in(req.headers(), crate::sessions::COOKIE).is_some();
+    // A form's answer waiting to be shown (`app::ui::flash`) is personal too.
+    let signed_in = app::server::cookie_in(req.headers(), crate::sessions::COOKIE).is_some()
+        || app::server::cookie_in(req.headers(), app::ui::flash::COOKIE).is_some();
     if signed_in {
         let sensitive = is_sensitive(req.uri().path());
         let mut res = next.run(req).await;
@@ -260,6 +270,19 @@ pub async fn layer(State(cache): State<Arc<PageCache>>, req: Request, next: Next
         return serve(&cache, &entry, &asked, kind, "hit");
     }
 
+    // One render per missing page: the others wait for it, then read it.
+    let _leading = match cache.flight.join(&key) {
+        Turn::Leader(leading) => Some(leading),
+        Turn::Follower(lock) => {
+            Turn::wait(&lock).await;
+            if let Some(entry) = cache.entries.get(&key)
+                && cache.fresh(&entry).is_some()
+            {
+                return serve(&cache, &entry, &asked, kind, "hit");
+            }
+            None
+        }
+    };
     // Read before the render: a write that commits during it moves the
     // generation on, and the page stored below is then stale at once.
     let generation = cache.live.pages().current();

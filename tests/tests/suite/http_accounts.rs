@@ -21,6 +21,7 @@ on_both_backends!(
     only_organisers_change_roles,
     disabled_accounts_cannot_sign_in,
     plain_form_posts_redirect_with_errors,
+    a_form_posts_success_message_is_shown_once_on_the_next_page,
     login_redirects_only_to_this_site,
 );
 
@@ -554,6 +555,58 @@ async fn plain_form_posts_redirect_with_errors(b: Backend) {
     let me = app.page(&client, "/me").await;
     assert!(me.contains("表单用户"));
     assert!(me.contains("社会读者"));
+    app.stop().await;
+}
+
+async fn a_form_posts_success_message_is_shown_once_on_the_next_page(b: Backend) {
+    let app = TestApp::spawn(b).await;
+    let client = app.client();
+    let res = register(&app, &client, "flashreader", "password-123").await;
+    assert_eq!(res.status(), 200);
+    // Pages are not form answers: loading one carries no message.
+    let res = client.get(app.url("/me")).send().await.unwrap();
+    assert_eq!(set_cookie_line(res.headers(), "shuxiang_flash"), None);
+
+    // A refused change first: the address the browser was on then carries
+    // the error, and the next answer must not repeat it.
+    let form = [
+        ("current", "wrong-password"),
+        ("password", "password-456"),
+        ("confirm", "password-456"),
+    ];
+    let bad = app.form_post(&client, "password", "/me", &form).await;
+    let back = bad.headers()["location"].to_str().unwrap().to_owned();
+    assert!(back.contains("__err="), "{back}");
+    let form = [
+        ("current", "password-123"),
+        ("password", "password-456"),
+        ("confirm", "password-456"),
+    ];
+    let good = app
+        .form_post(
+            &client,
+            "password",
+            back.trim_start_matches(&app.base),
+            &form,
+        )
+        .await;
+    assert_eq!(good.status(), 302);
+    assert_eq!(
+        good.headers()["location"],
+        "/me",
+        "the old error is dropped"
+    );
+    let line = set_cookie_line(good.headers(), "shuxiang_flash").expect("message kept");
+    assert!(
+        line.contains("HttpOnly") && line.contains("SameSite=Strict"),
+        "{line}"
+    );
+
+    let me = app.page(&client, "/me").await;
+    assert!(me.contains("密码已修改"), "the message is shown");
+    assert!(!me.contains("现在的密码不正确"), "the old error is not");
+    let again = app.page(&client, "/me").await;
+    assert!(!again.contains("密码已修改"), "and only once");
     app.stop().await;
 }
 

@@ -3,7 +3,8 @@
 //! a hide and a group's visibility change show at once, `304` answers for
 //! a matching `ETag` and `Last-Modified`, a second server on the same
 //! PostgreSQL hears about writes on the first, watch pages still give each
-//! browser its own viewer id, and signed-in pages stay private.
+//! browser its own viewer id, signed-in pages stay private, and a page
+//! waiting to show a form's answer bypasses the cache.
 
 use app::accounts::Role;
 use app::groups::{GroupRole, GroupVisibility};
@@ -519,5 +520,16 @@ async fn odd_requests_stay_out_of_the_cache(b: Backend) {
         .await;
     assert!(refused.status().is_client_error());
     assert_eq!(visit(&app, &path).await.cache(), "hit");
+    // A form's answer waiting to be shown (a flash cookie) is personal: it
+    // neither reads nor fills the cache.
+    let flashed = app
+        .bare_client()
+        .get(app.url(&path))
+        .header("cookie", "shuxiang_flash=%2Fapi%2Fx%0A%22ok%22")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(flashed.status(), 200);
+    assert_eq!(flashed.headers().get("x-page-cache"), None);
     app.stop().await;
 }

@@ -7,7 +7,6 @@ use crate::accounts::validate::{
     check_new_password,
 };
 use crate::error::AppError;
-use crate::layout::ShellState;
 use crate::ui::form::{field_error, form_error, kept_value};
 use crate::ui::{FormAlert, SubmitButton, TextField};
 
@@ -25,11 +24,50 @@ fn live_or_server(
 
 #[component]
 pub fn RegisterPage() -> impl IntoView {
-    let action = ServerAction::<Register>::new();
+    let action = crate::ui::flash::action::<Register>();
     let value = action.value();
-    let shell = expect_context::<ShellState>();
+    let server_error = move |field| field_error(value, field).get_untracked();
+    view! {
+        <Title text="注册"/>
+        <section class="auth-card">
+            <h1>"注册"</h1>
+            <p class="lead">"注册成为社会读者；委员身份由管理员确认后设置。"</p>
+            <ActionForm action attr:class="form" attr:novalidate=true>
+                <FormAlert message=Signal::derive(move || {
+                    // Field errors speak for themselves; only say more when needed.
+                    match value.get() {
+                        Some(Err(AppError::Invalid(f))) if !f.fields.is_empty() => Some("请按提示修改后再提交".to_owned()),
+                        _ => form_error(value).get(),
+                    }
+                })/>
+                <RegisterFields
+                    username_error=server_error("username")
+                    display_name_error=server_error("display_name")
+                    password_error=server_error("password")
+                    confirm_error=server_error("password_confirm")
+                    username=kept_value(value, "username").get_untracked()
+                    display_name=kept_value(value, "display_name").get_untracked()
+                />
+                <SubmitButton label="注册" busy_label="正在注册…" pending=action.pending()/>
+            </ActionForm>
+            <p class="auth-switch">"已有账号？" <a href="/login">"直接登录"</a></p>
+        </section>
+    }
+}
 
-    // `None`: not typed into since the last submission.
+/// The fields of the form, an island: each is checked as it is typed, and
+/// the passwords can be shown. The server's messages about the last
+/// submission and what was typed come in as props.
+#[island]
+fn RegisterFields(
+    username_error: Option<String>,
+    display_name_error: Option<String>,
+    password_error: Option<String>,
+    confirm_error: Option<String>,
+    username: Option<String>,
+    display_name: Option<String>,
+) -> impl IntoView {
+    // `None`: not typed into since the page was shown.
     let live_username = RwSignal::new(None::<Option<String>>);
     let live_display = RwSignal::new(None::<Option<String>>);
     let live_password = RwSignal::new(None::<Option<String>>);
@@ -37,16 +75,6 @@ pub fn RegisterPage() -> impl IntoView {
     let password_text = RwSignal::new(String::new());
     let confirm_text = RwSignal::new(String::new());
     let show_password = RwSignal::new(false);
-
-    Effect::new(move |_| match value.get() {
-        Some(Ok(())) => shell.refresh(),
-        Some(Err(AppError::Invalid(_))) => {
-            for s in [live_username, live_display, live_password, live_confirm] {
-                s.set(None);
-            }
-        }
-        _ => {}
-    });
 
     let check_confirm = move || {
         let (p, c) = (password_text.get_untracked(), confirm_text.get_untracked());
@@ -63,80 +91,64 @@ pub fn RegisterPage() -> impl IntoView {
     };
 
     view! {
-        <Title text="注册"/>
-        <section class="auth-card">
-            <h1>"注册"</h1>
-            <p class="lead">"注册成为社会读者；委员身份由管理员确认后设置。"</p>
-            <ActionForm action attr:class="form" attr:novalidate=true>
-                <FormAlert message=Signal::derive(move || {
-                    // Field errors speak for themselves; only say more when needed.
-                    match value.get() {
-                        Some(Err(AppError::Invalid(f))) if !f.fields.is_empty() => Some("请按提示修改后再提交".to_owned()),
-                        _ => form_error(value).get(),
+        <TextField
+            label="用户名"
+            name="username"
+            error=live_or_server(live_username, Signal::stored(username_error))
+            value=Signal::stored(username)
+            autocomplete="username"
+            hint=format!("{USERNAME_MIN}–{USERNAME_MAX} 个字符：英文字母、数字或下划线，以字母开头；登录时使用")
+            on_input=Callback::new(move |v: String| {
+                live_username.set(Some(Username::parse(&v).err()))
+            })
+        />
+        <TextField
+            label="显示名称"
+            name="display_name"
+            error=live_or_server(live_display, Signal::stored(display_name_error))
+            value=Signal::stored(display_name)
+            autocomplete="nickname"
+            hint=format!("其他读者看到的名字，可以用中文，最多 {DISPLAY_NAME_MAX} 个字")
+            on_input=Callback::new(move |v: String| {
+                live_display.set(Some(DisplayName::parse(&v).err()))
+            })
+        />
+        <div class="password-pair">
+            <TextField
+                label="密码"
+                name="password"
+                input_type=Signal::derive(password_type)
+                error=live_or_server(live_password, Signal::stored(password_error))
+                hint=format!("至少 {PASSWORD_MIN} 个字符")
+                autocomplete="new-password"
+                on_input=Callback::new(move |v: String| {
+                    live_password.set(Some(check_new_password(&v).err()));
+                    password_text.set(v);
+                    if !confirm_text.get_untracked().is_empty() {
+                        check_confirm();
                     }
-                })/>
-                <TextField
-                    label="用户名"
-                    name="username"
-                    error=live_or_server(live_username, field_error(value, "username"))
-                    value=kept_value(value, "username")
-                    autocomplete="username"
-                    hint=format!("{USERNAME_MIN}–{USERNAME_MAX} 个字符：英文字母、数字或下划线，以字母开头；登录时使用")
-                    on_input=Callback::new(move |v: String| {
-                        live_username.set(Some(Username::parse(&v).err()))
-                    })
-                />
-                <TextField
-                    label="显示名称"
-                    name="display_name"
-                    error=live_or_server(live_display, field_error(value, "display_name"))
-                    value=kept_value(value, "display_name")
-                    autocomplete="nickname"
-                    hint=format!("其他读者看到的名字，可以用中文，最多 {DISPLAY_NAME_MAX} 个字")
-                    on_input=Callback::new(move |v: String| {
-                        live_display.set(Some(DisplayName::parse(&v).err()))
-                    })
-                />
-                <div class="password-pair">
-                    <TextField
-                        label="密码"
-                        name="password"
-                        input_type=Signal::derive(password_type)
-                        error=live_or_server(live_password, field_error(value, "password"))
-                        hint=format!("至少 {PASSWORD_MIN} 个字符")
-                        autocomplete="new-password"
-                        on_input=Callback::new(move |v: String| {
-                            live_password.set(Some(check_new_password(&v).err()));
-                            password_text.set(v);
-                            if !confirm_text.get_untracked().is_empty() {
-                                check_confirm();
-                            }
-                        })
-                    />
-                    <TextField
-                        label="确认密码"
-                        name="password_confirm"
-                        input_type=Signal::derive(password_type)
-                        error=live_or_server(live_confirm, field_error(value, "password_confirm"))
-                        hint="再输入一次密码"
-                        autocomplete="new-password"
-                        on_input=Callback::new(move |v: String| {
-                            confirm_text.set(v);
-                            check_confirm();
-                        })
-                    />
-                    <button
-                        type="button"
-                        class="button link"
-                        aria-pressed=move || if show_password.get() { "true" } else { "false" }
-                        on:click=move |_| show_password.update(|s| *s = !*s)
-                    >
-                        {move || if show_password.get() { "隐藏密码" } else { "显示密码" }}
-                    </button>
-                </div>
-                <SubmitButton label="注册" busy_label="正在注册…" pending=action.pending()/>
-            </ActionForm>
-            <p class="auth-switch">"已有账号？" <a href="/login">"直接登录"</a></p>
-        </section>
+                })
+            />
+            <TextField
+                label="确认密码"
+                name="password_confirm"
+                input_type=Signal::derive(password_type)
+                error=live_or_server(live_confirm, Signal::stored(confirm_error))
+                hint="再输入一次密码"
+                autocomplete="new-password"
+                on_input=Callback::new(move |v: String| {
+                    confirm_text.set(v);
+                    check_confirm();
+                })
+            />
+            <button
+                type="button"
+                class="button link"
+                aria-pressed=move || if show_password.get() { "true" } else { "false" }
+                on:click=move |_| show_password.update(|s| *s = !*s)
+            >
+                {move || if show_password.get() { "隐藏密码" } else { "显示密码" }}
+            </button>
+        </div>
     }
 }

@@ -117,7 +117,7 @@ fn BookView(detail: BookDetail, refresh: Callback<()>) -> impl IntoView {
 
 #[component]
 fn RecommendForm(book_id: i64) -> impl IntoView {
-    let action = ServerAction::<RecommendBook>::new();
+    let action = crate::ui::flash::action::<RecommendBook>();
     let value = action.value();
     view! {
         <section class="panel" aria-labelledby="recommend">

@@ -51,7 +51,7 @@ where
 
 #[component]
 pub fn NewBookPage() -> impl IntoView {
-    let action = ServerAction::<CreateBook>::new();
+    let action = crate::ui::flash::action::<CreateBook>();
     let value = action.value();
     view! {
         <Title text="添加图书"/>
@@ -78,7 +78,7 @@ pub fn EditBookPage() -> impl IntoView {
             .and_then(|s| s.parse::<i64>().ok())
             .unwrap_or(0)
     });
-    let action = ServerAction::<UpdateBook>::new();
+    let action = crate::ui::flash::action::<UpdateBook>();
     let book = Resource::new(
         move || (id.get(), action.version().get()),
         |(id, _)| get_book(id),

@@ -10,8 +10,21 @@ use crate::ui::{FormAlert, Notice, SubmitButton};
 /// then import all rows or none.
 #[component]
 pub fn ImportPage() -> impl IntoView {
-    let preview = ServerAction::<PreviewImport>::new();
-    let import = ServerAction::<ImportBooks>::new();
+    view! {
+        <Title text="导入图书"/>
+        <OrganisersOnly>
+            <h1>"从 CSV 导入图书"</h1>
+            <ImportForms/>
+        </OrganisersOnly>
+    }
+}
+
+/// Reading a file, the preview and the import: an island, since the
+/// preview's table and the file's text live in the browser until imported.
+#[island]
+fn ImportForms() -> impl IntoView {
+    let preview = crate::ui::flash::action::<PreviewImport>();
+    let import = crate::ui::flash::action::<ImportBooks>();
     let text = RwSignal::new(String::new());
     let file_error = RwSignal::new(None::<String>);
     // A new text invalidates the last preview.
@@ -27,9 +40,6 @@ pub fn ImportPage() -> impl IntoView {
     };
 
     view! {
-        <Title text="导入图书"/>
-        <OrganisersOnly>
-            <h1>"从 CSV 导入图书"</h1>
             <section class="panel">
                 <p>"第一行为表头，可用列：" <code>"书名,作者,出版社,出版年份,ISBN,页数,简介"</code>"（书名、作者必填）。"
                    "可以从 Excel 另存为 “CSV UTF-8” 得到。先预览：有任何一行有问题时，不会导入任何图书。"</p>
@@ -84,7 +94,6 @@ pub fn ImportPage() -> impl IntoView {
                     <SubmitButton label="确认导入" busy_label="正在导入…" pending=import.pending()/>
                 </ActionForm>
             </Show>
-        </OrganisersOnly>
     }
 }
 

@@ -63,7 +63,7 @@ pub fn RecommendedPage() -> impl IntoView {
 /// The organisers' queue of recommendations awaiting review.
 #[component]
 pub fn RecommendationQueuePage() -> impl IntoView {
-    let review = ServerAction::<ReviewRecommendation>::new();
+    let review = crate::ui::flash::action::<ReviewRecommendation>();
     let queue = Resource::new(
         move || review.version().get(),
         |_| pending_recommendations(),

@@ -11,7 +11,7 @@ use crate::groups::{GroupRole, GroupStatus, JoinPolicy, Seat};
 use crate::layout::NotFound;
 use crate::notes::components::LatestNotes;
 use crate::notes::group_notes_path;
-use crate::progress::components::CheckInForm;
+use crate::progress::components::{CheckInForm, CheckedIn};
 use crate::threads::pages::ThreadRows;
 use crate::ui::form::{form_error, success_message};
 use crate::ui::time::day_text_zh;
@@ -23,9 +23,9 @@ pub fn GroupPage() -> impl IntoView {
     let query = use_query_map();
     let slug = Memo::new(move |_| params.with(|p| p.get("slug")).unwrap_or_default());
     let invite = Memo::new(move |_| query.with(|q| q.get("invite")));
-    let join = ServerAction::<JoinGroup>::new();
-    let leave = ServerAction::<LeaveGroup>::new();
-    let withdraw = ServerAction::<WithdrawJoinRequest>::new();
+    let join = crate::ui::flash::action::<JoinGroup>();
+    let leave = crate::ui::flash::action::<LeaveGroup>();
+    let withdraw = crate::ui::flash::action::<WithdrawJoinRequest>();
     let version = RwSignal::new(0u64);
     let page = Resource::new(
         move || {
@@ -119,7 +119,7 @@ fn GroupView(
                 <section class="panel" aria-labelledby="check-in">
                     <h2 id="check-in">"今日打卡"</h2>
                     {if m.checked_in_today {
-                        view! { <p class="notice">"今天已打卡 ✓ 明天继续！"</p> }.into_any()
+                        view! { <CheckedIn/> }.into_any()
                     } else {
                         view! { <CheckInForm slug=slug.clone() on_saved=refresh/> }.into_any()
                     }}

@@ -28,11 +28,11 @@ pub fn ManageGroupPage() -> impl IntoView {
     let params = use_params_map();
     let slug = Memo::new(move |_| params.with(|p| p.get("slug")).unwrap_or_default());
     let actions = Actions {
-        add: ServerAction::new(),
-        update: ServerAction::new(),
-        remove: ServerAction::new(),
-        reorder: ServerAction::new(),
-        decide: ServerAction::new(),
+        add: crate::ui::flash::action(),
+        update: crate::ui::flash::action(),
+        remove: crate::ui::flash::action(),
+        reorder: crate::ui::flash::action(),
+        decide: crate::ui::flash::action(),
     };
     let page = Resource::new(
         move || {

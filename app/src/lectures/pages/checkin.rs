@@ -23,7 +23,7 @@ pub fn CheckinPage() -> impl IntoView {
         .and_then(|v| v.parse().ok())
         .unwrap_or(0);
     let code = query.with_untracked(|q| q.get("code")).unwrap_or_default();
-    let action = ServerAction::<CheckIn>::new();
+    let action = crate::ui::flash::action::<CheckIn>();
     let data = Resource::new(
         {
             let (slug, code) = (slug.clone(), code.clone());

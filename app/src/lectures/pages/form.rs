@@ -61,7 +61,7 @@ fn FormLoader(slug: String) -> impl IntoView {
 
 #[component]
 fn FormView(form: LectureFormData) -> impl IntoView {
-    let action = ServerAction::<SaveLecture>::new();
+    let action = crate::ui::flash::action::<SaveLecture>();
     let value = action.value();
     let navigate = use_navigate();
     Effect::new(move |_| {
@@ -158,15 +158,15 @@ fn FormView(form: LectureFormData) -> impl IntoView {
                                 <input type="hidden" name=format!("venues[{i}][id]") value=id/>
                                 <div class="field">
                                     <label for=format!("venue-name-{i}")>{format!("{label}名称")}</label>
-                                    <input id=format!("venue-name-{i}") name=format!("venues[{i}][name]") type="text" prop:value=name/>
+                                    <input id=format!("venue-name-{i}") name=format!("venues[{i}][name]") type="text" value=name/>
                                 </div>
                                 <div class="field">
                                     <label for=format!("venue-address-{i}")>{format!("{label}地址")}</label>
-                                    <input id=format!("venue-address-{i}") name=format!("venues[{i}][address]") type="text" prop:value=address/>
+                                    <input id=format!("venue-address-{i}") name=format!("venues[{i}][address]") type="text" value=address/>
                                 </div>
                                 <div class="field narrow">
                                     <label for=format!("venue-seats-{i}")>{format!("{label}座位数")}</label>
-                                    <input id=format!("venue-seats-{i}") name=format!("venues[{i}][seats]") type="number" min="0" inputmode="numeric" prop:value=seats/>
+                                    <input id=format!("venue-seats-{i}") name=format!("venues[{i}][seats]") type="number" min="0" inputmode="numeric" value=seats/>
                                 </div>
                             </div>
                         }
@@ -182,7 +182,7 @@ fn FormView(form: LectureFormData) -> impl IntoView {
                         view! {
                             <div class="field">
                                 <label for=format!("stream-{i}")>{format!("直播链接 {}", i + 1)}</label>
-                                <input id=format!("stream-{i}") name=format!("streams[{i}]") type="url" inputmode="url" prop:value=v/>
+                                <input id=format!("stream-{i}") name=format!("streams[{i}]") type="url" inputmode="url" value=v/>
                             </div>
                         }
                     }).collect_view()}

@@ -19,9 +19,9 @@ pub struct QuestionActions {
 impl QuestionActions {
     pub fn new() -> QuestionActions {
         QuestionActions {
-            ask: ServerAction::new(),
-            vote: ServerAction::new(),
-            mark: ServerAction::new(),
+            ask: crate::ui::flash::action(),
+            vote: crate::ui::flash::action(),
+            mark: crate::ui::flash::action(),
         }
     }
 }

@@ -22,9 +22,16 @@ impl RegistrationActions {
     /// Made once per page (not in the parts that re-render), so `last`
     /// follows the order the answers came in.
     pub fn new() -> RegistrationActions {
-        let register = ServerAction::<RegisterLecture>::new();
-        let cancel = ServerAction::<CancelRegistration>::new();
-        let last = RwSignal::new(None);
+        let register = crate::ui::flash::action::<RegisterLecture>();
+        let cancel = crate::ui::flash::action::<CancelRegistration>();
+        // On the server (and so after a form post), the answer carried
+        // over the redirect; in an island, whichever came last.
+        let last = RwSignal::new(
+            register
+                .value()
+                .get_untracked()
+                .or_else(|| cancel.value().get_untracked()),
+        );
         Effect::new(move |_| {
             if let Some(r) = register.value().get() {
                 last.set(Some(r));

@@ -15,7 +15,7 @@ use crate::layout::NotFound;
 use crate::lectures::api::{
     LecturePage as PageData, MakeFollowup, ReportWatching, SetLectureState, load_lecture,
 };
-use crate::lectures::{Audience, LectureState, Phase, StreamKind, StreamLink};
+use crate::lectures::{Audience, LectureState, Phase, QuestionView, StreamKind, StreamLink};
 use crate::ui::FormAlert;
 use crate::ui::form::form_error;
 use crate::ui::time::datetime_zh;
@@ -31,10 +31,9 @@ pub fn LecturePage() -> impl IntoView {
     let params = use_params_map();
     let slug = Memo::new(move |_| params.with(|p| p.get("slug")).unwrap_or_default());
     let registration = RegistrationActions::new();
-    let questions = QuestionActions::new();
     let editor = EditorActions {
-        state: ServerAction::new(),
-        followup: ServerAction::new(),
+        state: crate::ui::flash::action(),
+        followup: crate::ui::flash::action(),
     };
     let data = Resource::new(
         move || {
@@ -48,24 +47,11 @@ pub fn LecturePage() -> impl IntoView {
         },
         |(s, ..)| load_lecture(s),
     );
-    let live = LiveSignals::new();
-    // The page's data hands out the viewer cookie that the live channel
-    // counts: a browser's first watch page, reached without a reload,
-    // connects only once it has arrived.
-    let loaded = Memo::new(move |_| data.get().is_some_and(|d| d.is_ok()));
-    Effect::new(move |_| {
-        let s = slug.get();
-        live.counts.set(None);
-        live.questions.set(None);
-        if !s.is_empty() && loaded.get() {
-            live_client::connect(s, live);
-        }
-    });
     view! {
         <Transition fallback=|| view! { <p class="loading">"正在加载讲座…"</p> }>
             {move || Suspend::new(async move {
                 match data.await {
-                    Ok(page) => view! { <Watch page live registration questions editor/> }.into_any(),
+                    Ok(page) => view! { <Watch page registration editor/> }.into_any(),
                     Err(AppError::NotFound) => view! { <NotFound/> }.into_any(),
                     Err(e) => view! { <p class="form-alert" role="alert">{e.to_string()}</p> }.into_any(),
                 }
@@ -77,27 +63,17 @@ pub fn LecturePage() -> impl IntoView {
 #[component]
 fn Watch(
     page: PageData,
-    live: LiveSignals,
     registration: RegistrationActions,
-    questions: QuestionActions,
     editor: EditorActions,
 ) -> impl IntoView {
     let s = page.summary.clone();
     let slug = s.slug.clone();
-    let my_votes = RwSignal::new(page.my_votes.clone());
     let open = matches!(s.phase, Phase::Upcoming | Phase::Live);
     let can_ask = matches!(s.phase, Phase::Upcoming | Phase::Live | Phase::Ended);
-    let first_audience = page.audience;
-    let audience = Signal::derive(move || {
-        live.counts
-            .get()
-            .map(|c| c.audience)
-            .unwrap_or(first_audience)
-    });
-    let watching = Signal::derive(move || live.counts.get().map(|c| c.watching));
-    if page.signed_in {
-        report_watching(slug.clone(), live.link);
-    }
+    // The island's children are a closure that owns what it renders.
+    let player_page = page.clone();
+    let venue_slug = slug.clone();
+    let (venues, mine, signed_in) = (page.venues.clone(), page.mine.clone(), page.signed_in);
     view! {
         <Title text=s.title.clone()/>
         <nav class="breadcrumb" aria-label="位置"><a href="/lectures">"政协大讲堂"</a> " › " {s.series.clone()}</nav>
@@ -120,11 +96,11 @@ fn Watch(
             </p>
         </header>
         {page.can_edit.then(|| view! { <EditorTools page=page.clone() editor/> })}
-        <LiveFigures audience watching link=live.link/>
-        <Player page=page.clone()/>
-        <Venues slug=slug.clone() venues=page.venues.clone() mine=page.mine.clone() signed_in=page.signed_in open actions=registration/>
-        <Questions slug=slug.clone() initial=page.questions.clone() my_votes signed_in=page.signed_in
-            can_moderate=page.can_edit can_ask live actions=questions/>
+        <LivePanel slug=slug.clone() audience=page.audience questions=page.questions.clone()
+            my_votes=page.my_votes.clone() signed_in=page.signed_in can_moderate=page.can_edit can_ask>
+            <Player page=player_page.clone()/>
+            <Venues slug=venue_slug.clone() venues=venues.clone() mine=mine.clone() signed_in open actions=registration/>
+        </LivePanel>
         {page.followup_path.clone().map(|p| view! {
             <p class="panel">"本场问题已整理为讨论主题：" <a href=p>"前往读书群讨论"</a></p>
         })}
@@ -145,11 +121,50 @@ fn Watch(
     }
 }
 
+/// The live part of a watch page, an island: the figures and the questions,
+/// fed by the live channel, which opens once the island runs in the
+/// browser. The player and the venues between them are server-rendered
+/// children.
+#[island]
+#[allow(clippy::too_many_arguments)]
+pub fn LivePanel(
+    slug: String,
+    audience: Audience,
+    questions: Vec<QuestionView>,
+    my_votes: Vec<i64>,
+    signed_in: bool,
+    can_moderate: bool,
+    can_ask: bool,
+    children: Children,
+) -> impl IntoView {
+    let live = LiveSignals::new();
+    let actions = QuestionActions::new();
+    let my_votes = RwSignal::new(my_votes);
+    let first_audience = audience;
+    let audience = Signal::derive(move || {
+        live.counts
+            .get()
+            .map(|c| c.audience)
+            .unwrap_or(first_audience)
+    });
+    let watching = Signal::derive(move || live.counts.get().map(|c| c.watching));
+    if signed_in {
+        report_watching(slug.clone(), live.link);
+    }
+    let channel = slug.clone();
+    Effect::new(move |_| live_client::connect(channel.clone(), live));
+    view! {
+        <LiveFigures audience watching link=live.link/>
+        {children()}
+        <Questions slug initial=questions my_votes signed_in can_moderate can_ask live actions/>
+    }
+}
+
 /// Tells the server, once the live channel is open, that the signed-in
 /// person watches (their record counts it then; opening a link does not).
 /// Runs only in the browser.
 fn report_watching(slug: String, link: RwSignal<LinkState>) {
-    let report = ServerAction::<ReportWatching>::new();
+    let report = crate::ui::flash::action::<ReportWatching>();
     let reported = StoredValue::new(false);
     Effect::new(move |_| {
         if link.get() == LinkState::Open && !reported.get_value() {
@@ -232,8 +247,8 @@ fn Player(page: PageData) -> impl IntoView {
                         aria-label=if phase == Phase::Ended { "讲座回放视频" } else { "讲座直播视频" }></video>
                 </div>
                 <p class="muted small" data-player-status="">{if phase == Phase::Upcoming { "直播开始后点击播放。" } else { "" }}</p>
-                <script src="/vendor/hls.light.min.js"></script>
-                <script src="/player.js"></script>
+                <script defer src="/vendor/hls.light.min.js"></script>
+                <script defer src="/player.js"></script>
             })}
             {(phase != Phase::Ended).then(|| links.into_iter().map(|l| view! {
                 <div class="watch-link">

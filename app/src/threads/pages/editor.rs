@@ -38,6 +38,23 @@ mod storage {
         }
     }
 
+    /// Forgets the draft `key` when the form holding `area` is sent: the
+    /// page the server answers with shows the post, or the text again with
+    /// the error if it failed.
+    pub fn forget_on_submit(area: leptos::web_sys::HtmlTextAreaElement, key: String) {
+        use leptos::wasm_bindgen::JsCast;
+        let handle = leptos::prelude::window_event_listener(leptos::ev::submit, move |ev| {
+            let form = ev
+                .target()
+                .and_then(|t| t.dyn_into::<leptos::web_sys::Node>().ok());
+            if form.is_some_and(|f| f.contains(Some(&area))) {
+                save(&key, "");
+            }
+        });
+        // The listener lives as long as the page.
+        std::mem::forget(handle);
+    }
+
     pub fn remove_all(prefix: &str) {
         let Some(s) = store() else { return };
         let count = s.length().unwrap_or(0);
@@ -59,6 +76,8 @@ mod storage {
     }
 
     pub fn save(_key: &str, _text: &str) {}
+
+    pub fn forget_on_submit<T>(_area: T, _key: String) {}
 
     pub fn remove_all(_prefix: &str) {}
 }
@@ -113,26 +132,51 @@ pub fn MarkdownEditor(
     draft_key: Option<String>,
     /// The group whose members are suggested after `@`.
     mention_group: String,
-    /// Changes after a successful post: the box and the draft are cleared.
+    /// Changes after a successful post. With islands the page is rendered
+    /// again after a post, so the box starts empty anyway.
     #[prop(into)]
     sent: Signal<usize>,
     #[prop(default = 8)] rows: u32,
 ) -> impl IntoView {
+    let _ = sent;
+    view! {
+        <MarkdownEditorIsland label name=name.to_owned() error=error.get_untracked()
+            kept=kept.get_untracked() draft_key mention_group rows/>
+    }
+}
+
+/// The interactive part of [`MarkdownEditor`]: an island, with props the
+/// server hands to the browser (the last failed submission's error and text).
+#[island]
+pub fn MarkdownEditorIsland(
+    label: String,
+    name: String,
+    error: Option<String>,
+    kept: Option<String>,
+    draft_key: Option<String>,
+    mention_group: String,
+    rows: u32,
+) -> impl IntoView {
+    let error = RwSignal::new(error);
     let id = format!("field-{name}");
     let error_id = format!("{id}-error");
     let hint_id = format!("{id}-hint");
     let area = NodeRef::<leptos::html::Textarea>::new();
-    let text = RwSignal::new(kept.get_untracked().unwrap_or_default());
+    let text = RwSignal::new(kept.clone().unwrap_or_default());
     let hydrated = RwSignal::new(false);
     let restored = RwSignal::new(false);
     let previewing = RwSignal::new(false);
     let suggestions = RwSignal::new(Vec::<(String, String)>::new());
     let preview = Action::new(|body: &String| preview_post(body.clone()));
 
-    // After hydration: bring back a draft if the box is empty.
+    // After hydration: bring back a draft if the box is empty, and forget
+    // it once the form is sent.
     let key = draft_key.clone();
     Effect::new(move |_| {
         hydrated.set(true);
+        if let (Some(key), Some(el)) = (key.clone(), area.get_untracked()) {
+            storage::forget_on_submit(el, key);
+        }
         if text.get_untracked().trim().is_empty()
             && let Some(draft) = key.as_deref().and_then(storage::load)
             && let Some(el) = area.get_untracked()
@@ -142,22 +186,6 @@ pub fn MarkdownEditor(
             restored.set(true);
         }
     });
-    // After a successful post: start again from an empty box.
-    let key = draft_key.clone();
-    Effect::new(move |prev: Option<usize>| {
-        let n = sent.get();
-        if prev.is_some_and(|p| p != n) {
-            clear_draft(key.as_deref());
-            text.set(String::new());
-            previewing.set(false);
-            restored.set(false);
-            if let Some(el) = area.get_untracked() {
-                el.set_value("");
-            }
-        }
-        n
-    });
-
     let key = draft_key.clone();
     let group = mention_group.clone();
     let on_input = move |_| {
@@ -235,7 +263,7 @@ pub fn MarkdownEditor(
                 aria-describedby=format!("{error_id} {hint_id}")
                 on:input=on_input
             >
-                {kept.get_untracked().unwrap_or_default()}
+                {kept.unwrap_or_default()}
             </textarea>
             <Show when=move || previewing.get()>
                 <div class="editor-preview" aria-live="polite">

@@ -27,7 +27,7 @@ pub fn ThreadListPage() -> impl IntoView {
             .and_then(|p| p.parse().ok())
             .unwrap_or(1)
     });
-    let create = ServerAction::<CreateThread>::new();
+    let create = crate::ui::flash::action::<CreateThread>();
     let data = Resource::new(
         move || (slug.get(), page.get()),
         |(s, p)| load_thread_list(s, p),

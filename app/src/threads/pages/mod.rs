@@ -32,11 +32,11 @@ pub struct ThreadActions {
 impl ThreadActions {
     fn new() -> ThreadActions {
         ThreadActions {
-            edit: ServerAction::new(),
-            delete: ServerAction::new(),
-            report: ServerAction::new(),
-            flag: ServerAction::new(),
-            guide: ServerAction::new(),
+            edit: crate::ui::flash::action(),
+            delete: crate::ui::flash::action(),
+            report: crate::ui::flash::action(),
+            flag: crate::ui::flash::action(),
+            guide: crate::ui::flash::action(),
         }
     }
 

@@ -11,7 +11,7 @@ use crate::ui::time::datetime_zh;
 
 #[component]
 pub fn ModerationPage() -> impl IntoView {
-    let act = ServerAction::<Moderate>::new();
+    let act = crate::ui::flash::action::<Moderate>();
     let data = Resource::new(move || act.version().get(), |_| load_moderation_queue());
     let outcome = move || {
         act.value().get().map(|r| match r {

@@ -19,15 +19,7 @@ pub fn PostItem(post: PostView, page: ThreadPage, actions: ThreadActions) -> imp
     let id = post.id;
     let anchor = format!("p{}", post.seq);
     let quote_href = format!("{}?page={}&quote={id}#reply", page.thread.path(), page.page);
-    let likes = RwSignal::new(post.likes);
-    let liked = RwSignal::new(post.liked);
-    let like = ServerAction::<crate::threads::api::LikePost>::new();
-    Effect::new(move |_| {
-        if let Some(Ok(n)) = like.value().get() {
-            likes.set(n);
-            liked.update(|l| *l = !*l);
-        }
-    });
+    let likes = post.likes;
     let body = match post.state {
         PostState::Visible => {
             view! { <div class="prose" inner_html=post.body_html.clone()></div> }.into_any()
@@ -76,13 +68,7 @@ pub fn PostItem(post: PostView, page: ThreadPage, actions: ThreadActions) -> imp
             })}
             <div class="post-actions">
                 {(visible && me.is_some() && !page.group_closed).then(|| view! {
-                    <ActionForm action=like attr:class="inline-form">
-                        <input type="hidden" name="id" value=id/>
-                        <input type="hidden" name="like" value=move || if liked.get() { "0" } else { "1" }/>
-                        <button type="submit" class="button small like" aria-pressed=move || liked.get().to_string()>
-                            {move || if liked.get() { "已赞" } else { "赞" }} " " {move || likes.get()}
-                        </button>
-                    </ActionForm>
+                    <LikeButton id likes liked=post.liked/>
                 })}
                 {(visible && (me.is_none() || page.group_closed)).then(|| view! { <span class="muted small">"赞 " {likes}</span> })}
                 {(visible && page.can_post).then(|| view! {
@@ -142,5 +128,29 @@ pub fn PostItem(post: PostView, page: ThreadPage, actions: ThreadActions) -> imp
                 </details>
             })}
         </li>
+    }
+}
+
+/// The like button: an island, so the count changes in place without
+/// fetching the page again. Without WebAssembly it is a form that posts.
+#[island]
+fn LikeButton(id: i64, likes: i64, liked: bool) -> impl IntoView {
+    let likes = RwSignal::new(likes);
+    let liked = RwSignal::new(liked);
+    let like = ServerAction::<crate::threads::api::LikePost>::new();
+    Effect::new(move |_| {
+        if let Some(Ok(n)) = like.value().get() {
+            likes.set(n);
+            liked.update(|l| *l = !*l);
+        }
+    });
+    view! {
+        <ActionForm action=like attr:class="inline-form">
+            <input type="hidden" name="id" value=id/>
+            <input type="hidden" name="like" value=move || if liked.get() { "0" } else { "1" }/>
+            <button type="submit" class="button small like" aria-pressed=move || liked.get().to_string()>
+                {move || if liked.get() { "已赞" } else { "赞" }} " " {move || likes.get()}
+            </button>
+        </ActionForm>
     }
 }

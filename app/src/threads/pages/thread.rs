@@ -3,10 +3,10 @@
 
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
+use leptos_router::hooks::{use_params_map, use_query_map};
 
 use super::ThreadActions;
-use super::editor::{MarkdownEditor, clear_draft, reply_draft_key};
+use super::editor::{MarkdownEditor, reply_draft_key};
 use super::post::PostItem;
 use crate::error::AppError;
 use crate::layout::NotFound;
@@ -30,7 +30,7 @@ pub fn ThreadPage() -> impl IntoView {
     let page_no = Memo::new(move |_| query.with(|q| q.get("page")).and_then(|p| p.parse().ok()));
     let quote = Memo::new(move |_| query.with(|q| q.get("quote")).and_then(|p| p.parse().ok()));
     let actions = ThreadActions::new();
-    let reply = ServerAction::<Reply>::new();
+    let reply = crate::ui::flash::action::<Reply>();
     let data = Resource::new(
         move || {
             (
@@ -44,18 +44,6 @@ pub fn ThreadPage() -> impl IntoView {
         },
         |(slug, id, page, quote, ..)| load_thread_page(slug, id, page, quote),
     );
-    // After a reply: go to the page that holds it.
-    let navigate = use_navigate();
-    Effect::new(move |_| {
-        if let Some(Ok(path)) = reply.value().get() {
-            let me = data
-                .get_untracked()
-                .and_then(|p| p.ok())
-                .and_then(|p| p.viewer);
-            clear_draft(reply_draft_key(me, id.get_untracked()).as_deref());
-            navigate(&path, Default::default());
-        }
-    });
     view! {
         <Transition fallback=|| view! { <p class="loading">"正在加载讨论…"</p> }>
             {move || Suspend::new(async move {
@@ -70,7 +58,12 @@ pub fn ThreadPage() -> impl IntoView {
 }
 
 /// Scrolls to the post named in the address (`#p12`), else to the first
-/// unread one, once the page is on screen.
+/// unread one, once the page is on screen: an island without a view.
+#[island]
+fn ScrollToPost(first_unread: Option<i64>) -> impl IntoView {
+    Effect::new(move |_| scroll_to_post(first_unread));
+}
+
 fn scroll_to_post(first_unread: Option<i64>) {
     #[cfg(feature = "hydrate")]
     {
@@ -91,11 +84,11 @@ fn scroll_to_post(first_unread: Option<i64>) {
 fn ThreadView(page: Page, actions: ThreadActions, reply: ServerAction<Reply>) -> impl IntoView {
     let t = page.thread.clone();
     let first_unread = page.first_unread_seq;
-    Effect::new(move |_| scroll_to_post(first_unread));
     let outcome = actions.outcome();
     let base = t.path();
     view! {
         <Title text=t.title.clone()/>
+        {first_unread.map(|seq| view! { <ScrollToPost first_unread=Some(seq)/> })}
         <article class="thread">
             <nav class="breadcrumb" aria-label="位置">
                 <a href=format!("/groups/{}", t.group_slug)>{t.group_name.clone()}</a>
