@@ -123,8 +123,13 @@ struct PendingViewers {
     rows: HashMap<i64, (Vec<audience::NewViewer>, i64)>,
     /// The browsers among them, to answer "known" without the database.
     ids: HashSet<(i64, String)>,
-    /// How many of them each (session, address key) has.
+    /// How many of them each (session, address key) has. A browser stays
+    /// in `ids` and here until its row is written, also while a batch is
+    /// being written, so the cap holds between the batch and the database.
     per_address: HashMap<(i64, String), i64>,
+    /// Advances each time written browsers leave `ids`: an answer of the
+    /// database read before that may miss them, and is asked again.
+    landed: u64,
 }
 
 /// The live state of one server.
@@ -349,13 +354,23 @@ impl LiveHub {
                 None => None,
             }
         };
-        let stored = audience::standing(self.db.pool(), lecture_id, viewer, address_key).await?;
-        let counted = {
+        let counted = loop {
+            let landed = self
+                .pending_viewers
+                .lock()
+                .expect("pending viewers lock")
+                .landed;
+            let stored =
+                audience::standing(self.db.pool(), lecture_id, viewer, address_key).await?;
             let mut p = self.pending_viewers.lock().expect("pending viewers lock");
+            if p.landed != landed {
+                // A batch landed while the database was asked.
+                continue;
+            }
             let address = (lecture_id, address_key.to_owned());
             let queued = p.per_address.get(&address).copied().unwrap_or(0);
             if stored.known || p.ids.contains(&key) {
-                true
+                break true;
             } else if stored.at_address + queued < per_address {
                 p.ids.insert(key.clone());
                 *p.per_address.entry(address).or_insert(0) += 1;
@@ -366,9 +381,9 @@ impl LiveHub {
                     address_key: address_key.to_owned(),
                     first_seen: now,
                 });
-                true
+                break true;
             } else {
-                false
+                break false;
             }
         };
         let mut seen = self.seen.lock().expect("seen lock");
@@ -395,39 +410,55 @@ impl LiveHub {
             if p.rows.is_empty() {
                 return;
             }
-            std::mem::take(&mut *p)
+            std::mem::take(&mut p.rows)
         };
-        for (lecture_id, (rows, cap)) in batch.rows {
+        for (lecture_id, (rows, cap)) in batch {
             let mut added = 0;
+            let mut written = rows.len();
             for (i, chunk) in rows.chunks(audience::VIEWERS_PER_STATEMENT).enumerate() {
                 match audience::add_viewers(self.db.pool(), lecture_id, chunk, cap).await {
                     Ok(n) => added += n,
                     Err(e) => {
                         tracing::warn!(error = %e, "adding viewers failed");
-                        let rest = &rows[i * audience::VIEWERS_PER_STATEMENT..];
-                        self.requeue_viewers(lecture_id, rest, cap);
+                        written = i * audience::VIEWERS_PER_STATEMENT;
+                        self.requeue_viewers(lecture_id, &rows[written..], cap);
                         break;
                     }
                 }
             }
+            self.viewers_landed(lecture_id, &rows[..written]);
             if added > 0 {
                 self.audience_changed(lecture_id).await;
             }
         }
     }
 
+    /// Puts rows that could not be written back in the queue (they are
+    /// still counted in `ids` and `per_address`).
     fn requeue_viewers(&self, lecture_id: i64, rows: &[audience::NewViewer], cap: i64) {
         let mut p = self.pending_viewers.lock().expect("pending viewers lock");
+        let (queued, c) = p.rows.entry(lecture_id).or_default();
+        *c = cap;
+        queued.extend_from_slice(rows);
+    }
+
+    /// Written browsers are the database's to count from now on.
+    fn viewers_landed(&self, lecture_id: i64, rows: &[audience::NewViewer]) {
+        if rows.is_empty() {
+            return;
+        }
+        let mut p = self.pending_viewers.lock().expect("pending viewers lock");
         for v in rows {
-            if p.ids.insert((lecture_id, v.viewer.clone())) {
-                *p.per_address
-                    .entry((lecture_id, v.address_key.clone()))
-                    .or_insert(0) += 1;
-                let (queued, c) = p.rows.entry(lecture_id).or_default();
-                *c = cap;
-                queued.push(v.clone());
+            p.ids.remove(&(lecture_id, v.viewer.clone()));
+            let address = (lecture_id, v.address_key.clone());
+            if let Some(n) = p.per_address.get_mut(&address) {
+                *n -= 1;
+                if *n <= 0 {
+                    p.per_address.remove(&address);
+                }
             }
         }
+        p.landed += 1;
     }
 
     /// Registrations, check-ins or viewers of a session changed.
