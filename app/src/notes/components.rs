@@ -5,6 +5,7 @@ use leptos::prelude::*;
 use super::api::{DeleteNote, LikeNote, WriteNote};
 use super::{NotePage, NoteView, Visibility};
 use crate::ui::form::{field_error, form_error, kept_value, success_message};
+use crate::ui::like::{LikeFields, Likes};
 use crate::ui::time::date_zh;
 use crate::ui::{FormAlert, Notice, SelectField, SubmitButton, TextArea, TextField};
 
@@ -57,14 +58,7 @@ pub fn LatestNotes(
 fn NoteItem(note: NoteView, me: Option<i64>, show_book: bool) -> impl IntoView {
     let like = crate::ui::flash::action::<LikeNote>();
     let delete = crate::ui::flash::action::<DeleteNote>();
-    let likes = RwSignal::new(note.likes);
-    let liked = RwSignal::new(note.liked);
-    Effect::new(move |_| {
-        if let Some(Ok(n)) = like.value().get() {
-            likes.set(n);
-            liked.update(|l| *l = !*l);
-        }
-    });
+    let likes = Likes::follow(note.likes, note.liked, like.value());
     let deleted = move || matches!(delete.value().get(), Some(Ok(_)));
     let mine = me == Some(note.account_id);
     let id = note.id;
@@ -87,14 +81,10 @@ fn NoteItem(note: NoteView, me: Option<i64>, show_book: bool) -> impl IntoView {
                 {match me {
                     Some(_) => view! {
                         <ActionForm action=like attr:class="inline-form">
-                            <input type="hidden" name="id" value=id/>
-                            <input type="hidden" name="like" value=move || if liked.get() { "0" } else { "1" }/>
-                            <button type="submit" class="button small like" aria-pressed=move || liked.get().to_string()>
-                                {move || if liked.get() { "已赞" } else { "赞" }} " " {move || likes.get()}
-                            </button>
+                            <LikeFields id likes/>
                         </ActionForm>
                     }.into_any(),
-                    None => view! { <span class="muted">"赞 " {likes}</span> }.into_any(),
+                    None => view! { <span class="muted">"赞 " {likes.count}</span> }.into_any(),
                 }}
                 {mine.then(|| view! {
                     <ActionForm action=delete attr:class="inline-form">

@@ -2,6 +2,7 @@
 
 pub mod flash;
 pub mod form;
+pub mod like;
 pub mod pager;
 pub mod time;
 

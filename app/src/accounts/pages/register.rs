@@ -68,8 +68,6 @@ fn RegisterFields(
     display_name: Option<String>,
 ) -> impl IntoView {
     // `None`: not typed into since the page was shown.
-    let live_username = RwSignal::new(None::<Option<String>>);
-    let live_display = RwSignal::new(None::<Option<String>>);
     let live_password = RwSignal::new(None::<Option<String>>);
     let live_confirm = RwSignal::new(None::<Option<String>>);
     let password_text = RwSignal::new(String::new());
@@ -91,27 +89,23 @@ fn RegisterFields(
     };
 
     view! {
-        <TextField
+        <CheckedField
             label="用户名"
             name="username"
-            error=live_or_server(live_username, Signal::stored(username_error))
-            value=Signal::stored(username)
             autocomplete="username"
             hint=format!("{USERNAME_MIN}–{USERNAME_MAX} 个字符：英文字母、数字或下划线，以字母开头；登录时使用")
-            on_input=Callback::new(move |v: String| {
-                live_username.set(Some(Username::parse(&v).err()))
-            })
+            server_error=username_error
+            value=username
+            check=|v| Username::parse(v).err()
         />
-        <TextField
+        <CheckedField
             label="显示名称"
             name="display_name"
-            error=live_or_server(live_display, Signal::stored(display_name_error))
-            value=Signal::stored(display_name)
             autocomplete="nickname"
             hint=format!("其他读者看到的名字，可以用中文，最多 {DISPLAY_NAME_MAX} 个字")
-            on_input=Callback::new(move |v: String| {
-                live_display.set(Some(DisplayName::parse(&v).err()))
-            })
+            server_error=display_name_error
+            value=display_name
+            check=|v| DisplayName::parse(v).err()
         />
         <div class="password-pair">
             <TextField
@@ -150,5 +144,30 @@ fn RegisterFields(
                 {move || if show_password.get() { "隐藏密码" } else { "显示密码" }}
             </button>
         </div>
+    }
+}
+
+/// A text field of the island checked by `check` as it is typed.
+#[component]
+fn CheckedField(
+    label: &'static str,
+    name: &'static str,
+    autocomplete: &'static str,
+    hint: String,
+    server_error: Option<String>,
+    value: Option<String>,
+    check: fn(&str) -> Option<String>,
+) -> impl IntoView {
+    let live = RwSignal::new(None::<Option<String>>);
+    view! {
+        <TextField
+            label
+            name
+            error=live_or_server(live, Signal::stored(server_error))
+            value=Signal::stored(value)
+            autocomplete
+            hint
+            on_input=Callback::new(move |v: String| live.set(Some(check(&v))))
+        />
     }
 }

@@ -4,6 +4,7 @@ use leptos::prelude::*;
 
 use super::ThreadActions;
 use crate::threads::{PostState, PostView, REASON_MAX, ThreadPage};
+use crate::ui::like::{LikeFields, Likes};
 use crate::ui::time::datetime_zh;
 
 #[component]
@@ -135,22 +136,11 @@ pub fn PostItem(post: PostView, page: ThreadPage, actions: ThreadActions) -> imp
 /// fetching the page again. Without WebAssembly it is a form that posts.
 #[island]
 fn LikeButton(id: i64, likes: i64, liked: bool) -> impl IntoView {
-    let likes = RwSignal::new(likes);
-    let liked = RwSignal::new(liked);
     let like = ServerAction::<crate::threads::api::LikePost>::new();
-    Effect::new(move |_| {
-        if let Some(Ok(n)) = like.value().get() {
-            likes.set(n);
-            liked.update(|l| *l = !*l);
-        }
-    });
+    let likes = Likes::follow(likes, liked, like.value());
     view! {
         <ActionForm action=like attr:class="inline-form">
-            <input type="hidden" name="id" value=id/>
-            <input type="hidden" name="like" value=move || if liked.get() { "0" } else { "1" }/>
-            <button type="submit" class="button small like" aria-pressed=move || liked.get().to_string()>
-                {move || if liked.get() { "已赞" } else { "赞" }} " " {move || likes.get()}
-            </button>
+            <LikeFields id likes/>
         </ActionForm>
     }
 }
