@@ -95,6 +95,7 @@ pub fn router(config: &Config, db: Db, live: Arc<LiveHub>, reads: Arc<ReadMarks>
         live,
         reads,
         stats: Arc::default(),
+        site: Arc::default(),
     };
     let provide = {
         let context = context.clone();

@@ -4,6 +4,9 @@ use std::io::BufRead;
 
 use server::{BoxError, config::Config, telemetry};
 
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 const USAGE: &str = "\
 用法 / usage:
   shuxiang                      启动服务 (serve)

@@ -148,6 +148,8 @@ pub struct AppContext {
     pub reads: Arc<reads::ReadMarks>,
     /// The statistics and annual reports, computed at most once a window.
     pub stats: Arc<crate::stats::cache::StatsCache>,
+    /// The site's brand and committee, read once per page generation.
+    pub site: Arc<crate::site::cache::SiteCache>,
 }
 
 /// The application context of the current request.

@@ -2,6 +2,8 @@
 //! flag, and what every page's frame needs in one request.
 
 #[cfg(feature = "ssr")]
+pub mod cache;
+#[cfg(feature = "ssr")]
 pub mod queries;
 
 use leptos::prelude::*;
@@ -37,7 +39,7 @@ pub struct ShellInfo {
 pub async fn load_shell() -> Result<ShellInfo, AppError> {
     crate::server::respond(async move {
         let ctx = crate::server::ctx()?;
-        let site = queries::site_info(ctx.db.pool(), ctx.settings.demo).await?;
+        let site = cache::site_info(&ctx).await?;
         let user = crate::accounts::session::current_user().await?;
         let unread_notifications = match &user {
             Some(u) => crate::notifications::unread_for(&ctx.db, u.id).await?,

@@ -1,0 +1,41 @@
+//! The site's brand and committee, read from the database once per page
+//! generation rather than on every page: they change only through a
+//! write, and every write moves the generation on (on every server; see
+//! `LiveHub::pages_changed`). A minute's limit covers a setting written
+//! outside the web (the demo seed, a migration).
+
+use std::sync::RwLock;
+use std::time::{Duration, Instant};
+
+use super::SiteInfo;
+use crate::server::AppContext;
+
+const MAX_AGE: Duration = Duration::from_secs(60);
+
+/// The last site settings read, with the generation they were read under.
+#[derive(Default)]
+pub struct SiteCache(RwLock<Option<(u64, Instant, SiteInfo)>>);
+
+impl SiteCache {
+    fn fresh(&self, generation: u64) -> Option<SiteInfo> {
+        let entry = self.0.read().expect("site cache lock");
+        entry
+            .as_ref()
+            .filter(|(g, at, _)| *g == generation && at.elapsed() < MAX_AGE)
+            .map(|(_, _, site)| site.clone())
+    }
+}
+
+/// The site settings, from the cache while they cannot have changed.
+pub async fn site_info(ctx: &AppContext) -> Result<SiteInfo, sqlx::Error> {
+    // Read before the database, so a write during the read leaves the
+    // entry stale.
+    let generation = ctx.live.pages().current();
+    if let Some(site) = ctx.site.fresh(generation) {
+        return Ok(site);
+    }
+    let site = super::queries::site_info(ctx.db.pool(), ctx.settings.demo).await?;
+    *ctx.site.0.write().expect("site cache lock") =
+        Some((generation, Instant::now(), site.clone()));
+    Ok(site)
+}
