@@ -1,14 +1,15 @@
 /* 书香 lecture hall player.
  *
  * Plays <video data-hls="URL"> elements: through hls.js (Media Source
- * Extensions) when it is loaded and supported, else through the browser's own
- * HLS (Safari), else says so in a sibling [data-player-status] element.
- * Load /vendor/hls.light.min.js before this file (both served by the platform).
+ * Extensions) where the browser has them, else through the browser's own
+ * HLS (Safari), else says so in the player's [data-player-status] element.
  *
- *   shuxiangPlayer.attach(video)   start playing; a no-op when already attached
+ *   shuxiangPlayer.attach(video)   get it ready to play; a no-op when it is
  *   shuxiangPlayer.detach(video)   stop loading and free the hls.js instance
  *
- * Segments are fetched once the viewer presses play (the playlist before).
+ * hls.js (/vendor/hls.light.min.js, 389 KB, served by the platform) is loaded
+ * only when the viewer presses play: a phone that opens the page to read
+ * about the lecture neither downloads nor runs it, nor any video.
  * Every video[data-hls] is attached on DOMContentLoaded, and later ones (a page
  * reached by client-side navigation) when they are added to the document.
  * Plain ES5: no eval, no inline handlers, so it works under a strict CSP
@@ -22,7 +23,37 @@
   var RETRY_MS = 3000;
   var MAX_MEDIA_RECOVERIES = 3;
 
+  var HLS_SRC = '/vendor/hls.light.min.js';
+  var LOADING = '正在载入播放器…';
+  var START = '▶ 播放';
+  var hlsLoading = null;
+
+  // Calls back with hls.js once it is loaded (null when it cannot be).
+  function withHls(done) {
+    if (window.Hls) return done(window.Hls);
+    if (!hlsLoading) {
+      hlsLoading = [];
+      var script = document.createElement('script');
+      script.src = HLS_SRC;
+      script.async = true;
+      script.onload = script.onerror = function () {
+        var waiting = hlsLoading;
+        hlsLoading = null;
+        for (var i = 0; i < waiting.length; i++) waiting[i](window.Hls || null);
+      };
+      document.head.appendChild(script);
+    }
+    hlsLoading.push(done);
+  }
+
+  function hasMediaSource() {
+    return !!(window.MediaSource || window.ManagedMediaSource);
+  }
+
   function statusOf(video) {
+    var player = video.closest ? video.closest('.player') : null;
+    var own = player && player.querySelector('[data-player-status]');
+    if (own) return own;
     var parent = video.parentNode;
     if (!parent || !parent.children) return null;
     for (var i = 0; i < parent.children.length; i++) {
@@ -51,61 +82,104 @@
     var url = video.getAttribute('data-hls');
     if (!url) return null;
     if (video.shuxiangHls) return video.shuxiangHls;
-    if (video.shuxiangNative) return video;
+    if (video.shuxiangNative || video.shuxiangWaiting) return video;
 
-    var Hls = window.Hls;
-    if (Hls && Hls.isSupported()) {
-      // Only the playlist until the viewer presses play: a phone that
-      // opens the page to read about the lecture downloads no video.
-      var hls = new Hls({ autoStartLoad: false });
+    if (hasMediaSource()) {
+      // Nothing until the viewer asks to play: the start button (a video
+      // without a source has no working play control), or play() called
+      // on the video. hls.js then takes over.
+      video.shuxiangWaiting = true;
+      // Its controls would not play anything yet.
+      var controls = video.controls;
+      video.controls = false;
+      var button = document.createElement('button');
+      button.type = 'button';
+      button.className = 'button primary large player-start';
+      button.textContent = START;
       var started = false;
-      video.addEventListener('play', function () {
-        if (started || video.shuxiangHls !== hls) return;
+      var begin = function () {
+        if (started) return;
         started = true;
-        hls.startLoad();
-      });
-      var networkRetried = false;
-      var mediaRecoveries = 0;
-      video.shuxiangHls = hls;
-
-      // A segment arrived: the next network outage gets its own retry.
-      hls.on(Hls.Events.FRAG_LOADED, function () {
-        networkRetried = false;
-      });
-      hls.on(Hls.Events.ERROR, function (event, data) {
-        if (!data || !data.fatal || video.shuxiangHls !== hls) return;
-        if (data.type === Hls.ErrorTypes.NETWORK_ERROR && !networkRetried) {
-          networkRetried = true;
-          setTimeout(function () {
-            if (video.shuxiangHls !== hls) return;
-            // startLoad() does not fetch a manifest that never arrived.
-            if (hls.levels && hls.levels.length) {
-              if (started) hls.startLoad();
-            }
-            else hls.loadSource(url);
-          }, RETRY_MS);
-        } else if (data.type === Hls.ErrorTypes.MEDIA_ERROR &&
-                   mediaRecoveries < MAX_MEDIA_RECOVERIES) {
-          mediaRecoveries++;
-          hls.recoverMediaError();
-        } else {
-          detach(video);
-          say(video, FAILED);
-        }
-      });
-      hls.loadSource(url);
-      hls.attachMedia(video);
-      return hls;
-    }
-
-    if (video.canPlayType && video.canPlayType('application/vnd.apple.mpegurl')) {
-      video.shuxiangNative = true;
-      video.src = url;
+        video.removeEventListener('play', begin);
+        button.disabled = true;
+        say(video, LOADING);
+        withHls(function (Hls) {
+          video.shuxiangWaiting = false;
+          video.controls = controls;
+          if (button.parentNode) button.parentNode.removeChild(button);
+          if (!document.documentElement.contains(video)) return;
+          if (Hls && Hls.isSupported()) {
+            say(video, '');
+            var hls = startHls(video, url, Hls);
+            // Giving the video its source resets it to paused: the viewer
+            // asked to play, so play once the stream is known.
+            hls.on(Hls.Events.MANIFEST_PARSED, function () { playQuietly(video); });
+          } else if (playNatively(video, url)) {
+            playQuietly(video);
+          } else {
+            say(video, NOT_SUPPORTED);
+          }
+        });
+      };
+      button.addEventListener('click', begin);
+      video.addEventListener('play', begin);
+      // A touch or a key on the button is a hint: start fetching hls.js.
+      var warm = function () { withHls(function () {}); };
+      button.addEventListener('pointerdown', warm, { once: true });
+      button.addEventListener('focus', warm, { once: true });
+      video.parentNode.insertBefore(button, video.nextSibling);
       return video;
     }
 
+    if (playNatively(video, url)) return video;
     say(video, NOT_SUPPORTED);
     return null;
+  }
+
+  function playQuietly(video) {
+    var playing = video.play();
+    if (playing && playing.catch) playing.catch(function () {});
+  }
+
+  function playNatively(video, url) {
+    if (!video.canPlayType || !video.canPlayType('application/vnd.apple.mpegurl')) return false;
+    video.shuxiangNative = true;
+    video.src = url;
+    return true;
+  }
+
+  function startHls(video, url, Hls) {
+    var hls = new Hls();
+    var networkRetried = false;
+    var mediaRecoveries = 0;
+    video.shuxiangHls = hls;
+
+    // A segment arrived: the next network outage gets its own retry.
+    hls.on(Hls.Events.FRAG_LOADED, function () {
+      networkRetried = false;
+    });
+    hls.on(Hls.Events.ERROR, function (event, data) {
+      if (!data || !data.fatal || video.shuxiangHls !== hls) return;
+      if (data.type === Hls.ErrorTypes.NETWORK_ERROR && !networkRetried) {
+        networkRetried = true;
+        setTimeout(function () {
+          if (video.shuxiangHls !== hls) return;
+          // startLoad() does not fetch a manifest that never arrived.
+          if (hls.levels && hls.levels.length) hls.startLoad();
+          else hls.loadSource(url);
+        }, RETRY_MS);
+      } else if (data.type === Hls.ErrorTypes.MEDIA_ERROR &&
+                 mediaRecoveries < MAX_MEDIA_RECOVERIES) {
+        mediaRecoveries++;
+        hls.recoverMediaError();
+      } else {
+        detach(video);
+        say(video, FAILED);
+      }
+    });
+    hls.loadSource(url);
+    hls.attachMedia(video);
+    return hls;
   }
 
   function attachAll(root) {

@@ -116,13 +116,18 @@ test("two viewers see the live count rise and each other's questions within 2 se
   await a.locator(".question").filter({ hasText: question }).getByRole("button", { name: /赞同/ }).click();
   await expect(b.locator(".question").filter({ hasText: question }).locator(".vote-count")).toHaveText("1", { timeout: 2_000 });
 
-  // The demo HLS stream plays: the video's time advances.
+  // The demo HLS stream plays on the press of 播放 (hls.js is fetched only
+  // then): the video's time advances.
   const video = a.locator("video[data-hls]");
   await expect(video).toBeVisible();
+  const hlsFetched = () =>
+    a.evaluate(() => performance.getEntriesByType("resource").some((e) => e.name.includes("/vendor/hls")));
+  expect(await hlsFetched()).toBe(false);
   await video.evaluate((v: HTMLVideoElement) => {
     v.muted = true;
-    return v.play();
   });
+  await a.getByRole("button", { name: "▶ 播放" }).click();
+  expect(await hlsFetched()).toBe(true);
   await expect
     .poll(async () => video.evaluate((v: HTMLVideoElement) => v.currentTime), { timeout: 15_000 })
     .toBeGreaterThan(1);

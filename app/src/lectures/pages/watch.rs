@@ -247,7 +247,6 @@ fn Player(page: PageData) -> impl IntoView {
                         aria-label=if phase == Phase::Ended { "讲座回放视频" } else { "讲座直播视频" }></video>
                 </div>
                 <p class="muted small" data-player-status="">{if phase == Phase::Upcoming { "直播开始后点击播放。" } else { "" }}</p>
-                <script defer src="/vendor/hls.light.min.js"></script>
                 <script defer src="/player.js"></script>
             })}
             {(phase != Phase::Ended).then(|| links.into_iter().map(|l| view! {
