@@ -127,7 +127,7 @@ test("two viewers see the live count rise and each other's questions within 2 se
     v.muted = true;
   });
   await a.getByRole("button", { name: "▶ 播放" }).click();
-  expect(await hlsFetched()).toBe(true);
+  await expect.poll(hlsFetched).toBe(true);
   await expect
     .poll(async () => video.evaluate((v: HTMLVideoElement) => v.currentTime), { timeout: 15_000 })
     .toBeGreaterThan(1);
