@@ -2,7 +2,8 @@
  *
  * Plays <video data-hls="URL"> elements: through hls.js (Media Source
  * Extensions) where the browser has them, else through the browser's own
- * HLS (Safari), else says so in the player's [data-player-status] element.
+ * HLS (Safari), else says so in the player's [data-player-status] element
+ * (inside the video's `.player` section).
  *
  *   shuxiangPlayer.attach(video)   get it ready to play; a no-op when it is
  *   shuxiangPlayer.detach(video)   stop loading and free the hls.js instance
@@ -50,17 +51,11 @@
     return !!(window.MediaSource || window.ManagedMediaSource);
   }
 
+  // The player's status line: the [data-player-status] element of the
+  // .player section the video is in.
   function statusOf(video) {
     var player = video.closest ? video.closest('.player') : null;
-    var own = player && player.querySelector('[data-player-status]');
-    if (own) return own;
-    var parent = video.parentNode;
-    if (!parent || !parent.children) return null;
-    for (var i = 0; i < parent.children.length; i++) {
-      var el = parent.children[i];
-      if (el !== video && el.hasAttribute('data-player-status')) return el;
-    }
-    return null;
+    return player ? player.querySelector('[data-player-status]') : null;
   }
 
   function say(video, text) {

@@ -24,6 +24,11 @@ impl SiteCache {
             .filter(|(g, at, _)| *g == generation && at.elapsed() < MAX_AGE)
             .map(|(_, _, site)| site.clone())
     }
+
+    fn store(&self, generation: u64, site: &SiteInfo) {
+        *self.0.write().expect("site cache lock") =
+            Some((generation, Instant::now(), site.clone()));
+    }
 }
 
 /// The site settings, from the cache while they cannot have changed.
@@ -35,7 +40,6 @@ pub async fn site_info(ctx: &AppContext) -> Result<SiteInfo, sqlx::Error> {
         return Ok(site);
     }
     let site = super::queries::site_info(ctx.db.pool(), ctx.settings.demo).await?;
-    *ctx.site.0.write().expect("site cache lock") =
-        Some((generation, Instant::now(), site.clone()));
+    ctx.site.store(generation, &site);
     Ok(site)
 }

@@ -60,7 +60,7 @@ pub async fn load_report(year: i32) -> Result<ReportData, AppError> {
         data.foreword_html = crate::site::queries::get(pool, &html_key)
             .await?
             .unwrap_or_default();
-        let site = crate::site::queries::site_info(pool, ctx.settings.demo).await?;
+        let site = crate::site::cache::site_info(&ctx).await?;
         data.brand = if site.committee.is_empty() {
             site.brand
         } else {
