@@ -14,6 +14,13 @@ async function audit(page: Page, what: string) {
   );
   expect(problems).toEqual([]);
   expect(results.passes.length).toBeGreaterThan(10); // the audit really ran
+  // The Content-Security-Policy refuses inline handlers: one would be a dead control.
+  const inline = await page.evaluate(() =>
+    [...document.querySelectorAll("*")].flatMap((e) =>
+      [...e.attributes].filter((a) => /^on/i.test(a.name)).map((a) => `${e.tagName.toLowerCase()}[${a.name}]`),
+    ),
+  );
+  expect(inline, `${what}: inline event handlers`).toEqual([]);
 }
 
 for (const font of ["standard", "large"]) {

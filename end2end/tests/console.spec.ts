@@ -42,6 +42,12 @@ test("an organiser opens the stats with their charts, downloads a CSV, and print
   await page.getByLabel(/前言（Markdown/).fill("## 致全体委员和读者\n\n感谢大家一年来的**坚持阅读**。");
   await page.getByRole("button", { name: "保存前言" }).click();
   await expect(page.getByRole("heading", { name: "致全体委员和读者" })).toBeVisible();
+  await page.evaluate(() => {
+    (window as unknown as { printed: number }).printed = 0;
+    window.print = () => void (window as unknown as { printed: number }).printed++;
+  });
+  await page.getByRole("button", { name: "打印 / 导出 PDF" }).click();
+  expect(await page.evaluate(() => (window as unknown as { printed: number }).printed)).toBe(1);
   await page.emulateMedia({ media: "print" });
   await expect(page.locator(".site-header")).toBeHidden();
   await expect(page.getByRole("button", { name: "打印 / 导出 PDF" })).toBeHidden();

@@ -1,7 +1,7 @@
 //! Who may do what in a group. Every server function of this feature asks
 //! here; hiding a button is never the check.
 
-use super::queries::{self, GroupRecord};
+use super::queries::{self, GroupKey, GroupRecord};
 use super::{GroupRole, GroupStatus, GroupVisibility, Seat};
 use crate::accounts::{Role, SessionUser};
 use crate::error::AppError;
@@ -17,26 +17,20 @@ pub struct GroupAccess {
 impl GroupAccess {
     /// Loads the group by its address, with the signed-in person (if any).
     pub async fn load(db: &Db, slug: &str, today: &str) -> Result<GroupAccess, AppError> {
-        let group = queries::by_slug(db.pool(), slug, today)
-            .await?
-            .ok_or(AppError::NotFound)?;
-        GroupAccess::with_caller(db, group).await
+        GroupAccess::with_caller(db, GroupKey::Slug(slug), today).await
     }
 
     /// Loads the group by its id, with the signed-in person (if any).
     pub async fn load_id(db: &Db, id: i64, today: &str) -> Result<GroupAccess, AppError> {
-        let group = queries::by_id(db.pool(), id, today)
-            .await?
-            .ok_or(AppError::NotFound)?;
-        GroupAccess::with_caller(db, group).await
+        GroupAccess::with_caller(db, GroupKey::Id(id), today).await
     }
 
-    async fn with_caller(db: &Db, group: GroupRecord) -> Result<GroupAccess, AppError> {
+    async fn with_caller(db: &Db, key: GroupKey<'_>, today: &str) -> Result<GroupAccess, AppError> {
         let user = crate::accounts::session::current_user().await?;
-        let membership = match &user {
-            Some(u) => queries::membership(db.pool(), group.summary.id, u.id).await?,
-            None => None,
-        };
+        let account_id = user.as_ref().map_or(0, |u| u.id);
+        let (group, membership) = queries::with_membership(db.pool(), key, account_id, today)
+            .await?
+            .ok_or(AppError::NotFound)?;
         Ok(GroupAccess {
             group,
             user,

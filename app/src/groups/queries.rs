@@ -112,10 +112,50 @@ pub async fn update(
     Ok(done.rows_affected() == 1)
 }
 
-fn record_sql(filter: &str) -> String {
-    format!(
-        "SELECT {SUMMARY_COLUMNS}, g.description_md, g.description_html, g.sector_id, g.invite_token \
-         FROM reading_group g LEFT JOIN sector s ON s.id = g.sector_id WHERE {filter}"
+/// A group, the way `by_slug` and `by_id` name it.
+#[derive(Debug, Clone, Copy)]
+pub enum GroupKey<'a> {
+    Slug(&'a str),
+    Id(i64),
+}
+
+/// A group with the part `account_id` has in it (`None` for a non-member,
+/// and for 0, nobody), in one query: what `GroupAccess` loads on every
+/// group and thread page (`by_slug` and `by_id` are it for nobody).
+pub async fn with_membership(
+    e: impl Exec<'_>,
+    key: GroupKey<'_>,
+    account_id: i64,
+    today: &str,
+) -> Result<Option<(GroupRecord, Option<(GroupRole, Seat)>)>, sqlx::Error> {
+    let filter = match key {
+        GroupKey::Slug(_) => "g.slug = $1",
+        GroupKey::Id(_) => "g.id = $1",
+    };
+    let sql = format!(
+        "SELECT {SUMMARY_COLUMNS}, g.description_md, g.description_html, g.sector_id, \
+         g.invite_token, me.role AS my_role, me.seat AS my_seat \
+         FROM reading_group g LEFT JOIN sector s ON s.id = g.sector_id \
+         LEFT JOIN group_member me ON me.group_id = g.id AND me.account_id = $2 WHERE {filter}"
+    );
+    let query = match key {
+        GroupKey::Slug(slug) => sqlx::query(&sql).bind(slug),
+        GroupKey::Id(id) => sqlx::query(&sql).bind(id),
+    };
+    let row = query.bind(account_id).fetch_optional(e).await?;
+    Ok(row.map(|r| {
+        let role: Option<String> = r.get("my_role");
+        let seat: Option<String> = r.get("my_seat");
+        let membership = role.zip(seat).map(|(role, seat)| member_part(&role, &seat));
+        (record(&r, today), membership)
+    }))
+}
+
+/// A membership row's role and seat.
+fn member_part(role: &str, seat: &str) -> (GroupRole, Seat) {
+    (
+        GroupRole::parse(role).unwrap_or(GroupRole::Member),
+        Seat::parse(seat).unwrap_or(Seat::Staff),
     )
 }
 
@@ -134,11 +174,8 @@ pub async fn by_slug(
     slug: &str,
     today: &str,
 ) -> Result<Option<GroupRecord>, sqlx::Error> {
-    let row = sqlx::query(&record_sql("g.slug = $1"))
-        .bind(slug)
-        .fetch_optional(e)
-        .await?;
-    Ok(row.map(|r| record(&r, today)))
+    let found = with_membership(e, GroupKey::Slug(slug), 0, today).await?;
+    Ok(found.map(|(group, _)| group))
 }
 
 pub async fn by_id(
@@ -146,11 +183,8 @@ pub async fn by_id(
     id: i64,
     today: &str,
 ) -> Result<Option<GroupRecord>, sqlx::Error> {
-    let row = sqlx::query(&record_sql("g.id = $1"))
-        .bind(id)
-        .fetch_optional(e)
-        .await?;
-    Ok(row.map(|r| record(&r, today)))
+    let found = with_membership(e, GroupKey::Id(id), 0, today).await?;
+    Ok(found.map(|(group, _)| group))
 }
 
 /// Groups someone may start threads in, `(id, name)` by name: those whose
@@ -301,12 +335,7 @@ pub async fn membership(
             .bind(account_id)
             .fetch_optional(e)
             .await?;
-    Ok(row.map(|r| {
-        (
-            GroupRole::parse(r.get::<&str, _>("role")).unwrap_or(GroupRole::Member),
-            Seat::parse(r.get::<&str, _>("seat")).unwrap_or(Seat::Staff),
-        )
-    }))
+    Ok(row.map(|r| member_part(r.get("role"), r.get("seat"))))
 }
 
 #[derive(Debug, PartialEq, Eq)]

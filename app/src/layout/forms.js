@@ -164,4 +164,10 @@
       note.textContent = "网络连接失败，内容未提交，请检查网络后重试。";
     }
   });
+
+  // A button marked data-print prints the page (the Content-Security-Policy
+  // refuses inline onclick handlers).
+  window.addEventListener("click", (ev) => {
+    if (ev.target instanceof Element && ev.target.closest("button[data-print]")) window.print();
+  });
 })();

@@ -93,7 +93,7 @@ fn report_view(d: ReportData, save: ServerAction<SaveForeword>) -> impl IntoView
                 <p class="muted">{format!("根据平台记录自动生成，{}", super::freshness_zh(d.fresh_secs))}</p>
                 <nav class="page-links no-print" aria-label="其他年份">
                     <a href=format!("/report/{}", year - 1)>{format!("{}年", year - 1)}</a>
-                    <button type="button" class="button small" onclick="window.print()">"打印 / 导出 PDF"</button>
+                    <button type="button" class="button small" data-print="">"打印 / 导出 PDF"</button>
                 </nav>
             </header>
             {(!d.foreword_html.is_empty()).then(|| view! {
