@@ -10,11 +10,12 @@ RELEASE_STAMP := target/.release-built
 SOURCES := $(shell find app/src server/src server/migrations style public -type f 2>/dev/null) \
 	Cargo.toml Cargo.lock app/Cargo.toml server/Cargo.toml
 
-.PHONY: help run test bench build tools test-tools lint fmt clean-data
+.PHONY: help run test test-sqlite bench build tools test-tools lint fmt clean-data
 
 help:
 	@echo "make run    启动平台（SQLite + 演示数据）http://127.0.0.1:3000"
 	@echo "make test   运行全部测试（单元、两种数据库、HTTP、Playwright）"
+	@echo "make test-sqlite  只在 SQLite 上运行 Rust 测试（无需 PostgreSQL 和浏览器，适合改代码时反复运行）"
 	@echo "make lint   rustfmt + clippy（ssr 与 hydrate 两种构建）"
 	@echo "make bench  性能基准：页面吞吐量（与 nginx 对比）、WebAssembly 大小、讨论区分页、搜索、大讲堂直播（SQLite 与 PostgreSQL）"
 
@@ -28,6 +29,13 @@ run: build
 ## Runs every test.
 test: test-tools
 	scripts/test.sh
+
+## The Rust tests (unit, database, HTTP) on SQLite only: no PostgreSQL,
+## no release build, no browser. The inner loop while changing code;
+## `make test` runs everything.
+test-sqlite:
+	@scripts/tools.sh nextest
+	cargo nextest run --workspace -E 'not test(/postgres/)'
 
 ## Times the first, middle and last page of a 10-post and a 10,000-post
 ## thread on SQLite and PostgreSQL (starts and stops PostgreSQL like `make test`).

@@ -58,6 +58,10 @@ need_test() {
     say "installing the Playwright runner"
     (cd end2end && npm ci --no-audit --no-fund)
   fi
+  need_nextest
+}
+
+need_nextest() {
   if ! command -v cargo-nextest >/dev/null; then
     say "installing cargo-nextest"
     cargo install cargo-nextest --locked
@@ -107,6 +111,7 @@ apt_get() {
 case "${1:-build}" in
   build) need_build ;;
   test) need_build; need_test ;;
+  nextest) need_nextest ;;
   bench) need_build; need_bench ;;
-  *) echo "usage: $0 build|test|bench" >&2; exit 2 ;;
+  *) echo "usage: $0 build|test|nextest|bench" >&2; exit 2 ;;
 esac

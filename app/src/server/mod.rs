@@ -278,11 +278,10 @@ pub fn cookie_in(headers: &http::HeaderMap, name: &str) -> Option<String> {
         .get_all(http::header::COOKIE)
         .iter()
         .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .find_map(|pair| {
-            let (k, v) = pair.trim().split_once('=')?;
-            (k == name).then(|| v.to_owned())
-        })
+        .flat_map(cookie::Cookie::split_parse)
+        .filter_map(Result::ok)
+        .find(|c| c.name() == name)
+        .map(|c| c.value().to_owned())
 }
 
 /// Adds a header to the response of the current request.
@@ -330,11 +329,8 @@ pub fn random_token() -> String {
 
 /// Compares secrets without stopping at the first difference.
 pub fn constant_time_eq(a: &str, b: &str) -> bool {
-    a.len() == b.len()
-        && a.bytes()
-            .zip(b.bytes())
-            .fold(0u8, |acc, (x, y)| acc | (x ^ y))
-            == 0
+    use subtle::ConstantTimeEq;
+    a.as_bytes().ct_eq(b.as_bytes()).into()
 }
 
 /// Today's date in Beijing as `YYYY-MM-DD`.
@@ -351,7 +347,35 @@ pub fn is_unique_violation(e: &sqlx::Error) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use super::same_site_path;
+    use super::{constant_time_eq, cookie_in, same_site_path};
+
+    #[test]
+    fn cookies_are_found_by_name_in_every_header() {
+        let mut headers = http::HeaderMap::new();
+        headers.append(
+            http::header::COOKIE,
+            "sx_font=large; shuxiang_session=abc=def".parse().unwrap(),
+        );
+        headers.append(http::header::COOKIE, " ;viewer=v1".parse().unwrap());
+        assert_eq!(cookie_in(&headers, "sx_font").as_deref(), Some("large"));
+        assert_eq!(
+            cookie_in(&headers, "shuxiang_session").as_deref(),
+            Some("abc=def"),
+            "a value may hold ="
+        );
+        assert_eq!(cookie_in(&headers, "viewer").as_deref(), Some("v1"));
+        assert_eq!(cookie_in(&headers, "sx_fon"), None);
+        assert_eq!(cookie_in(&http::HeaderMap::new(), "sx_font"), None);
+    }
+
+    #[test]
+    fn secrets_match_only_when_equal() {
+        assert!(constant_time_eq("a1b2c3", "a1b2c3"));
+        assert!(!constant_time_eq("a1b2c3", "a1b2c4"));
+        assert!(!constant_time_eq("a1b2c3", "a1b2c"), "a prefix");
+        assert!(!constant_time_eq("", "a"));
+        assert!(constant_time_eq("", ""));
+    }
 
     #[test]
     fn only_same_host_referers_are_followed() {

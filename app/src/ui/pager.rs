@@ -2,17 +2,17 @@
 
 use leptos::prelude::*;
 
-/// Percent-encodes a query value.
+/// What stays as it is in a query value or a path segment: RFC 3986's
+/// unreserved characters.
+const UNRESERVED: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'_')
+    .remove(b'.')
+    .remove(b'~');
+
+/// Percent-encodes a query value (or a path segment).
 pub fn encode(s: &str) -> String {
-    let mut out = String::new();
-    for b in s.bytes() {
-        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~') {
-            out.push(b as char);
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
+    percent_encoding::utf8_percent_encode(s, UNRESERVED).to_string()
 }
 
 /// `base?k=v&…&page=N`, skipping empty values.
@@ -63,5 +63,15 @@ mod tests {
             page_href("/books", &q, 2),
             "/books?q=%E4%B8%89%E4%BD%93%20x&page=2"
         );
+    }
+
+    #[test]
+    fn only_unreserved_characters_stay() {
+        assert_eq!(encode("aZ09-_.~"), "aZ09-_.~");
+        assert_eq!(
+            encode("a&b=c?d/e#f+g%h i"),
+            "a%26b%3Dc%3Fd%2Fe%23f%2Bg%25h%20i"
+        );
+        assert_eq!(encode("封面"), "%E5%B0%81%E9%9D%A2");
     }
 }

@@ -27,4 +27,5 @@ mod http_server;
 mod http_signin;
 mod http_threads;
 mod logs;
+mod schema;
 mod startup;
