@@ -155,6 +155,25 @@ impl AppError {
     }
 }
 
+/// Plain axum handlers answer with the same errors as server functions:
+/// the status of [`AppError::status`] and its Chinese message as text.
+#[cfg(feature = "ssr")]
+impl axum::response::IntoResponse for AppError {
+    fn into_response(self) -> axum::response::Response {
+        let status = http::StatusCode::from_u16(self.status())
+            .unwrap_or(http::StatusCode::INTERNAL_SERVER_ERROR);
+        (
+            status,
+            [
+                (http::header::CONTENT_TYPE, "text/plain; charset=utf-8"),
+                (http::header::CACHE_CONTROL, "no-store"),
+            ],
+            self.to_string(),
+        )
+            .into_response()
+    }
+}
+
 #[cfg(feature = "ssr")]
 impl From<sqlx::Error> for AppError {
     #[track_caller]
@@ -196,5 +215,23 @@ mod tests {
         assert_eq!(AppError::Forbidden.status(), 403);
         assert_eq!(AppError::Unauthenticated.status(), 401);
         assert_eq!(AppError::TooManyRequests("x".into()).status(), 429);
+    }
+
+    #[cfg(feature = "ssr")]
+    #[test]
+    fn plain_handlers_get_the_status_and_the_chinese_message() {
+        use axum::response::IntoResponse;
+        let res = AppError::Forbidden.into_response();
+        assert_eq!(res.status(), 403);
+        assert_eq!(
+            res.headers()[http::header::CONTENT_TYPE],
+            "text/plain; charset=utf-8"
+        );
+        let res = AppError::TooManyRequests("请 3 分钟后再试".into()).into_response();
+        assert_eq!(res.status(), 429);
+        assert_eq!(
+            AppError::internal("disk full").into_response().status(),
+            500
+        );
     }
 }

@@ -9,8 +9,8 @@
 //!
 //! 1. `pulldown-cmark` parses CommonMark plus the GFM extensions tables,
 //!    strikethrough and task lists. Bare `http://`, `https://` and `www.`
-//!    links in text are turned into links here (GFM "extended autolinks",
-//!    which pulldown-cmark does not implement itself). Task-list checkboxes
+//!    links in text, found by `linkify`, are turned into links here (GFM
+//!    "extended autolinks", which pulldown-cmark does not implement itself). Task-list checkboxes
 //!    become the characters ☐ / ☑, table alignment becomes an `align`
 //!    attribute instead of inline CSS, links or images whose URL the policy
 //!    below refuses lose their link/image wrapper and keep only their text,
@@ -25,7 +25,7 @@
 //!    dropped (script-like containers are dropped together with their
 //!    content).
 //! 4. External (`http`/`https`) links get `target="_blank"`, and images whose
-//!    `src` was refused are removed.
+//!    `src` was refused are removed (`lol_html`, on the sanitised HTML).
 //!
 //! URL policy, shared by steps 1 and 3:
 //!
@@ -55,6 +55,7 @@ use std::collections::{HashMap, HashSet};
 use std::sync::LazyLock;
 
 use ammonia::{Builder, Url, UrlRelative};
+use linkify::{LinkFinder, LinkKind};
 use pulldown_cmark::{
     Alignment, CowStr, Event, LinkType, Options, Parser, Tag, TagEnd, TextMergeStream, html,
 };
@@ -449,88 +450,39 @@ fn push_autolinked_text<'a>(out: &mut Vec<Event<'a>>, text: CowStr<'a>) {
     }
 }
 
-/// Finds bare `http://`, `https://` and `www.` URLs in plain text.
+/// Finds bare URLs in plain text with `linkify`.
+static URL_FINDER: LazyLock<LinkFinder> = LazyLock::new(|| {
+    let mut finder = LinkFinder::new();
+    finder
+        .kinds(&[LinkKind::Url])
+        .url_must_have_scheme(false)
+        .url_can_be_iri(false);
+    finder
+});
+
+/// Bare `http://`, `https://` and `www.` URLs in plain text, as
+/// `(start, end, destination)` byte ranges; `www.` URLs link to `https://`.
 ///
-/// Returns `(start, end, destination)` byte ranges. A URL ends at whitespace,
-/// at any non-ASCII character (so Chinese text and full-width punctuation
-/// directly after a URL are not swallowed), or at `<`, `>`, `"` or `` ` ``;
-/// trailing punctuation and unbalanced closing parentheses are left out, as
-/// in GFM. `www.` URLs link to `https://`.
+/// `linkify` finds the boundaries: trailing punctuation and unbalanced
+/// closing parentheses are left out, as in GFM. A URL ends at the first
+/// non-ASCII character, so Chinese text and full-width punctuation written
+/// right after it (no space, as Chinese is written) stay text.
 fn find_bare_urls(text: &str) -> Vec<(usize, usize, String)> {
-    let bytes = text.as_bytes();
-    let mut found = Vec::new();
-    let mut i = 0;
-    while i < bytes.len() {
-        let at_boundary = i == 0 || {
-            let prev = bytes[i - 1];
-            // Non-ASCII bytes (e.g. the end of a Chinese character) count as a boundary.
-            !(prev.is_ascii_alphanumeric() || b"/.:@-_+&=%~".contains(&prev))
-        };
-        let prefix_len = if !at_boundary {
-            0
-        } else if starts_with_ignore_case(&bytes[i..], b"https://") {
-            8
-        } else if starts_with_ignore_case(&bytes[i..], b"http://") {
-            7
-        } else if starts_with_ignore_case(&bytes[i..], b"www.") {
-            4
-        } else {
-            0
-        };
-        if prefix_len == 0 {
-            i += 1;
-            continue;
-        }
-
-        let mut run_end = i;
-        while run_end < bytes.len() && is_url_byte(bytes[run_end]) {
-            run_end += 1;
-        }
-        let end = i + trim_url_end(&text[i..run_end]);
-
-        let host_start = i + prefix_len;
-        let has_host = end > host_start && bytes[host_start].is_ascii_alphanumeric();
-        if has_host {
-            let candidate = &text[i..end];
-            let dest = if prefix_len == 4 {
-                format!("https://{candidate}")
+    URL_FINDER
+        .links(text)
+        .filter_map(|link| {
+            let url = link.as_str();
+            let head = url.get(..8).unwrap_or(url).to_ascii_lowercase();
+            let dest = if head.starts_with("https://") || head.starts_with("http://") {
+                url.to_owned()
+            } else if head.starts_with("www.") {
+                format!("https://{url}")
             } else {
-                candidate.to_owned()
+                return None;
             };
-            found.push((i, end, dest));
-            i = end;
-        } else {
-            // Skip the whole run: rescanning it from every later `http` in it
-            // could take quadratic time.
-            i = run_end;
-        }
-    }
-    found
-}
-
-fn starts_with_ignore_case(haystack: &[u8], prefix: &[u8]) -> bool {
-    haystack.len() >= prefix.len() && haystack[..prefix.len()].eq_ignore_ascii_case(prefix)
-}
-
-fn is_url_byte(b: u8) -> bool {
-    b.is_ascii_graphic() && !matches!(b, b'<' | b'>' | b'"' | b'`')
-}
-
-/// Length of `url` once trailing punctuation and unbalanced `)` are removed.
-fn trim_url_end(url: &str) -> usize {
-    let bytes = url.as_bytes();
-    let opening = bytes.iter().filter(|&&b| b == b'(').count();
-    let mut closing = bytes.iter().filter(|&&b| b == b')').count();
-    let mut end = bytes.len();
-    while let Some(&last) = bytes[..end].last() {
-        match last {
-            b'?' | b'!' | b'.' | b',' | b':' | b'*' | b'_' | b'~' | b'\'' | b';' => {}
-            b')' if closing > opening => closing -= 1,
-            _ => break,
-        }
-        end -= 1;
-    }
-    end
+            Some((link.start(), link.end(), dest))
+        })
+        .collect()
 }
 
 // ---------------------------------------------------------------------------
@@ -657,99 +609,81 @@ fn is_language_class(value: &str) -> bool {
     })
 }
 
-/// Final pass over ammonia's output: adds `target="_blank"` to every `<a>`
-/// whose `href` is http(s), and drops `<img>` tags left without a `src`.
+/// Final pass over the sanitiser's output, with `lol_html`: every `<a>`
+/// whose `href` is http(s) gets `target="_blank"`, and `<img>` tags left
+/// without a `src` (the URL policy refused it) are removed.
 ///
-/// `html` must be ammonia's (html5ever's) serialisation: outside tags every
-/// `<` is escaped, and attribute values are always double-quoted with `"`
-/// escaped, so a simple scan finds each tag and its attributes reliably.
+/// It runs after the sanitiser because raw HTML typed by users reaches the
+/// URL policy only there: character references in attributes
+/// (`&#104;ttp:`) are decoded by the sanitiser's parser.
 fn finish_html(html: &str) -> String {
-    let mut out = String::with_capacity(html.len() + html.len() / 16);
-    let mut rest = html;
-    while let Some(lt) = rest.find('<') {
-        out.push_str(&rest[..lt]);
-        let tail = &rest[lt..];
-        let tag_len = tag_length(tail);
-        let tag = &tail[..tag_len];
-        rest = &tail[tag_len..];
-
-        if is_start_tag(tag, "img") && !has_attribute(tag, "src") {
-            continue;
-        }
-        let external_link = is_start_tag(tag, "a")
-            && serialized_attributes(tag)
-                .iter()
-                .any(|&(name, value)| name == "href" && is_external(value));
-        match tag.strip_suffix('>') {
-            Some(inner) if external_link => {
-                out.push_str(inner);
-                out.push_str(" target=\"_blank\">");
+    use lol_html::{RewriteStrSettings, element, rewrite_str};
+    let settings = RewriteStrSettings::new()
+        .append_element_content_handler(element!("a[href]", |el| {
+            if el
+                .get_attribute("href")
+                .is_some_and(|href| is_external(&href))
+            {
+                el.set_attribute("target", "_blank")?;
             }
-            _ => out.push_str(tag),
-        }
-    }
-    out.push_str(rest);
-    out
-}
-
-/// Length of the tag at the start of `s` (which begins with `<`), up to and
-/// including the `>` that is not inside a double-quoted attribute value.
-fn tag_length(s: &str) -> usize {
-    let mut in_quotes = false;
-    for (i, b) in s.bytes().enumerate().skip(1) {
-        match b {
-            b'"' => in_quotes = !in_quotes,
-            b'>' if !in_quotes => return i + 1,
-            _ => {}
-        }
-    }
-    s.len()
-}
-
-/// Whether `tag` is a serialised start tag `<name …>`.
-fn is_start_tag(tag: &str, name: &str) -> bool {
-    tag.strip_prefix('<')
-        .and_then(|t| t.strip_prefix(name))
-        .is_some_and(|t| t.starts_with(' ') || t.starts_with('>'))
-}
-
-fn has_attribute(tag: &str, name: &str) -> bool {
-    serialized_attributes(tag).iter().any(|&(n, _)| n == name)
-}
-
-/// `(name, value)` pairs of a start tag serialised by html5ever
-/// (`<tag a="v" b="w">`); values are returned still HTML-escaped.
-fn serialized_attributes(tag: &str) -> Vec<(&str, &str)> {
-    let inner = tag.strip_prefix('<').unwrap_or(tag);
-    let inner = inner.strip_suffix('>').unwrap_or(inner);
-    let Some(space) = inner.find(' ') else {
-        return Vec::new();
-    };
-    let mut rest = &inner[space..];
-    let mut attributes = Vec::new();
-    loop {
-        rest = rest.trim_start_matches(' ');
-        if rest.is_empty() {
-            return attributes;
-        }
-        let name_end = rest.find(['=', ' ']).unwrap_or(rest.len());
-        let name = &rest[..name_end];
-        rest = &rest[name_end..];
-        if let Some(quoted) = rest.strip_prefix("=\"") {
-            let close = quoted.find('"').unwrap_or(quoted.len());
-            attributes.push((name, &quoted[..close]));
-            rest = quoted.get(close + 1..).unwrap_or("");
-        } else {
-            // Not produced by html5ever; consume a stray `=` so the loop advances.
-            attributes.push((name, ""));
-            rest = rest.strip_prefix('=').unwrap_or(rest);
-        }
-    }
+            Ok(())
+        }))
+        .append_element_content_handler(element!("img:not([src])", |el| {
+            el.remove();
+            Ok(())
+        }));
+    // Only a memory limit far above any accepted text can fail here; the
+    // input is already safe, so it is kept as it is.
+    rewrite_str(html, settings).unwrap_or_else(|_| html.to_owned())
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Length of the tag at the start of `s` (which begins with `<`), up to and
+    /// including the `>` that is not inside a double-quoted attribute value.
+    fn tag_length(s: &str) -> usize {
+        let mut in_quotes = false;
+        for (i, b) in s.bytes().enumerate().skip(1) {
+            match b {
+                b'"' => in_quotes = !in_quotes,
+                b'>' if !in_quotes => return i + 1,
+                _ => {}
+            }
+        }
+        s.len()
+    }
+
+    /// `(name, value)` pairs of a start tag serialised by html5ever
+    /// (`<tag a="v" b="w">`); values are returned still HTML-escaped.
+    fn serialized_attributes(tag: &str) -> Vec<(&str, &str)> {
+        let inner = tag.strip_prefix('<').unwrap_or(tag);
+        let inner = inner.strip_suffix('>').unwrap_or(inner);
+        let Some(space) = inner.find(' ') else {
+            return Vec::new();
+        };
+        let mut rest = &inner[space..];
+        let mut attributes = Vec::new();
+        loop {
+            rest = rest.trim_start_matches(' ');
+            if rest.is_empty() {
+                return attributes;
+            }
+            let name_end = rest.find(['=', ' ']).unwrap_or(rest.len());
+            let name = &rest[..name_end];
+            rest = &rest[name_end..];
+            if let Some(quoted) = rest.strip_prefix("=\"") {
+                let close = quoted.find('"').unwrap_or(quoted.len());
+                attributes.push((name, &quoted[..close]));
+                rest = quoted.get(close + 1..).unwrap_or("");
+            } else {
+                // Not produced by html5ever; consume a stray `=` so the loop advances.
+                attributes.push((name, ""));
+                rest = rest.strip_prefix('=').unwrap_or(rest);
+            }
+        }
+    }
 
     /// The tags (`<…>`) of a rendered document, lower-cased. Text never
     /// contains a raw `<`, so these are exactly the markup.

@@ -16,6 +16,7 @@ use std::time::Duration;
 
 use app::lectures::live::LiveHub;
 use app::server::reads::ReadMarks;
+use app::server::tasks::Tasks;
 use app::server::{AppContext, Db};
 use app::{App, shell};
 use axum::Router;
@@ -244,24 +245,41 @@ pub async fn start(
     let db = prepare_database(config).await?;
     let listener = listen(config.addr)?;
     let addr = listener.local_addr()?;
+    // Every background task is started here and stopped together after
+    // the last request.
+    let mut tasks = Tasks::new();
     let live = LiveHub::new(db.clone(), config.write_batch_every);
-    live.start();
-    // Read marks are written in batches; the writer stops after the last
-    // request, then writes what is left.
+    live.start(&mut tasks);
+    // Read marks are written in batches, and what is left after the last
+    // request at shutdown.
     let reads = ReadMarks::new();
-    let (stop_reads, reads_stop) = watch::channel(false);
-    let reads_writer =
-        tokio::spawn(Arc::clone(&reads).run(db.clone(), config.write_batch_every, reads_stop));
+    tasks.every(config.write_batch_every, {
+        let (reads, db) = (Arc::clone(&reads), db.clone());
+        move || {
+            let (reads, db) = (Arc::clone(&reads), db.clone());
+            async move { reads.flush(&db).await }
+        }
+    });
     let app = router(config, db.clone(), Arc::clone(&live), Arc::clone(&reads));
 
     let (stop, mut stopped) = watch::channel(false);
-    let cleanup = tokio::spawn(housekeeping(
-        sessions::DbSessionStore::new(db.clone(), config.session_idle),
-        db.clone(),
-        config.login_limits.window_secs,
-        config.register_limits.window_secs.max(24 * 3600),
-    ));
-    let indexer = tokio::spawn(app::search::index::run(db.clone()));
+    let chores = Arc::new(Housekeeping {
+        sessions: sessions::DbSessionStore::new(db.clone(), config.session_idle),
+        db: db.clone(),
+        login_window_secs: config.login_limits.window_secs,
+        rate_window_secs: config.register_limits.window_secs.max(24 * 3600),
+    });
+    tasks.every(HOUSEKEEPING_EVERY, move || {
+        let chores = Arc::clone(&chores);
+        async move { chores.run().await }
+    });
+    tasks.every(app::search::index::EVERY, {
+        let db = db.clone();
+        move || {
+            let db = db.clone();
+            async move { app::search::index::catch_up(&db).await }
+        }
+    });
     let serve_db = db.clone();
     let stop_tx = stop.clone();
     tokio::spawn(async move {
@@ -296,11 +314,8 @@ pub async fn start(
             r = server => if let Err(e) = r { tracing::error!(error = %e, "server error") },
             _ = drained => tracing::warn!("shutdown: requests still open after {DRAIN_TIMEOUT:?}, closing"),
         }
-        cleanup.abort();
-        indexer.abort();
+        tasks.stop().await;
         live.flush().await;
-        let _ = stop_reads.send(true);
-        let _ = reads_writer.await;
         reads.flush(&serve_db).await;
         serve_db.close().await;
         tracing::info!("stopped; database closed");
@@ -331,25 +346,29 @@ fn listen(addr: SocketAddr) -> std::io::Result<TcpListener> {
     socket.listen(LISTEN_BACKLOG)
 }
 
-/// Periodic clean-up shared by all nodes: expired sessions and old sign-in failures.
-async fn housekeeping(
-    store: sessions::DbSessionStore,
+/// How often [`Housekeeping`] runs.
+const HOUSEKEEPING_EVERY: Duration = Duration::from_secs(15 * 60);
+
+/// Periodic clean-up shared by all nodes: expired sessions, old sign-in
+/// failures and old rate-limit records.
+struct Housekeeping {
+    sessions: sessions::DbSessionStore,
     db: Db,
     login_window_secs: i64,
     rate_window_secs: i64,
-) {
-    let mut tick = tokio::time::interval(Duration::from_secs(15 * 60));
-    loop {
-        tick.tick().await;
-        if let Err(e) = store.delete_expired().await {
+}
+
+impl Housekeeping {
+    async fn run(&self) {
+        if let Err(e) = self.sessions.delete_expired().await {
             tracing::warn!(error = %e, "expired session clean-up failed");
         }
-        let before = app::server::now() - login_window_secs;
-        if let Err(e) = app::accounts::throttle::prune(db.pool(), before).await {
+        let before = app::server::now() - self.login_window_secs;
+        if let Err(e) = app::accounts::throttle::prune(self.db.pool(), before).await {
             tracing::warn!(error = %e, "sign-in failure clean-up failed");
         }
-        let old = app::server::now() - rate_window_secs;
-        if let Err(e) = app::server::rate::prune(db.pool(), old).await {
+        let old = app::server::now() - self.rate_window_secs;
+        if let Err(e) = app::server::rate::prune(self.db.pool(), old).await {
             tracing::warn!(error = %e, "rate-limit clean-up failed");
         }
     }

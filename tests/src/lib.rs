@@ -541,6 +541,16 @@ pub async fn json(res: reqwest::Response) -> (u16, serde_json::Value) {
     (status, value)
 }
 
+/// A TEXT value as RFC 5545 §3.3.11 escapes it, which is how the `ical`
+/// parser hands it back.
+pub fn ical_escaped(value: &str) -> String {
+    value
+        .replace('\\', "\\\\")
+        .replace(';', "\\;")
+        .replace(',', "\\,")
+        .replace('\n', "\\n")
+}
+
 /// The `(field, message)` pairs of a 422 answer's body.
 pub fn field_errors(body: &serde_json::Value) -> Vec<(String, String)> {
     body["Invalid"]["fields"]

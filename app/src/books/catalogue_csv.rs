@@ -2,9 +2,10 @@
 //! naming the columns, cells quoted RFC 4180 style. Export starts with a BOM
 //! so that Excel on a Chinese Windows reads it as UTF-8. Server only.
 //!
-//! Reading is done here rather than with a general CSV library so that every
-//! row knows the line it starts on and an unclosed quote is reported instead
-//! of silently swallowing the rest of the file.
+//! Records are read with the `csv` crate, which gives each the line it
+//! starts on. The crate is lenient where a reader needs to hear about a
+//! mistake, so [`check_quotes`] first reports an unclosed quote (which would
+//! swallow the rest of the file) and text after a closing quote, by line.
 
 use std::borrow::Cow;
 use std::collections::HashMap;
@@ -107,68 +108,58 @@ struct Record {
 /// quoted cells may hold commas, line breaks and doubled quotes. A quote in
 /// the middle of an unquoted cell is taken literally.
 fn parse_records(text: &str) -> Result<Vec<Record>, String> {
-    let mut records = Vec::new();
-    let mut chars = text.chars().peekable();
+    // One kind of line end, so that every line break counts as a line.
+    let text = text.replace("\r\n", "\n").replace('\r', "\n");
+    check_quotes(&text)?;
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(text.as_bytes());
+    reader
+        .records()
+        .map(|record| {
+            let record = record.map_err(|e| format!("CSV 格式有误：{e}"))?;
+            Ok(Record {
+                line: record.position().map_or(0, |p| p.line() as usize),
+                cells: record.iter().map(str::to_owned).collect(),
+            })
+        })
+        .collect()
+}
+
+/// Finds the two quoting mistakes the `csv` crate reads past: a quote that
+/// opens a cell and is never closed, and text after a closing quote
+/// (`"abc"def`; spaces and tabs there are harmless). `text` has `\n` line
+/// ends only.
+fn check_quotes(text: &str) -> Result<(), String> {
     let mut line = 1;
-    while chars.peek().is_some() {
-        let start = line;
-        let mut cells = Vec::new();
-        loop {
-            let mut cell = String::new();
-            let quoted = chars.next_if_eq(&'"').is_some();
-            if quoted {
-                let opened_on = line;
-                loop {
-                    match chars.next() {
-                        None => {
-                            return Err(format!("CSV 格式有误：第 {opened_on} 行的引号没有闭合"));
-                        }
-                        Some('"') => {
-                            if chars.next_if_eq(&'"').is_some() {
-                                cell.push('"');
-                            } else {
-                                break;
-                            }
-                        }
-                        Some(c) => {
-                            // "\r\n" is counted at its "\n".
-                            if c == '\n' || (c == '\r' && chars.peek() != Some(&'\n')) {
-                                line += 1;
-                            }
-                            cell.push(c);
-                        }
-                    }
-                }
+    let mut cell_start = true;
+    // The line a quoted cell opened on, while it is open.
+    let mut open_since: Option<usize> = None;
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        match (open_since, c) {
+            (Some(_), '"') if chars.next_if_eq(&'"').is_none() => {
+                open_since = None;
                 while chars.next_if(|c| *c == ' ' || *c == '\t').is_some() {}
-            } else {
-                while let Some(c) = chars.next_if(|c| !matches!(c, ',' | '\n' | '\r')) {
-                    cell.push(c);
-                }
-            }
-            cells.push(cell);
-            match chars.next() {
-                Some(',') => {}
-                Some('\n') => {
-                    line += 1;
-                    break;
-                }
-                Some('\r') => {
-                    chars.next_if_eq(&'\n');
-                    line += 1;
-                    break;
-                }
-                None => break,
-                // Only after a closing quote: `"abc"def`.
-                Some(_) => {
+                if chars.peek().is_some_and(|c| !matches!(c, ',' | '\n')) {
                     return Err(format!(
                         "CSV 格式有误：第 {line} 行有一个单元格在右引号后还有文字（单元格内的引号应写成两个：\"\"）"
                     ));
                 }
             }
+            (None, '"') if cell_start => open_since = Some(line),
+            _ => {}
         }
-        records.push(Record { line: start, cells });
+        if c == '\n' {
+            line += 1;
+        }
+        cell_start = open_since.is_none() && matches!(c, ',' | '\n');
     }
-    Ok(records)
+    match open_since {
+        Some(opened_on) => Err(format!("CSV 格式有误：第 {opened_on} 行的引号没有闭合")),
+        None => Ok(()),
+    }
 }
 
 /// The field name of a header cell, if it is one we know.

@@ -4,13 +4,13 @@
 use axum::Router;
 use axum::body::Bytes;
 use axum::extract::{DefaultBodyLimit, Multipart, Path, State};
-use axum::http::{HeaderValue, StatusCode, header};
+use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
-use tower_sessions::Session;
 
 use super::{cover, queries};
-use crate::accounts::session::user_of;
+use crate::accounts::extract::Organiser;
+use crate::error::AppError;
 use crate::server::{AppContext, now};
 use crate::ui::pager::encode;
 
@@ -31,11 +31,11 @@ pub fn upload_router(ctx: AppContext) -> Router {
         .with_state(ctx)
 }
 
-async fn serve_full(state: State<AppContext>, id: Path<String>) -> Response {
+async fn serve_full(state: State<AppContext>, id: Path<String>) -> Result<Response, AppError> {
     serve_cover(state, id, false).await
 }
 
-async fn serve_thumb(state: State<AppContext>, id: Path<String>) -> Response {
+async fn serve_thumb(state: State<AppContext>, id: Path<String>) -> Result<Response, AppError> {
     serve_cover(state, id, true).await
 }
 
@@ -43,94 +43,62 @@ async fn serve_cover(
     State(ctx): State<AppContext>,
     Path(id): Path<String>,
     thumb: bool,
-) -> Response {
-    let Ok(id) = id.parse::<i64>() else {
-        return StatusCode::NOT_FOUND.into_response();
-    };
-    match queries::image(ctx.db.pool(), id, thumb).await {
-        Ok(Some(img)) => (
-            [
-                (
-                    header::CONTENT_TYPE,
-                    HeaderValue::from_str(&img.content_type)
-                        .unwrap_or(HeaderValue::from_static("image/jpeg")),
-                ),
-                (
-                    header::CACHE_CONTROL,
-                    HeaderValue::from_static("public, max-age=31536000, immutable"),
-                ),
-            ],
-            Bytes::from(img.bytes),
-        )
-            .into_response(),
-        Ok(None) => StatusCode::NOT_FOUND.into_response(),
-        Err(e) => {
-            tracing::error!(error = %e, "reading a cover failed");
-            StatusCode::INTERNAL_SERVER_ERROR.into_response()
-        }
-    }
+) -> Result<Response, AppError> {
+    let id: i64 = id.parse().map_err(|_| AppError::NotFound)?;
+    let img = queries::image(ctx.db.pool(), id, thumb)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    Ok((
+        [
+            (
+                header::CONTENT_TYPE,
+                HeaderValue::from_str(&img.content_type)
+                    .unwrap_or(HeaderValue::from_static("image/jpeg")),
+            ),
+            (
+                header::CACHE_CONTROL,
+                HeaderValue::from_static("public, max-age=31536000, immutable"),
+            ),
+        ],
+        Bytes::from(img.bytes),
+    )
+        .into_response())
 }
 
 /// A plain form post: answers with a redirect back to the edit page,
 /// carrying `?cover=ok` or the Chinese reason it failed.
 async fn upload_cover(
     State(ctx): State<AppContext>,
-    session: Session,
+    Organiser(_): Organiser,
     Path(book_id): Path<i64>,
     multipart: Multipart,
-) -> Response {
-    let back = |msg: &str| {
-        Redirect::to(&format!("/books/{book_id}/edit?cover={}", encode(msg))).into_response()
+) -> Result<Response, AppError> {
+    let outcome = match store_cover(&ctx, book_id, multipart).await {
+        Ok(()) => "ok".to_owned(),
+        Err(AppError::NotFound) => return Err(AppError::NotFound),
+        Err(e) => e.to_string(),
     };
-    match user_of(&session, &ctx.db).await {
-        Ok(Some(u)) if u.is_organiser() => {}
-        Ok(Some(_)) => return (StatusCode::FORBIDDEN, "没有权限执行此操作").into_response(),
-        Ok(None) => {
-            return Redirect::to(&format!("/login?next=/books/{book_id}/edit")).into_response();
-        }
-        Err(_) => return StatusCode::INTERNAL_SERVER_ERROR.into_response(),
-    }
-    match store_cover(&ctx, book_id, multipart).await {
-        Ok(()) => back("ok"),
-        Err(Failure::User(msg)) => back(&msg),
-        Err(Failure::NoBook) => StatusCode::NOT_FOUND.into_response(),
-        Err(Failure::Internal(e)) => {
-            tracing::error!(error = %e, "storing a cover failed");
-            back("服务器出错了，请稍后再试")
-        }
-    }
-}
-
-pub(crate) enum Failure {
-    User(String),
-    NoBook,
-    Internal(String),
+    Ok(Redirect::to(&format!("/books/{book_id}/edit?cover={}", encode(&outcome))).into_response())
 }
 
 /// Reads the `cover` field of an upload form and checks, re-encodes and
-/// thumbnails it (off the async threads).
+/// thumbnails it (off the async threads). What the uploader can fix is an
+/// `AppError::Invalid` with the Chinese reason.
 pub(crate) async fn processed_cover(
     mut multipart: Multipart,
-) -> Result<cover::ProcessedCover, Failure> {
+) -> Result<cover::ProcessedCover, AppError> {
+    let broken = |_| AppError::message("上传失败：文件过大或传输中断");
     let mut upload = None;
-    while let Some(field) = multipart
-        .next_field()
-        .await
-        .map_err(|_| Failure::User("上传失败：文件过大或传输中断".to_owned()))?
-    {
+    while let Some(field) = multipart.next_field().await.map_err(broken)? {
         if field.name() == Some("cover") {
-            let bytes = field
-                .bytes()
-                .await
-                .map_err(|_| Failure::User("上传失败：文件过大或传输中断".to_owned()))?;
-            upload = Some(bytes);
+            upload = Some(field.bytes().await.map_err(broken)?);
         }
     }
-    let upload = upload.ok_or_else(|| Failure::User("请选择封面图片".to_owned()))?;
+    let upload = upload.ok_or_else(|| AppError::message("请选择封面图片"))?;
     tokio::task::spawn_blocking(move || cover::process(&upload))
         .await
-        .map_err(|e| Failure::Internal(e.to_string()))?
-        .map_err(Failure::User)
+        .map_err(AppError::internal)?
+        .map_err(AppError::message)
 }
 
 /// Stores a processed cover as a new image; returns its id.
@@ -151,52 +119,33 @@ pub(crate) async fn save_cover(
     queries::insert_image(&mut *conn, &img, now()).await
 }
 
-async fn store_cover(ctx: &AppContext, book_id: i64, multipart: Multipart) -> Result<(), Failure> {
-    let internal = |e: sqlx::Error| Failure::Internal(e.to_string());
-    if queries::cover_of(ctx.db.pool(), book_id)
-        .await
-        .map_err(internal)?
-        .is_none()
-    {
-        return Err(Failure::NoBook);
+async fn store_cover(ctx: &AppContext, book_id: i64, multipart: Multipart) -> Result<(), AppError> {
+    if queries::cover_of(ctx.db.pool(), book_id).await?.is_none() {
+        return Err(AppError::NotFound);
     }
     let processed = processed_cover(multipart).await?;
-    let mut tx = ctx.db.pool().begin().await.map_err(internal)?;
-    let old = queries::cover_of(&mut *tx, book_id)
-        .await
-        .map_err(internal)?
-        .flatten();
-    let image_id = save_cover(&mut tx, &processed).await.map_err(internal)?;
-    queries::set_cover(&mut *tx, book_id, image_id)
-        .await
-        .map_err(internal)?;
+    let mut tx = ctx.db.pool().begin().await?;
+    let old = queries::cover_of(&mut *tx, book_id).await?.flatten();
+    let image_id = save_cover(&mut tx, &processed).await?;
+    queries::set_cover(&mut *tx, book_id, image_id).await?;
     if let Some(old) = old {
-        queries::delete_image(&mut *tx, old)
-            .await
-            .map_err(internal)?;
+        queries::delete_image(&mut *tx, old).await?;
     }
-    tx.commit().await.map_err(internal)?;
+    tx.commit().await?;
     Ok(())
 }
 
 /// The whole catalogue as CSV (organisers).
-async fn export_catalogue(State(ctx): State<AppContext>, session: Session) -> Response {
-    match user_of(&session, &ctx.db).await {
-        Ok(Some(u)) if u.is_organiser() => {}
-        Ok(Some(_)) => return (StatusCode::FORBIDDEN, "没有权限执行此操作").into_response(),
-        Ok(None) => return Redirect::to("/login?next=/books").into_response(),
-        Err(_) => return StatusCode::INTERNAL_SERVER_ERROR.into_response(),
-    }
-    match queries::all(ctx.db.pool()).await {
-        Ok(books) => {
-            let fields: Vec<_> = books.into_iter().map(|b| b.fields).collect();
-            csv_download(super::catalogue_csv::write(&fields), "shuxiang-books.csv")
-        }
-        Err(e) => {
-            tracing::error!(error = %e, "catalogue export failed");
-            StatusCode::INTERNAL_SERVER_ERROR.into_response()
-        }
-    }
+async fn export_catalogue(
+    State(ctx): State<AppContext>,
+    Organiser(_): Organiser,
+) -> Result<Response, AppError> {
+    let books = queries::all(ctx.db.pool()).await?;
+    let fields: Vec<_> = books.into_iter().map(|b| b.fields).collect();
+    Ok(csv_download(
+        super::catalogue_csv::write(&fields),
+        "shuxiang-books.csv",
+    ))
 }
 
 /// A CSV attachment (UTF-8, opened correctly by Excel thanks to the BOM the writer adds).

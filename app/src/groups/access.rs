@@ -2,6 +2,7 @@
 //! here; hiding a button is never the check.
 
 use super::queries::{self, GroupKey, GroupRecord};
+use super::readers;
 use super::{GroupRole, GroupStatus, GroupVisibility, Seat};
 use crate::accounts::{Role, SessionUser};
 use crate::error::AppError;
@@ -64,10 +65,13 @@ impl GroupAccess {
         self.can_manage() || self.role() == Some(GroupRole::Guide)
     }
 
-    /// Who may read the discussion threads: everyone for a public group,
-    /// otherwise members and organisers.
+    /// Who may read the discussion threads: the rule of [`readers`].
     pub fn can_read_threads(&self) -> bool {
-        !self.threads_members_only() || self.can_write_threads()
+        readers::may_read(
+            self.group.summary.visibility,
+            self.is_member(),
+            self.is_organiser(),
+        )
     }
 
     /// Whether only members (and organisers) read the discussion threads.
@@ -88,11 +92,10 @@ impl GroupAccess {
     }
 
     /// Who may see the people of the group (members, their roles, join
-    /// times, progress and streaks): everyone for a public group; for a
-    /// members-only group its members and organisers. Others see only its
-    /// name, description and member count.
+    /// times, progress and streaks): the readers of its threads. Others see
+    /// only its name, description and member count.
     pub fn can_see_people(&self) -> bool {
-        !self.threads_members_only() || self.can_write_threads()
+        self.can_read_threads()
     }
 
     pub fn is_closed(&self) -> bool {

@@ -13,6 +13,8 @@ pub mod access;
 pub mod list_queries;
 #[cfg(feature = "ssr")]
 pub mod queries;
+#[cfg(feature = "ssr")]
+pub mod readers;
 
 use serde::{Deserialize, Serialize};
 

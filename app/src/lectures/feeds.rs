@@ -1,45 +1,37 @@
-//! iCalendar (RFC 5545) and Atom (RFC 4287) generators for the lecture hall
-//! (政协大讲堂).
+//! Calendar files (iCalendar, RFC 5545) and the Atom feed (RFC 4287) of the
+//! lecture hall (政协大讲堂), written with the `icalendar` and
+//! `atom_syndication` crates. The HTTP handlers for `/lectures/{slug}.ics`,
+//! `/calendar.ics` and `/lectures/feed.atom` load the sessions and call
+//! [`calendar`] or [`atom`].
 //!
-//! Pure, framework-free functions: they take plain data and return the whole
-//! document as a `String`. They depend only on `std` and `time`, so they
-//! compile into both the server and the WebAssembly bundle; the HTTP handlers
-//! for `/lectures/{slug}.ics`, `/calendar.ics` and `/lectures/feed.atom` only
-//! load the sessions and call [`calendar`] or [`atom`].
+//! What this module adds to the crates:
 //!
-//! # iCalendar
-//!
-//! * Every line ends with CRLF; no bare LF or CR is ever written.
-//! * TEXT values (`SUMMARY`, `DESCRIPTION`, `LOCATION`, `UID`, …) are escaped
-//!   per RFC 5545 §3.3.11 by [`escape_text`]: backslash, semicolon, comma and
-//!   newline are backslash-escaped, CR is dropped (so CRLF becomes `\n`) and
-//!   other control characters are removed.
-//! * Content lines longer than 75 octets are folded by [`fold_line`] (CRLF
-//!   followed by one space). Folds are placed only between whole UTF-8
-//!   characters, never inside a backslash escape, and — where possible — not
-//!   next to a space or tab, because some real-world parsers trim the ends
-//!   of physical lines.
-//! * Times: `DTSTART`/`DTEND` are written in Beijing local time with
-//!   `TZID=Asia/Shanghai`, referring to the `VTIMEZONE` included in every
-//!   calendar; `DTSTAMP` and `LAST-MODIFIED` are written in UTC.
-//!
-//! # Atom
-//!
-//! * A well-formed XML 1.0 document in UTF-8; all text and attribute values
-//!   go through [`xml_escape`], which escapes `& < > " '` and removes the
-//!   characters XML 1.0 does not allow.
-//! * Dates are RFC 3339 with the Beijing offset (`2026-03-05T19:30:00+08:00`).
-//! * An entry's `summary_html` is sent as `<summary type="html">`, i.e. the
-//!   HTML markup is escaped as XML text; feed readers unescape it once and
-//!   render it as HTML. It must already be safe (sanitised) HTML.
+//! * Text is cleaned before the crates escape it: CR is dropped (a CRLF in
+//!   an abstract becomes one line break) and other control characters are
+//!   removed, which neither format allows.
+//! * Calendar times are UTC (`DTSTART:20260305T113000Z`), so no
+//!   `VTIMEZONE` is needed; calendar apps show them in the reader's zone,
+//!   and `X-WR-TIMEZONE` names Beijing's for those that ask.
+//! * Calendar lines are folded again by [`fold_line`]. The crate folds at
+//!   75 octets but may leave a space at the edge of a physical line, which
+//!   parsers that trim lines (the `ical` crate, some desktop clients) drop;
+//!   [`fold_line`] never splits a character or an escape and keeps blanks
+//!   off the edges.
+//! * Feed dates carry the Beijing offset (`2026-03-05T19:30:00+08:00`); an
+//!   entry's summary is sanitised HTML, sent as `<summary type="html">`.
 
-use time::{OffsetDateTime, UtcOffset};
+use atom_syndication::{Entry, Feed, FixedDateTime, Link, Person, Text};
+use chrono::{DateTime, Duration, FixedOffset, Utc};
+use icalendar::{Alarm, Calendar, Component, Event, EventLike, EventStatus, Property};
 
-/// The time zone of every lecture, as written in `TZID` parameters.
-pub const TZID: &str = "Asia/Shanghai";
+use crate::ui::time::BEIJING_OFFSET_SECONDS;
 
 /// The `PRODID` of every calendar produced here.
 pub const PRODID: &str = "-//书香//政协大讲堂//ZH";
+
+/// The time zone calendar apps are told the calendar belongs to
+/// (`X-WR-TIMEZONE`); event times themselves are UTC.
+pub const CALENDAR_TIMEZONE: &str = "Asia/Shanghai";
 
 /// The feed-level `<author><name>` of every Atom feed produced here.
 pub const FEED_AUTHOR: &str = "书香";
@@ -47,14 +39,8 @@ pub const FEED_AUTHOR: &str = "书香";
 /// The longest physical iCalendar line, in octets, excluding the CRLF.
 pub const MAX_LINE_OCTETS: usize = 75;
 
-/// Beijing time is UTC+8 all year (no daylight saving time since 1991).
-const BEIJING_OFFSET_SECONDS: i32 = 8 * 3600;
-
-/// Earliest timestamp formatted as is: 0001-01-01T00:00:00Z. Earlier ones are
-/// clamped so that the year always has four digits.
+/// Timestamps are clamped to years 1–9999 so a date always has four digits.
 const MIN_TIMESTAMP: i64 = -62_135_596_800;
-
-/// Latest timestamp formatted as is: 9999-12-31T23:59:59 in Beijing time.
 const MAX_TIMESTAMP: i64 = 253_402_300_799 - BEIJING_OFFSET_SECONDS as i64;
 
 /// One lecture session as a calendar event. Times are Unix seconds.
@@ -71,12 +57,11 @@ pub struct CalEvent {
     /// `URL`: absolute, ASCII (percent-encoded) link to the lecture page;
     /// omitted when empty.
     pub url: String,
-    /// Start time. Written as Beijing local time.
     pub starts_at: i64,
-    /// End time. `DTEND` is omitted when it is not after `starts_at`
-    /// (RFC 5545 requires it to be later).
+    /// `DTEND` is omitted when it is not after `starts_at` (RFC 5545
+    /// requires it to be later).
     pub ends_at: i64,
-    /// Written as `LAST-MODIFIED` (UTC).
+    /// Written as `LAST-MODIFIED`.
     pub updated_at: i64,
     /// `STATUS:CANCELLED` instead of `STATUS:CONFIRMED`; cancelled events
     /// get no reminder.
@@ -94,9 +79,7 @@ pub struct FeedEntry {
     pub url: String,
     /// Sanitised HTML, sent as `<summary type="html">`; omitted when empty.
     pub summary_html: String,
-    /// `<updated>`.
     pub updated_at: i64,
-    /// `<published>`.
     pub published_at: i64,
     /// Entry author's name; when empty the feed-level author applies.
     pub author: String,
@@ -113,83 +96,73 @@ pub fn calendar(
     now: i64,
     reminder_minutes: Option<u32>,
 ) -> String {
-    let mut out = String::with_capacity(1024 + events.len() * 768);
-    let mut line = |name_and_params: &str, value: &str| {
-        let mut content = String::with_capacity(name_and_params.len() + 1 + value.len());
-        content.push_str(name_and_params);
-        content.push(':');
-        content.push_str(value);
-        out.push_str(&fold_line(&content));
-        out.push_str("\r\n");
-    };
+    let mut cal = Calendar::empty();
+    for (key, value) in [
+        ("VERSION", "2.0"),
+        ("PRODID", PRODID),
+        ("CALSCALE", "GREGORIAN"),
+        ("METHOD", "PUBLISH"),
+        ("X-WR-TIMEZONE", CALENDAR_TIMEZONE),
+    ] {
+        cal.append_property(Property::new(key, value));
+    }
+    // Not `Calendar::name`: it also writes `NAME`, which the crate does
+    // not escape.
+    cal.append_property(Property::new("X-WR-CALNAME", clean_line(name)));
 
-    line("BEGIN", "VCALENDAR");
-    line("VERSION", "2.0");
-    line("PRODID", &escape_text(PRODID));
-    line("CALSCALE", "GREGORIAN");
-    line("METHOD", "PUBLISH");
-    line("X-WR-CALNAME", &escape_text(name));
-    line("X-WR-TIMEZONE", TZID);
-
-    line("BEGIN", "VTIMEZONE");
-    line("TZID", TZID);
-    line("BEGIN", "STANDARD");
-    line("TZOFFSETFROM", "+0800");
-    line("TZOFFSETTO", "+0800");
-    line("TZNAME", "CST");
-    line("DTSTART", "19700101T000000");
-    line("END", "STANDARD");
-    line("END", "VTIMEZONE");
-
-    let local_param = format!(";TZID={TZID}");
-    for event in events {
-        line("BEGIN", "VEVENT");
-        line("UID", &escape_text(&event.uid));
-        line("DTSTAMP", &ical_utc(now));
-        line(
-            &format!("DTSTART{local_param}"),
-            &ical_local(event.starts_at),
-        );
-        if event.ends_at > event.starts_at {
-            line(&format!("DTEND{local_param}"), &ical_local(event.ends_at));
+    for e in events {
+        let mut event = Event::new();
+        event
+            .uid(&clean_line(&e.uid))
+            .timestamp(utc(now))
+            .starts(utc(e.starts_at))
+            .summary(&clean_text(&e.title))
+            .last_modified(utc(e.updated_at))
+            .status(if e.cancelled {
+                EventStatus::Cancelled
+            } else {
+                EventStatus::Confirmed
+            });
+        if e.ends_at > e.starts_at {
+            event.ends(utc(e.ends_at));
         }
-        line("SUMMARY", &escape_text(&event.title));
-        if !event.description.is_empty() {
-            line("DESCRIPTION", &escape_text(&event.description));
+        if !e.description.is_empty() {
+            event.description(&clean_text(&e.description));
         }
-        if !event.location.is_empty() {
-            line("LOCATION", &escape_text(&event.location));
+        if !e.location.is_empty() {
+            event.location(&clean_text(&e.location));
         }
-        let url = clean_value(&event.url);
+        let url = clean_line(&e.url);
         if !url.is_empty() {
-            line("URL", &url);
+            event.url(&url);
         }
-        line("LAST-MODIFIED", &ical_utc(event.updated_at));
-        line(
-            "STATUS",
-            if event.cancelled {
-                "CANCELLED"
-            } else {
-                "CONFIRMED"
-            },
-        );
-        if let (Some(minutes), false) = (reminder_minutes, event.cancelled) {
-            line("BEGIN", "VALARM");
-            line("ACTION", "DISPLAY");
-            let reminder = if event.title.trim().is_empty() {
-                "政协大讲堂即将开始".to_owned()
-            } else {
-                format!("即将开始：{}", event.title)
-            };
-            line("DESCRIPTION", &escape_text(&reminder));
-            line("TRIGGER", &format!("-PT{minutes}M"));
-            line("END", "VALARM");
+        if let (Some(minutes), false) = (reminder_minutes, e.cancelled) {
+            event.alarm(reminder(&e.title, minutes));
         }
-        line("END", "VEVENT");
+        cal.push(event.done());
     }
 
-    line("END", "VCALENDAR");
+    let written = cal.done().to_string();
+    let mut out = String::with_capacity(written.len() + written.len() / 16);
+    for line in written.replace("\r\n ", "").split_terminator("\r\n") {
+        out.push_str(&fold_line(line));
+        out.push_str("\r\n");
+    }
     out
+}
+
+/// A display reminder `minutes` before the start.
+fn reminder(title: &str, minutes: u32) -> Alarm {
+    let text = if title.trim().is_empty() {
+        "政协大讲堂即将开始".to_owned()
+    } else {
+        format!("即将开始：{}", clean_text(title))
+    };
+    let mut alarm = Alarm::display(&text, -Duration::minutes(minutes.into()));
+    // chrono writes the duration in seconds (`-PT1800S`); clients that show
+    // the raw value read minutes better.
+    alarm.add_property("TRIGGER", format!("-PT{minutes}M"));
+    alarm.done()
 }
 
 /// Builds a complete Atom 1.0 feed.
@@ -205,63 +178,90 @@ pub fn atom(
     entries: &[FeedEntry],
     updated_at: i64,
 ) -> String {
-    let mut out = String::with_capacity(1024 + entries.len() * 1024);
-    out.push_str("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n");
-    out.push_str("<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"zh-CN\">\n");
-    push_element(&mut out, "  ", "id", feed_id);
-    push_element(&mut out, "  ", "title", title);
-    push_element(&mut out, "  ", "updated", &rfc3339(updated_at));
-    push_link(&mut out, "  ", "self", "application/atom+xml", self_url);
-    push_link(&mut out, "  ", "alternate", "text/html", site_url);
-    push_author(&mut out, "  ", FEED_AUTHOR);
-
-    for entry in entries {
-        out.push_str("  <entry>\n");
-        push_element(&mut out, "    ", "id", &entry.id);
-        push_element(&mut out, "    ", "title", &entry.title);
-        push_link(&mut out, "    ", "alternate", "text/html", &entry.url);
-        push_element(&mut out, "    ", "updated", &rfc3339(entry.updated_at));
-        push_element(&mut out, "    ", "published", &rfc3339(entry.published_at));
-        if !entry.author.trim().is_empty() {
-            push_author(&mut out, "    ", &entry.author);
-        }
-        if !entry.summary_html.is_empty() {
-            out.push_str("    <summary type=\"html\">");
-            out.push_str(&xml_escape(&entry.summary_html));
-            out.push_str("</summary>\n");
-        }
-        out.push_str("  </entry>\n");
-    }
-
-    out.push_str("</feed>\n");
+    let feed = Feed {
+        id: xml_text(feed_id),
+        title: Text::plain(xml_text(title)),
+        updated: beijing(updated_at),
+        lang: Some("zh-CN".to_owned()),
+        links: vec![
+            link("self", "application/atom+xml", self_url),
+            link("alternate", "text/html", site_url),
+        ],
+        authors: vec![person(FEED_AUTHOR)],
+        entries: entries.iter().map(entry).collect(),
+        ..Feed::default()
+    };
+    let mut out = feed.to_string();
+    out.push('\n');
     out
 }
 
-/// Escapes an iCalendar TEXT value (RFC 5545 §3.3.11).
-///
-/// `\` → `\\`, `;` → `\;`, `,` → `\,`, LF → `\n`; CR is dropped (so both LF
-/// and CRLF line breaks become `\n`); tab is kept; every other control
-/// character (C0, DEL, C1) is removed.
-pub fn escape_text(value: &str) -> String {
-    let mut out = String::with_capacity(value.len() + value.len() / 8);
-    for c in value.chars() {
-        match c {
-            '\\' => out.push_str("\\\\"),
-            ';' => out.push_str("\\;"),
-            ',' => out.push_str("\\,"),
-            '\n' => out.push_str("\\n"),
-            '\t' => out.push('\t'),
-            c if c.is_control() => {}
-            c => out.push(c),
-        }
+fn entry(e: &FeedEntry) -> Entry {
+    Entry {
+        id: xml_text(&e.id),
+        title: Text::plain(xml_text(&e.title)),
+        links: vec![link("alternate", "text/html", &e.url)],
+        updated: beijing(e.updated_at),
+        published: Some(beijing(e.published_at)),
+        authors: if e.author.trim().is_empty() {
+            Vec::new()
+        } else {
+            vec![person(&e.author)]
+        },
+        summary: (!e.summary_html.is_empty()).then(|| Text::html(xml_text(&e.summary_html))),
+        ..Entry::default()
     }
-    out
 }
 
-/// Removes every control character (including CR, LF and tab) from a
-/// non-TEXT value such as a URI, which RFC 5545 does not escape.
-fn clean_value(value: &str) -> String {
+fn link(rel: &str, media_type: &str, href: &str) -> Link {
+    Link {
+        rel: rel.to_owned(),
+        mime_type: Some(media_type.to_owned()),
+        href: xml_text(href),
+        ..Link::default()
+    }
+}
+
+fn person(name: &str) -> Person {
+    Person {
+        name: xml_text(name),
+        ..Person::default()
+    }
+}
+
+/// Text for an iCalendar TEXT value: CR dropped (so CRLF and LF both end a
+/// line once), tab and LF kept, every other control character removed.
+fn clean_text(value: &str) -> String {
+    value
+        .chars()
+        .filter(|&c| c == '\n' || c == '\t' || !c.is_control())
+        .collect()
+}
+
+/// A one-line value (a name, a UID, a URI): no control characters at all.
+fn clean_line(value: &str) -> String {
     value.chars().filter(|c| !c.is_control()).collect()
+}
+
+/// Text XML 1.0 allows: C0 controls (but tab, LF and CR), DEL, C1 and the
+/// non-characters U+FFFE/U+FFFF removed. The writer escapes the rest.
+fn xml_text(value: &str) -> String {
+    value
+        .chars()
+        .filter(|&c| {
+            matches!(c, '\t' | '\n' | '\r')
+                || !(c.is_control() || c == '\u{FFFE}' || c == '\u{FFFF}')
+        })
+        .collect()
+}
+
+fn utc(timestamp: i64) -> DateTime<Utc> {
+    DateTime::from_timestamp(timestamp.clamp(MIN_TIMESTAMP, MAX_TIMESTAMP), 0).unwrap_or_default()
+}
+
+fn beijing(timestamp: i64) -> FixedDateTime {
+    let offset = FixedOffset::east_opt(BEIJING_OFFSET_SECONDS).expect("+08:00 is a valid offset");
+    utc(timestamp).with_timezone(&offset)
 }
 
 /// Folds one iCalendar content line (RFC 5545 §3.1) into physical lines of
@@ -335,174 +335,9 @@ pub fn fold_line(line: &str) -> String {
     out
 }
 
-/// Escapes text for XML 1.0 content and attribute values.
-///
-/// `&`, `<`, `>`, `"` and `'` become entity references; CR becomes `&#13;`
-/// (so it survives XML line-end normalisation); tab and LF are kept; other
-/// C0 controls, DEL, C1 controls and the non-characters U+FFFE/U+FFFF are
-/// removed (C0 controls and U+FFFE/U+FFFF are not allowed in XML 1.0, DEL
-/// and C1 are discouraged).
-pub fn xml_escape(value: &str) -> String {
-    let mut out = String::with_capacity(value.len() + value.len() / 8);
-    for c in value.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&apos;"),
-            '\r' => out.push_str("&#13;"),
-            '\t' | '\n' => out.push(c),
-            '\u{FFFE}' | '\u{FFFF}' => {}
-            c if c.is_control() => {}
-            c => out.push(c),
-        }
-    }
-    out
-}
-
-/// Formats a Unix timestamp as an iCalendar UTC DATE-TIME:
-/// `YYYYMMDDTHHMMSSZ`.
-pub fn ical_utc(timestamp: i64) -> String {
-    let t = datetime(timestamp, UtcOffset::UTC);
-    format!(
-        "{:04}{:02}{:02}T{:02}{:02}{:02}Z",
-        t.year(),
-        u8::from(t.month()),
-        t.day(),
-        t.hour(),
-        t.minute(),
-        t.second()
-    )
-}
-
-/// Formats a Unix timestamp as an iCalendar local DATE-TIME in Beijing time:
-/// `YYYYMMDDTHHMMSS` (to be used with `TZID=Asia/Shanghai`).
-pub fn ical_local(timestamp: i64) -> String {
-    let t = datetime(timestamp, beijing());
-    format!(
-        "{:04}{:02}{:02}T{:02}{:02}{:02}",
-        t.year(),
-        u8::from(t.month()),
-        t.day(),
-        t.hour(),
-        t.minute(),
-        t.second()
-    )
-}
-
-/// Formats a Unix timestamp as RFC 3339 in Beijing time:
-/// `YYYY-MM-DDTHH:MM:SS+08:00`.
-pub fn rfc3339(timestamp: i64) -> String {
-    let t = datetime(timestamp, beijing());
-    format!(
-        "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}+08:00",
-        t.year(),
-        u8::from(t.month()),
-        t.day(),
-        t.hour(),
-        t.minute(),
-        t.second()
-    )
-}
-
-fn beijing() -> UtcOffset {
-    UtcOffset::from_whole_seconds(BEIJING_OFFSET_SECONDS).unwrap_or(UtcOffset::UTC)
-}
-
-/// The timestamp (clamped to years 1–9999) at the given offset.
-fn datetime(timestamp: i64, offset: UtcOffset) -> OffsetDateTime {
-    let clamped = timestamp.clamp(MIN_TIMESTAMP, MAX_TIMESTAMP);
-    OffsetDateTime::from_unix_timestamp(clamped)
-        .unwrap_or(OffsetDateTime::UNIX_EPOCH)
-        .to_offset(offset)
-}
-
-fn push_element(out: &mut String, indent: &str, name: &str, text: &str) {
-    out.push_str(indent);
-    out.push('<');
-    out.push_str(name);
-    out.push('>');
-    out.push_str(&xml_escape(text));
-    out.push_str("</");
-    out.push_str(name);
-    out.push_str(">\n");
-}
-
-fn push_link(out: &mut String, indent: &str, rel: &str, media_type: &str, href: &str) {
-    out.push_str(indent);
-    out.push_str("<link rel=\"");
-    out.push_str(rel);
-    out.push_str("\" type=\"");
-    out.push_str(media_type);
-    out.push_str("\" href=\"");
-    out.push_str(&xml_escape(href));
-    out.push_str("\"/>\n");
-}
-
-fn push_author(out: &mut String, indent: &str, name: &str) {
-    out.push_str(indent);
-    out.push_str("<author><name>");
-    out.push_str(&xml_escape(name));
-    out.push_str("</name></author>\n");
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    /// 2026-03-05 19:30 in Beijing (11:30 UTC).
-    const LECTURE_START: i64 = 1_772_710_200;
-    /// 2026-03-01 08:00:05 UTC.
-    const NOW: i64 = 1_772_352_005;
-
-    fn sample_event() -> CalEvent {
-        CalEvent {
-            uid: "lecture-12@shuxiang".into(),
-            title: "读书，明理；修身\n——政协委员谈《论语》".into(),
-            description: "主讲：张三，李四；\n地点变更请留意\\通知。".into(),
-            location: "政协会议中心三楼，第一报告厅".into(),
-            url: "https://shuxiang.example/lectures/lunyu-2026".into(),
-            starts_at: LECTURE_START,
-            ends_at: LECTURE_START + 2 * 3600,
-            updated_at: NOW - 3600,
-            cancelled: false,
-        }
-    }
-
-    /// Physical lines of a document (split on CRLF; the last, empty piece
-    /// after the final CRLF dropped).
-    fn physical_lines(doc: &str) -> Vec<&str> {
-        let mut lines: Vec<&str> = doc.split("\r\n").collect();
-        assert_eq!(lines.pop(), Some(""), "document must end with CRLF");
-        lines
-    }
-
-    /// Logical content lines (unfolded).
-    fn content_lines(doc: &str) -> Vec<String> {
-        doc.replace("\r\n ", "")
-            .split("\r\n")
-            .filter(|l| !l.is_empty())
-            .map(str::to_owned)
-            .collect()
-    }
-
-    fn unescape(value: &str) -> String {
-        let mut out = String::new();
-        let mut chars = value.chars();
-        while let Some(c) = chars.next() {
-            if c == '\\' {
-                match chars.next() {
-                    Some('n' | 'N') => out.push('\n'),
-                    Some(other) => out.push(other),
-                    None => panic!("dangling backslash in {value:?}"),
-                }
-            } else {
-                out.push(c);
-            }
-        }
-        out
-    }
 
     /// Checks the folding invariants on the raw bytes of one folded line.
     fn assert_folded_ok(original: &str, folded: &str) {
@@ -554,19 +389,24 @@ mod tests {
     fn folding_pseudo_random_lines() {
         let alphabet: Vec<char> = "ab ,;\\\t中文书香政协😀𝄞é".chars().collect();
         let mut seed: u64 = 0x5eed;
-        for _ in 0..500 {
-            let mut line = String::new();
+        let mut next = || {
             seed = seed
                 .wrapping_mul(6364136223846793005)
                 .wrapping_add(1442695040888963407);
-            let len = (seed >> 33) % 300;
+            seed >> 33
+        };
+        for _ in 0..500 {
+            let len = next() % 300;
+            let mut value = String::new();
             for _ in 0..len {
-                seed = seed
-                    .wrapping_mul(6364136223846793005)
-                    .wrapping_add(1442695040888963407);
-                line.push(alphabet[((seed >> 33) % alphabet.len() as u64) as usize]);
+                value.push(alphabet[(next() % alphabet.len() as u64) as usize]);
             }
-            let line = format!("DESCRIPTION:{}", escape_text(&line));
+            // Escaped as the crate escapes TEXT.
+            let escaped = value
+                .replace('\\', "\\\\")
+                .replace(',', "\\,")
+                .replace(';', "\\;");
+            let line = format!("DESCRIPTION:{escaped}");
             let folded = fold_line(&line);
             assert_folded_ok(&line, &folded);
             // No escape sequence is split: every non-final physical line
@@ -600,282 +440,34 @@ mod tests {
     }
 
     #[test]
-    fn escaping_chinese_text() {
-        assert_eq!(
-            escape_text("读书，明理, 修身; 齐家；\n治国\\平天下"),
-            "读书，明理\\, 修身\\; 齐家；\\n治国\\\\平天下"
-        );
-        assert_eq!(escape_text("一\r\n二\r三"), "一\\n二三");
-        assert_eq!(escape_text("a\tb"), "a\tb");
-        assert_eq!(
-            escape_text("控\u{0}制\u{7}字\u{1b}符\u{7f}\u{85}"),
-            "控制字符"
-        );
-    }
-
-    #[test]
-    fn calendar_structure_and_crlf() {
-        let doc = calendar("政协大讲堂", &[sample_event()], NOW, None);
-        assert!(
-            !doc.replace("\r\n", "").contains(['\r', '\n']),
-            "bare CR/LF"
-        );
-        for line in physical_lines(&doc) {
-            assert!(line.len() <= MAX_LINE_OCTETS, "{line:?}");
-            assert!(
-                !line.chars().any(|c| c.is_control() && c != '\t'),
-                "{line:?}"
-            );
-        }
-        let lines = content_lines(&doc);
-        for expected in [
-            "BEGIN:VCALENDAR",
-            "VERSION:2.0",
-            "PRODID:-//书香//政协大讲堂//ZH",
-            "CALSCALE:GREGORIAN",
-            "METHOD:PUBLISH",
-            "X-WR-CALNAME:政协大讲堂",
-            "X-WR-TIMEZONE:Asia/Shanghai",
-            "BEGIN:VTIMEZONE",
-            "TZID:Asia/Shanghai",
-            "BEGIN:STANDARD",
-            "TZOFFSETFROM:+0800",
-            "TZOFFSETTO:+0800",
-            "TZNAME:CST",
-            "DTSTART:19700101T000000",
-            "END:STANDARD",
-            "END:VTIMEZONE",
-            "BEGIN:VEVENT",
-            "UID:lecture-12@shuxiang",
-            "URL:https://shuxiang.example/lectures/lunyu-2026",
-            "STATUS:CONFIRMED",
-            "END:VEVENT",
-        ] {
-            assert!(lines.iter().any(|l| l == expected), "missing {expected:?}");
-        }
-        assert_eq!(lines.first().map(String::as_str), Some("BEGIN:VCALENDAR"));
-        assert_eq!(lines.last().map(String::as_str), Some("END:VCALENDAR"));
-        assert!(!doc.contains("VALARM"), "no alarm without reminder_minutes");
-    }
-
-    #[test]
-    fn calendar_times() {
-        let doc = calendar("讲堂", &[sample_event()], NOW, None);
-        let lines = content_lines(&doc);
-        let has = |l: &str| lines.iter().any(|x| x == l);
-        assert!(has("DTSTART;TZID=Asia/Shanghai:20260305T193000"));
-        assert!(has("DTEND;TZID=Asia/Shanghai:20260305T213000"));
-        assert!(has("DTSTAMP:20260301T080005Z"));
-        assert!(has("LAST-MODIFIED:20260301T070005Z"));
-        // Crossing midnight in Beijing but not in UTC.
-        assert_eq!(ical_local(1_772_726_400 - 1), "20260305T235959");
-        assert_eq!(ical_local(1_772_726_400), "20260306T000000");
-        assert_eq!(ical_utc(1_772_726_400), "20260305T160000Z");
-        // Out-of-range timestamps are clamped, never malformed.
-        assert_eq!(ical_utc(i64::MIN), "00010101T000000Z");
-        assert_eq!(ical_local(i64::MAX), "99991231T235959");
-    }
-
-    #[test]
-    fn calendar_escapes_and_folds_text() {
-        let event = sample_event();
-        let doc = calendar(
-            "讲堂，第一期；春季",
-            std::slice::from_ref(&event),
-            NOW,
-            None,
-        );
-        let lines = content_lines(&doc);
-        let value = |name: &str| {
-            lines
-                .iter()
-                .find_map(|l| l.strip_prefix(name).and_then(|r| r.strip_prefix(':')))
-                .unwrap_or_else(|| panic!("no {name}"))
-                .to_owned()
-        };
-        assert_eq!(value("SUMMARY"), "读书，明理；修身\\n——政协委员谈《论语》");
-        assert_eq!(unescape(&value("SUMMARY")), event.title);
-        assert_eq!(unescape(&value("DESCRIPTION")), event.description);
-        assert_eq!(value("LOCATION"), "政协会议中心三楼，第一报告厅");
-        assert_eq!(value("X-WR-CALNAME"), "讲堂，第一期；春季");
-
-        let long = CalEvent {
-            title: "长标题，".repeat(40),
-            ..event
-        };
-        let doc = calendar("讲堂", std::slice::from_ref(&long), NOW, None);
-        for line in physical_lines(&doc) {
-            assert!(line.len() <= MAX_LINE_OCTETS);
-        }
-        let summary = content_lines(&doc)
-            .into_iter()
-            .find_map(|l| l.strip_prefix("SUMMARY:").map(str::to_owned))
-            .expect("SUMMARY");
-        assert_eq!(unescape(&summary), long.title);
-    }
-
-    #[test]
-    fn calendar_alarm() {
-        let cancelled = CalEvent {
-            uid: "lecture-13@shuxiang".into(),
-            cancelled: true,
-            ..sample_event()
-        };
-        let doc = calendar("讲堂", &[sample_event(), cancelled], NOW, Some(30));
-        let lines = content_lines(&doc);
-        let alarm_start = lines
-            .iter()
-            .position(|l| l == "BEGIN:VALARM")
-            .expect("VALARM");
-        assert_eq!(lines[alarm_start + 1], "ACTION:DISPLAY");
-        assert!(lines[alarm_start + 2].starts_with("DESCRIPTION:即将开始：读书"));
-        assert_eq!(lines[alarm_start + 3], "TRIGGER:-PT30M");
-        assert_eq!(lines[alarm_start + 4], "END:VALARM");
-        assert_eq!(lines[alarm_start + 5], "END:VEVENT");
-        assert_eq!(lines.iter().filter(|l| *l == "BEGIN:VALARM").count(), 1);
-    }
-
-    #[test]
-    fn calendar_cancelled_event() {
+    fn control_characters_are_removed_before_escaping() {
         let event = CalEvent {
-            cancelled: true,
-            ..sample_event()
-        };
-        let doc = calendar("讲堂", &[event], NOW, Some(15));
-        let lines = content_lines(&doc);
-        assert!(lines.iter().any(|l| l == "STATUS:CANCELLED"));
-        assert!(!lines.iter().any(|l| l == "STATUS:CONFIRMED"));
-        assert!(
-            !doc.contains("VALARM"),
-            "a cancelled lecture needs no reminder"
-        );
-    }
-
-    #[test]
-    fn calendar_optional_properties() {
-        let bare = CalEvent {
             uid: "lecture-1@shuxiang".into(),
-            title: "讲座".into(),
-            starts_at: LECTURE_START,
-            ends_at: LECTURE_START,
-            url: "\u{0}\n".into(),
-            ..CalEvent::default()
-        };
-        let doc = calendar("讲堂", &[bare], NOW, None);
-        for absent in ["DTEND", "DESCRIPTION", "LOCATION", "URL"] {
-            assert!(
-                !content_lines(&doc).iter().any(|l| l.starts_with(absent)),
-                "{absent} present"
-            );
-        }
-        let empty = calendar("讲堂", &[], NOW, Some(10));
-        assert!(!empty.contains("BEGIN:VEVENT"));
-        assert!(empty.ends_with("END:VCALENDAR\r\n"));
-    }
-
-    #[test]
-    fn calendar_removes_control_characters() {
-        let event = CalEvent {
             title: "讲\u{0}座\u{8}\r\n标\u{1f}题\u{7f}".into(),
             location: "会\u{c}场".into(),
-            ..sample_event()
+            url: "\u{0}\n".into(),
+            starts_at: 1_772_710_200,
+            ends_at: 1_772_710_200,
+            ..CalEvent::default()
         };
-        let doc = calendar("讲\u{1b}堂", &[event], NOW, None);
-        let lines = content_lines(&doc);
-        assert!(lines.iter().any(|l| l == "SUMMARY:讲座\\n标题"));
-        assert!(lines.iter().any(|l| l == "LOCATION:会场"));
-        assert!(lines.iter().any(|l| l == "X-WR-CALNAME:讲堂"));
-        assert!(
-            !doc.chars()
-                .any(|c| c.is_control() && c != '\r' && c != '\n')
-        );
-    }
-
-    fn sample_entry() -> FeedEntry {
-        FeedEntry {
-            id: "tag:shuxiang,2026:lecture-12".into(),
-            title: "<script>alert('x')</script> 读书 & \"明理\"".into(),
-            url: "https://shuxiang.example/lectures/lunyu?a=1&b=2".into(),
-            summary_html: "<p>主讲：张三 &amp; 李四</p><script>x()</script>".into(),
-            updated_at: NOW,
-            published_at: LECTURE_START - 86_400,
-            author: "政协文史委".into(),
+        let doc = calendar("讲\u{1b}堂\n", &[event], 1_772_352_005, None);
+        let lines: Vec<&str> = doc.split("\r\n").collect();
+        assert!(lines.contains(&"SUMMARY:讲座\\n标题"), "{doc}");
+        assert!(lines.contains(&"LOCATION:会场"));
+        assert!(lines.contains(&"X-WR-CALNAME:讲堂"));
+        for absent in ["DTEND", "DESCRIPTION", "URL"] {
+            assert!(!lines.iter().any(|l| l.starts_with(absent)), "{absent}");
         }
-    }
-
-    fn sample_feed() -> String {
-        atom(
-            "tag:shuxiang,2026:lectures",
-            "政协大讲堂 & 书香",
-            "https://shuxiang.example/lectures/feed.atom",
-            "https://shuxiang.example/lectures",
-            &[sample_entry()],
-            NOW,
-        )
-    }
-
-    #[test]
-    fn atom_structure() {
-        let feed = sample_feed();
-        assert!(feed.starts_with("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"zh-CN\">\n"));
-        assert!(feed.ends_with("</feed>\n"));
-        for expected in [
-            "<id>tag:shuxiang,2026:lectures</id>",
-            "<updated>2026-03-01T16:00:05+08:00</updated>",
-            "<link rel=\"self\" type=\"application/atom+xml\" href=\"https://shuxiang.example/lectures/feed.atom\"/>",
-            "<link rel=\"alternate\" type=\"text/html\" href=\"https://shuxiang.example/lectures\"/>",
-            "<author><name>书香</name></author>",
-            "<entry>",
-            "<id>tag:shuxiang,2026:lecture-12</id>",
-            "<published>2026-03-04T19:30:00+08:00</published>",
-            "<author><name>政协文史委</name></author>",
-            "href=\"https://shuxiang.example/lectures/lunyu?a=1&amp;b=2\"",
-        ] {
-            assert!(feed.contains(expected), "missing {expected:?}");
-        }
-        assert_eq!(rfc3339(LECTURE_START), "2026-03-05T19:30:00+08:00");
-    }
-
-    #[test]
-    fn atom_escapes_markup() {
-        let feed = sample_feed();
-        assert!(feed.contains("<title>政协大讲堂 &amp; 书香</title>"));
-        assert!(feed.contains(
-            "<title>&lt;script&gt;alert(&apos;x&apos;)&lt;/script&gt; 读书 &amp; &quot;明理&quot;</title>"
-        ));
-        assert!(feed.contains(
-            "<summary type=\"html\">&lt;p&gt;主讲：张三 &amp;amp; 李四&lt;/p&gt;&lt;script&gt;x()&lt;/script&gt;</summary>"
-        ));
-        assert!(!feed.contains("<script"));
-        assert!(!feed.contains("<p>"));
-    }
-
-    #[test]
-    fn atom_removes_control_characters() {
+        assert!(!doc.replace("\r\n", "").chars().any(char::is_control));
         assert_eq!(
-            xml_escape("a\u{0}b\u{8}c\u{b}d\u{1f}e\u{7f}f\u{9f}g\u{fffe}h"),
-            "abcdefgh"
+            xml_text("a\u{0}b\u{8}c\u{b}d\u{1f}e\u{7f}f\u{9f}g\u{fffe}h\ti\n"),
+            "abcdefgh\ti\n"
         );
-        assert_eq!(xml_escape("行\t一\n行二\r"), "行\t一\n行二&#13;");
-        let entry = FeedEntry {
-            title: "标\u{1}题".into(),
-            summary_html: "<b>\u{0}粗</b>".into(),
-            author: String::new(),
-            ..sample_entry()
-        };
-        let feed = atom(
-            "urn:x",
-            "t\u{2}",
-            "https://a/f",
-            "https://a/",
-            &[entry],
-            NOW,
-        );
-        assert!(!feed.chars().any(|c| c.is_control() && c != '\n'));
-        assert!(feed.contains("<title>标题</title>"));
-        assert!(feed.contains("<title>t</title>"));
-        assert!(feed.contains("&lt;b&gt;粗&lt;/b&gt;"));
-        // No entry-level author when it is empty: the feed's applies.
-        assert_eq!(feed.matches("<author>").count(), 1);
+    }
+
+    #[test]
+    fn out_of_range_times_are_clamped() {
+        assert_eq!(utc(i64::MIN).to_rfc3339(), "0001-01-01T00:00:00+00:00");
+        assert_eq!(beijing(i64::MAX).to_rfc3339(), "9999-12-31T23:59:59+08:00");
     }
 }

@@ -217,20 +217,16 @@ impl LiveHub {
         }
     }
 
-    /// Starts the background tasks (inside a Tokio runtime).
-    pub fn start(self: &Arc<Self>) {
+    /// Starts the background tasks under `tasks`: the ticker and, on
+    /// PostgreSQL, the listener (which stops reconnecting when they stop).
+    pub fn start(self: &Arc<Self>, tasks: &mut crate::server::tasks::Tasks) {
         let hub = Arc::clone(self);
-        tokio::spawn(async move {
-            let mut tick = tokio::time::interval(TICK);
-            tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-            loop {
-                tick.tick().await;
-                hub.tick().await;
-            }
+        tasks.every(TICK, move || {
+            let hub = Arc::clone(&hub);
+            async move { hub.tick().await }
         });
         if self.db.backend() == Backend::Postgres {
-            let hub = Arc::clone(self);
-            tokio::spawn(async move { hub.listen().await });
+            tasks.spawn(Arc::clone(self).listen());
         }
     }
 

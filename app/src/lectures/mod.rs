@@ -4,7 +4,6 @@
 //! calendar (iCalendar) and feed (Atom) files.
 
 pub mod api;
-pub mod feeds;
 pub mod pages;
 pub mod validate;
 
@@ -12,6 +11,8 @@ pub mod validate;
 pub mod audience;
 #[cfg(feature = "ssr")]
 pub mod checkin;
+#[cfg(feature = "ssr")]
+pub mod feeds;
 #[cfg(feature = "ssr")]
 pub mod live;
 #[cfg(feature = "ssr")]

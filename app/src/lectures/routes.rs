@@ -7,20 +7,20 @@ use std::time::Duration;
 
 use axum::Router;
 use axum::extract::{ConnectInfo, DefaultBodyLimit, Multipart, Path, Request, State};
-use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::http::{HeaderMap, HeaderValue, header};
 use axum::middleware::Next;
 use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use futures::Stream;
-use tower_sessions::Session;
 
 use super::feeds::{self, CalEvent, FeedEntry};
 use super::queries::{self, LectureRecord};
 use super::{LectureState, Phase, viewer};
-use crate::accounts::session::user_of;
+use crate::accounts::extract::SignedIn;
 use crate::books::cover;
-use crate::books::routes::{Failure, processed_cover, save_cover};
+use crate::books::routes::{processed_cover, save_cover};
+use crate::error::AppError;
 use crate::server::{AppContext, Settings, client, now};
 use crate::ui::pager::encode;
 
@@ -57,15 +57,12 @@ pub async fn ics_suffix(State(ctx): State<AppContext>, req: Request, next: Next)
         .map(str::to_owned);
     match slug {
         Some(slug) if req.method() == axum::http::Method::GET => {
-            calendar_one(&ctx, &slug, req.headers()).await
+            calendar_one(&ctx, &slug, req.headers())
+                .await
+                .into_response()
         }
         _ => next.run(req).await,
     }
-}
-
-fn internal(e: impl std::fmt::Display) -> Response {
-    tracing::error!(error = %e, "lecture hall endpoint failed");
-    StatusCode::INTERNAL_SERVER_ERROR.into_response()
 }
 
 /// `http(s)://host` for the absolute links of calendar files, feeds and
@@ -138,13 +135,13 @@ fn calendar_response(body: String, filename: &str) -> Response {
         .into_response()
 }
 
-async fn calendar_one(ctx: &AppContext, slug: &str, headers: &HeaderMap) -> Response {
+async fn calendar_one(
+    ctx: &AppContext,
+    slug: &str,
+    headers: &HeaderMap,
+) -> Result<Response, AppError> {
     let origin = request_origin(&ctx.settings, headers);
-    let lecture = match queries::by_slug(ctx.db.pool(), slug, now()).await {
-        Ok(Some(l)) if l.summary.state != LectureState::Draft => l,
-        Ok(_) => return (StatusCode::NOT_FOUND, "未找到该讲座").into_response(),
-        Err(e) => return internal(e),
-    };
+    let lecture = published(ctx, slug).await?;
     let main = lecture.summary.main_venue.clone().unwrap_or_default();
     let event = event_of(&lecture, &main, &origin);
     let body = feeds::calendar(
@@ -153,30 +150,38 @@ async fn calendar_one(ctx: &AppContext, slug: &str, headers: &HeaderMap) -> Resp
         now(),
         Some(REMINDER_MINUTES),
     );
-    calendar_response(body, &format!("{}.ics", lecture.summary.slug))
+    Ok(calendar_response(
+        body,
+        &format!("{}.ics", lecture.summary.slug),
+    ))
 }
 
-async fn calendar_all(State(ctx): State<AppContext>, headers: HeaderMap) -> Response {
-    let upcoming = match queries::upcoming(ctx.db.pool(), now(), FEED_MAX).await {
-        Ok(l) => l,
-        Err(e) => return internal(e),
-    };
+/// A session that is not a draft (drafts have no public files or channel).
+async fn published(ctx: &AppContext, slug: &str) -> Result<LectureRecord, AppError> {
+    queries::by_slug(ctx.db.pool(), slug, now())
+        .await?
+        .filter(|l| l.summary.state != LectureState::Draft)
+        .ok_or(AppError::NotFound)
+}
+
+async fn calendar_all(
+    State(ctx): State<AppContext>,
+    headers: HeaderMap,
+) -> Result<Response, AppError> {
+    let upcoming = queries::upcoming(ctx.db.pool(), now(), FEED_MAX).await?;
     let origin = request_origin(&ctx.settings, &headers);
     let events: Vec<CalEvent> = upcoming
         .iter()
         .map(|l| event_of(l, l.summary.main_venue.as_deref().unwrap_or(""), &origin))
         .collect();
-    calendar_response(
+    Ok(calendar_response(
         feeds::calendar("政协大讲堂", &events, now(), Some(REMINDER_MINUTES)),
         "calendar.ics",
-    )
+    ))
 }
 
-async fn feed(State(ctx): State<AppContext>, headers: HeaderMap) -> Response {
-    let lectures = match queries::recently_changed(ctx.db.pool(), now(), FEED_MAX).await {
-        Ok(l) => l,
-        Err(e) => return internal(e),
-    };
+async fn feed(State(ctx): State<AppContext>, headers: HeaderMap) -> Result<Response, AppError> {
+    let lectures = queries::recently_changed(ctx.db.pool(), now(), FEED_MAX).await?;
     let origin = request_origin(&ctx.settings, &headers);
     let entries: Vec<FeedEntry> = lectures
         .iter()
@@ -193,7 +198,7 @@ async fn feed(State(ctx): State<AppContext>, headers: HeaderMap) -> Response {
                 url: format!("{origin}/lectures/{}", encode(&s.slug)),
                 summary_html: format!(
                     "<p>主讲人：{}；时间：{when}</p>{}",
-                    feeds::xml_escape(&s.speaker),
+                    crate::markdown::render_inline_text(&s.speaker),
                     l.abstract_html
                 ),
                 updated_at: l.updated_at,
@@ -211,14 +216,14 @@ async fn feed(State(ctx): State<AppContext>, headers: HeaderMap) -> Response {
         &entries,
         updated,
     );
-    (
+    Ok((
         [
             (header::CONTENT_TYPE, "application/atom+xml; charset=utf-8"),
             (header::CACHE_CONTROL, "no-cache"),
         ],
         body,
     )
-        .into_response()
+        .into_response())
 }
 
 /// The live channel of a watch page. It counts only browsers that bring
@@ -244,17 +249,14 @@ async fn live(State(ctx): State<AppContext>, Path(slug): Path<String>, req: Requ
         .live
         .connect(address.clone(), limits.connections_per_address)
     else {
-        return (
-            StatusCode::TOO_MANY_REQUESTS,
-            [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
-            "同一网络打开的直播页面太多了，请关闭一些页面后再试。",
+        return AppError::TooManyRequests(
+            "同一网络打开的直播页面太多了，请关闭一些页面后再试。".to_owned(),
         )
-            .into_response();
+        .into_response();
     };
-    let lecture = match queries::by_slug(ctx.db.pool(), &slug, now()).await {
-        Ok(Some(l)) if l.summary.state != LectureState::Draft => l,
-        Ok(_) => return StatusCode::NOT_FOUND.into_response(),
-        Err(e) => return internal(e),
+    let lecture = match published(&ctx, &slug).await {
+        Ok(l) => l,
+        Err(e) => return e.into_response(),
     };
     let id = lecture.summary.id;
     let viewer = viewer::from_headers(headers)
@@ -345,46 +347,35 @@ fn frames(
 /// `?cover=ok` or the Chinese reason the upload failed.
 async fn upload_cover(
     State(ctx): State<AppContext>,
-    session: Session,
+    SignedIn(user): SignedIn,
     Path(slug): Path<String>,
     multipart: Multipart,
-) -> Response {
-    let edit = format!("/lectures/{}/edit", encode(&slug));
-    let back = |msg: &str| Redirect::to(&format!("{edit}?cover={}", encode(msg))).into_response();
-    let user = match user_of(&session, &ctx.db).await {
-        Ok(Some(u)) => u,
-        Ok(None) => return Redirect::to(&format!("/login?next={}", encode(&edit))).into_response(),
-        Err(_) => return StatusCode::INTERNAL_SERVER_ERROR.into_response(),
-    };
-    let lecture = match queries::by_slug(ctx.db.pool(), &slug, now()).await {
-        Ok(Some(l)) => l,
-        Ok(None) => return StatusCode::NOT_FOUND.into_response(),
-        Err(e) => return internal(e),
-    };
+) -> Result<Response, AppError> {
+    let lecture = queries::by_slug(ctx.db.pool(), &slug, now())
+        .await?
+        .ok_or(AppError::NotFound)?;
     if !super::api::may_edit(&user, &lecture) {
-        return (StatusCode::FORBIDDEN, "没有权限执行此操作").into_response();
+        return Err(AppError::Forbidden);
     }
-    let processed = match processed_cover(multipart).await {
-        Ok(p) => p,
-        Err(Failure::User(msg)) => return back(&msg),
-        Err(Failure::NoBook) => return StatusCode::NOT_FOUND.into_response(),
-        Err(Failure::Internal(e)) => return internal(e),
-    };
-    let result = async {
+    let stored = async {
+        let processed = processed_cover(multipart).await?;
         let mut tx = ctx.db.pool().begin().await?;
         let image_id = save_cover(&mut tx, &processed).await?;
         queries::set_cover(&mut *tx, lecture.summary.id, image_id).await?;
         if let Some(old) = lecture.summary.cover_id {
             crate::books::queries::delete_image(&mut *tx, old).await?;
         }
-        tx.commit().await
-    }
-    .await;
-    match result {
-        Ok(()) => back("ok"),
-        Err(e) => {
-            tracing::error!(error = %e, "storing a lecture cover failed");
-            back("服务器出错了，请稍后再试")
-        }
-    }
+        tx.commit().await?;
+        Ok::<_, AppError>(())
+    };
+    let outcome = match stored.await {
+        Ok(()) => "ok".to_owned(),
+        Err(e) => e.to_string(),
+    };
+    Ok(Redirect::to(&format!(
+        "/lectures/{}/edit?cover={}",
+        encode(&slug),
+        encode(&outcome)
+    ))
+    .into_response())
 }

@@ -2,16 +2,16 @@
 //! check-ins and notes. Only ever the signed-in person's own.
 
 use axum::extract::State;
-use axum::http::{StatusCode, header};
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
 use serde::Serialize;
-use tower_sessions::Session;
 
 use super::{CheckIn, Progress};
 use crate::accounts::SessionUser;
-use crate::accounts::session::user_of;
+use crate::accounts::extract::SignedIn;
+use crate::error::AppError;
 use crate::notes::NoteView;
 use crate::server::AppContext;
 
@@ -68,63 +68,30 @@ async fn collect(ctx: &AppContext, user: &SessionUser) -> Result<Export, sqlx::E
     })
 }
 
-/// The signed-in user, or the response to send instead.
-async fn signed_in(ctx: &AppContext, session: &Session) -> Result<SessionUser, Response> {
-    match user_of(session, &ctx.db).await {
-        Ok(Some(u)) => Ok(u),
-        Ok(None) => Err(Redirect::to("/login?next=/me").into_response()),
-        Err(_) => Err(StatusCode::INTERNAL_SERVER_ERROR.into_response()),
-    }
-}
-
-fn failed(e: sqlx::Error) -> Response {
-    tracing::error!(error = %e, "export failed");
-    StatusCode::INTERNAL_SERVER_ERROR.into_response()
-}
-
-async fn json(State(ctx): State<AppContext>, session: Session) -> Response {
-    let user = match signed_in(&ctx, &session).await {
-        Ok(u) => u,
-        Err(r) => return r,
-    };
-    match collect(&ctx, &user).await {
-        Ok(export) => (
-            [
-                (
-                    header::CONTENT_DISPOSITION,
-                    "attachment; filename=\"my-reading.json\"",
-                ),
-                (header::CACHE_CONTROL, "no-store"),
-            ],
-            Json(export),
-        )
-            .into_response(),
-        Err(e) => failed(e),
-    }
+async fn json(
+    State(ctx): State<AppContext>,
+    SignedIn(user): SignedIn,
+) -> Result<Response, AppError> {
+    let export = collect(&ctx, &user).await?;
+    Ok((
+        [
+            (
+                header::CONTENT_DISPOSITION,
+                "attachment; filename=\"my-reading.json\"",
+            ),
+            (header::CACHE_CONTROL, "no-store"),
+        ],
+        Json(export),
+    )
+        .into_response())
 }
 
 /// One table, a row per record: 类型 says which kind it is.
 fn to_csv(e: &Export) -> String {
-    fn cell(s: &str) -> String {
-        let s = match s.chars().next() {
-            // Keep spreadsheet programs from running text as a formula.
-            Some('=' | '+' | '-' | '@') => format!("'{s}"),
-            _ => s.to_owned(),
-        };
-        if s.contains([',', '"', '\n', '\r']) {
-            format!("\"{}\"", s.replace('"', "\"\""))
-        } else {
-            s
-        }
-    }
     let num = |n: Option<i64>| n.map(|n| n.to_string()).unwrap_or_default();
     let date = |ts: i64| crate::ui::time::day_string(crate::ui::time::day_at(ts));
-    let mut out =
-        String::from("\u{feff}类型,日期,书名,读书群,状态,页码,百分比,分钟,页数,标题,内容\r\n");
-    let mut row = |cols: [String; 11]| {
-        out.push_str(&cols.iter().map(|c| cell(c)).collect::<Vec<_>>().join(","));
-        out.push_str("\r\n");
-    };
+    let mut rows: Vec<[String; 11]> = Vec::new();
+    let mut row = |cols: [String; 11]| rows.push(cols);
     for p in &e.progress {
         row([
             "阅读进度".into(),
@@ -173,16 +140,31 @@ fn to_csv(e: &Export) -> String {
             n.markdown.clone(),
         ]);
     }
-    out
+    crate::server::csv::table(
+        &[
+            "类型",
+            "日期",
+            "书名",
+            "读书群",
+            "状态",
+            "页码",
+            "百分比",
+            "分钟",
+            "页数",
+            "标题",
+            "内容",
+        ],
+        rows,
+    )
 }
 
-async fn csv(State(ctx): State<AppContext>, session: Session) -> Response {
-    let user = match signed_in(&ctx, &session).await {
-        Ok(u) => u,
-        Err(r) => return r,
-    };
-    match collect(&ctx, &user).await {
-        Ok(export) => crate::books::routes::csv_download(to_csv(&export), "my-reading.csv"),
-        Err(e) => failed(e),
-    }
+async fn csv(
+    State(ctx): State<AppContext>,
+    SignedIn(user): SignedIn,
+) -> Result<Response, AppError> {
+    let export = collect(&ctx, &user).await?;
+    Ok(crate::books::routes::csv_download(
+        to_csv(&export),
+        "my-reading.csv",
+    ))
 }

@@ -108,15 +108,8 @@ pub async fn catch_up(db: &Db) {
     }
 }
 
-/// Indexes queued changes every second until the process ends.
-pub async fn run(db: Db) {
-    let mut tick = tokio::time::interval(std::time::Duration::from_secs(1));
-    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-    loop {
-        tick.tick().await;
-        catch_up(&db).await;
-    }
-}
+/// How often the indexer looks at the queue.
+pub const EVERY: std::time::Duration = std::time::Duration::from_secs(1);
 
 async fn claim(
     conn: &mut AnyConnection,

@@ -6,10 +6,13 @@
 //! - notes shared with a group: its members and the author;
 //! - private notes: the author only.
 
+use std::sync::LazyLock;
+
 use sqlx::Row;
 
 use super::SearchKind;
 use super::tokens::Query;
+use crate::groups::readers;
 use crate::server::Db;
 use crate::server::db::Backend;
 
@@ -40,12 +43,18 @@ pub struct Found {
     pub created_at: i64,
 }
 
-const VISIBLE: &str = "(d.access = 'public' \
-     OR (d.access = 'group' AND (g.visibility = 'public' OR $2 = 1 OR EXISTS \
-        (SELECT 1 FROM group_member gm WHERE gm.group_id = d.group_id AND gm.account_id = $1))) \
-     OR (d.access = 'note_group' AND (d.owner_id = $1 OR EXISTS \
-        (SELECT 1 FROM group_member gm WHERE gm.group_id = d.group_id AND gm.account_id = $1))) \
-     OR (d.access = 'private' AND d.owner_id = $1))";
+/// Which documents the searcher (`$1`, `$2` 1 for an organiser) may see;
+/// threads and posts follow the group rule of [`readers`] over `g`.
+static VISIBLE: LazyLock<String> = LazyLock::new(|| {
+    format!(
+        "(d.access = 'public' \
+         OR (d.access = 'group' AND {group}) \
+         OR (d.access = 'note_group' AND (d.owner_id = $1 OR EXISTS \
+            (SELECT 1 FROM group_member gm WHERE gm.group_id = d.group_id AND gm.account_id = $1))) \
+         OR (d.access = 'private' AND d.owner_id = $1))",
+        group = readers::sql("g", "$1", "$2")
+    )
+});
 
 /// `FROM … WHERE …` with $1 searcher, $2 organiser, $3 the match, $4 from,
 /// $5 to, $6 the kind ('' for all), and $7..=$8 the range of document ids
@@ -63,14 +72,16 @@ fn from_where(backend: Backend) -> String {
         Backend::Sqlite => format!(
             "FROM search_fts f CROSS JOIN search_doc d ON d.id = f.rowid \
              LEFT JOIN reading_group g ON g.id = d.group_id \
-             WHERE search_fts MATCH $3 AND f.rowid >= $7 AND f.rowid <= $8 AND {VISIBLE} \
-             AND d.created_at >= $4 AND d.created_at < $5 AND ($6 = '' OR d.kind = $6)"
+             WHERE search_fts MATCH $3 AND f.rowid >= $7 AND f.rowid <= $8 AND {visible} \
+             AND d.created_at >= $4 AND d.created_at < $5 AND ($6 = '' OR d.kind = $6)",
+            visible = *VISIBLE
         ),
         Backend::Postgres => format!(
             "FROM search_doc d CROSS JOIN to_tsquery('simple', $3) AS q \
              LEFT JOIN reading_group g ON g.id = d.group_id \
-             WHERE d.tsv @@ q AND d.id >= $7 AND d.id <= $8 AND {VISIBLE} \
-             AND d.created_at >= $4 AND d.created_at < $5 AND ($6 = '' OR d.kind = $6)"
+             WHERE d.tsv @@ q AND d.id >= $7 AND d.id <= $8 AND {visible} \
+             AND d.created_at >= $4 AND d.created_at < $5 AND ($6 = '' OR d.kind = $6)",
+            visible = *VISIBLE
         ),
     }
 }

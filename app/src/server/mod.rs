@@ -10,6 +10,7 @@ pub mod freshness;
 pub mod likes;
 pub mod rate;
 pub mod reads;
+pub mod tasks;
 
 use std::future::Future;
 use std::sync::Arc;
@@ -196,7 +197,7 @@ pub fn redirect_to(path: &str) {
 }
 
 /// The path and query of a same-host URL, without an empty `?`.
-fn same_site_path(url: &str, host: Option<&str>) -> Option<String> {
+pub(crate) fn same_site_path(url: &str, host: Option<&str>) -> Option<String> {
     let rest = url.split_once("://")?.1;
     let (authority, path) = rest.split_once('/').unwrap_or((rest, ""));
     if Some(authority) != host {

@@ -8,7 +8,6 @@
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
 
 use super::Db;
 
@@ -75,30 +74,6 @@ impl ReadMarks {
             }
             Err(e) => {
                 tracing::warn!(error = %e, "writing read positions failed; kept for the next batch")
-            }
-        }
-    }
-
-    /// Writes the marks `every` so often until `stop` turns true; a batch
-    /// being written is finished first (the caller then writes what is
-    /// left with [`flush`](Self::flush)).
-    pub async fn run(
-        self: Arc<Self>,
-        db: Db,
-        every: Duration,
-        mut stop: tokio::sync::watch::Receiver<bool>,
-    ) {
-        let mut tick = tokio::time::interval(every);
-        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-        // The borrow `wait_for` returns must not live across the flush.
-        let stopped = async move {
-            let _ = stop.wait_for(|s| *s).await;
-        };
-        tokio::pin!(stopped);
-        loop {
-            tokio::select! {
-                _ = tick.tick() => self.flush(&db).await,
-                _ = &mut stopped => return,
             }
         }
     }

@@ -2,13 +2,13 @@
 
 use axum::Router;
 use axum::extract::{Path, State};
-use axum::http::StatusCode;
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use axum::routing::get;
-use tower_sessions::Session;
 
 use super::{StatsData, TrendRow};
+use crate::accounts::extract::Organiser;
 use crate::books::routes::csv_download;
+use crate::error::AppError;
 use crate::server::AppContext;
 use crate::server::csv::table;
 
@@ -79,30 +79,17 @@ pub fn write(data: &StatsData, name: &str) -> Option<String> {
 
 async fn download(
     State(ctx): State<AppContext>,
-    session: Session,
+    _: Organiser,
     Path(file): Path<String>,
-) -> Response {
-    if let Some(no) = crate::admin::export::refuse(&ctx, &session, "/admin/stats").await {
-        return no;
-    }
-    let Some(name) = file
+) -> Result<Response, AppError> {
+    let name = file
         .strip_suffix(".csv")
         .filter(|n| super::TABLES.iter().any(|(t, _)| t == n))
-    else {
-        return (StatusCode::NOT_FOUND, "没有这个表格").into_response();
-    };
-    match ctx
+        .ok_or(AppError::NotFound)?;
+    let data = ctx
         .stats
         .stats(&ctx.db, ctx.settings.stats_fresh_secs)
-        .await
-    {
-        Ok(data) => match write(&data, name) {
-            Some(body) => csv_download(body, &format!("shuxiang-stats-{name}.csv")),
-            None => StatusCode::NOT_FOUND.into_response(),
-        },
-        Err(e) => {
-            tracing::error!(error = %e, "stats export failed");
-            StatusCode::INTERNAL_SERVER_ERROR.into_response()
-        }
-    }
+        .await?;
+    let body = write(&data, name).ok_or(AppError::NotFound)?;
+    Ok(csv_download(body, &format!("shuxiang-stats-{name}.csv")))
 }

@@ -10,7 +10,7 @@ use super::{BookRow, Figures, GroupRow, LectureRow, SectorRow};
 use crate::server::Exec;
 
 /// Seconds from UTC to Beijing time: day numbers are Beijing days.
-const BEIJING: i64 = 8 * 3600;
+const BEIJING: i64 = crate::ui::time::BEIJING_OFFSET_SECONDS as i64;
 
 /// The people active in `[from, to)`: any check-in, post, note, progress,
 /// attendance or watching with an account.

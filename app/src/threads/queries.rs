@@ -3,19 +3,25 @@
 //! page 1 does. Reads that depend on who asks take the viewer's id as `$1`
 //! (0 for a visitor).
 
+use std::sync::LazyLock;
+
 use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
 
 use super::{PostState, PostView, QuoteView, REVISIONS_KEPT, Revision, ThreadSummary, excerpt};
+use crate::groups::readers;
 use crate::server::Exec;
 
 /// Shown where an account no longer exists.
 pub const GONE_ACCOUNT: &str = "已注销用户";
 
-/// The thread's readers: everyone when the group is public, otherwise its
-/// members and the organisers. `$1` is the viewer, `$2` 1 for an organiser.
-pub const READABLE: &str = "(g.visibility = 'public' OR $2 = 1 OR EXISTS \
-     (SELECT 1 FROM group_member gm WHERE gm.group_id = g.id AND gm.account_id = $1))";
+/// The thread's readers (the group rule of [`readers`]) over the group `g`:
+/// `$1` is the viewer, `$2` 1 for an organiser.
+static READABLE: LazyLock<String> = LazyLock::new(|| readers::sql("g", "$1", "$2"));
+
+/// [`readers`] for an account id alone (`$1`), over the group `g`.
+static READABLE_BY_ACCOUNT: LazyLock<String> =
+    LazyLock::new(|| readers::sql_for_account("g", "$1"));
 
 const SUMMARY_COLUMNS: &str = "t.id, g.slug, g.name AS group_name, t.title, t.book_id, \
      b.title AS book_title, a.display_name, t.pinned, t.locked, t.post_count, t.last_post_at, \
@@ -137,8 +143,9 @@ pub async fn book_threads(
     organiser: bool,
 ) -> Result<Vec<ThreadSummary>, sqlx::Error> {
     let sql = format!(
-        "SELECT {SUMMARY_COLUMNS} {SUMMARY_FROM} WHERE t.book_id = $3 AND {READABLE} \
-         ORDER BY t.last_post_at DESC, t.id DESC LIMIT 50"
+        "SELECT {SUMMARY_COLUMNS} {SUMMARY_FROM} WHERE t.book_id = $3 AND {readable} \
+         ORDER BY t.last_post_at DESC, t.id DESC LIMIT 50",
+        readable = *READABLE
     );
     let rows = sqlx::query(&sql)
         .bind(viewer)
@@ -155,15 +162,15 @@ pub async fn may_read(
     group_id: i64,
     account_id: i64,
 ) -> Result<bool, sqlx::Error> {
-    let n: i64 = sqlx::query_scalar(
-        "SELECT COUNT(*) FROM reading_group g WHERE g.id = $2 AND (g.visibility = 'public' \
-         OR EXISTS (SELECT 1 FROM group_member gm WHERE gm.group_id = g.id AND gm.account_id = $1) \
-         OR EXISTS (SELECT 1 FROM account o WHERE o.id = $1 AND o.role = 'organiser'))",
-    )
-    .bind(account_id)
-    .bind(group_id)
-    .fetch_one(e)
-    .await?;
+    let sql = format!(
+        "SELECT COUNT(*) FROM reading_group g WHERE g.id = $2 AND {}",
+        &*READABLE_BY_ACCOUNT
+    );
+    let n: i64 = sqlx::query_scalar(&sql)
+        .bind(account_id)
+        .bind(group_id)
+        .fetch_one(e)
+        .await?;
     Ok(n > 0)
 }
 

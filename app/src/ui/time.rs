@@ -11,6 +11,9 @@ pub const BEIJING: UtcOffset = match UtcOffset::from_hms(8, 0, 0) {
     Err(_) => panic!("valid offset"),
 };
 
+/// [`BEIJING`] in seconds east of UTC, for SQL and other arithmetic.
+pub const BEIJING_OFFSET_SECONDS: i32 = BEIJING.whole_seconds();
+
 fn beijing(ts: i64) -> Option<OffsetDateTime> {
     OffsetDateTime::from_unix_timestamp(ts)
         .ok()
@@ -20,6 +23,17 @@ fn beijing(ts: i64) -> Option<OffsetDateTime> {
 /// `2026年11月27日`
 pub fn date_zh(ts: i64) -> String {
     beijing(ts).map(|t| day_zh(t.date())).unwrap_or_default()
+}
+
+/// `2026-03-05T19:30:00+08:00`: RFC 3339 in Beijing time, as `<time
+/// datetime>` takes it.
+pub fn rfc3339(ts: i64) -> String {
+    beijing(ts)
+        .and_then(|t| {
+            t.format(&time::format_description::well_known::Rfc3339)
+                .ok()
+        })
+        .unwrap_or_default()
 }
 
 /// `2026年11月27日 08:05` (Beijing time).
@@ -96,6 +110,8 @@ mod tests {
         let ts = 1_795_795_500;
         assert_eq!(date_zh(ts), "2026年11月28日");
         assert_eq!(day_string(day_at(ts)), "2026-11-28");
+        assert_eq!(rfc3339(ts), "2026-11-28T00:05:00+08:00");
+        assert_eq!(rfc3339(1_772_710_200), "2026-03-05T19:30:00+08:00");
     }
 
     #[test]

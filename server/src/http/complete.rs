@@ -12,9 +12,10 @@
 //! read to its end inside that task (pages are rendered whole before they
 //! are sent anyway: every route uses `SsrMode::Async`).
 
+use app::error::AppError;
 use axum::body::Body;
 use axum::extract::Request;
-use axum::http::{StatusCode, header};
+use axum::http::header;
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
@@ -28,20 +29,14 @@ pub async fn layer(req: Request, next: Next) -> Response {
         let (parts, body) = res.into_parts();
         match axum::body::to_bytes(body, usize::MAX).await {
             Ok(bytes) => Response::from_parts(parts, Body::from(bytes)),
-            Err(e) => {
-                tracing::error!(error = %e, "page body failed");
-                StatusCode::INTERNAL_SERVER_ERROR.into_response()
-            }
+            Err(e) => AppError::internal(format_args!("page body failed: {e}")).into_response(),
         }
     });
     match task.await {
         Ok(res) => res,
         // The panic layer outside turns it into the error page.
         Err(e) if e.is_panic() => std::panic::resume_unwind(e.into_panic()),
-        Err(e) => {
-            tracing::error!(error = %e, "request task failed");
-            StatusCode::INTERNAL_SERVER_ERROR.into_response()
-        }
+        Err(e) => AppError::internal(format_args!("request task failed: {e}")).into_response(),
     }
 }
 

@@ -3,8 +3,10 @@
 //! the calendar, `roxmltree` and `atom_syndication` for the feed.
 
 use app::lectures::feeds::{
-    CalEvent, FEED_AUTHOR, FeedEntry, MAX_LINE_OCTETS, PRODID, TZID, atom, calendar, escape_text,
+    CALENDAR_TIMEZONE, CalEvent, FEED_AUTHOR, FeedEntry, MAX_LINE_OCTETS, PRODID, atom, calendar,
 };
+
+use shuxiang_tests::ical_escaped as escape_text;
 
 /// 2026-03-05 19:30 in Beijing (11:30 UTC).
 const LECTURE_START: i64 = 1_772_710_200;
@@ -127,16 +129,20 @@ fn calendar_lines_follow_rfc5545() {
     assert!(description.starts_with("DESCRIPTION:主讲：张三，李四；\\n书香满政协，"));
     assert_eq!(description.matches("\\n").count(), 1);
 
-    // The calendar: VERSION, PRODID, one VTIMEZONE for the TZID used.
+    // The calendar: VERSION, PRODID; times are UTC, so no VTIMEZONE.
     assert_eq!(lines[0], "BEGIN:VCALENDAR");
     assert_eq!(lines.last().map(String::as_str), Some("END:VCALENDAR"));
     assert!(lines.contains(&"VERSION:2.0".to_owned()));
     assert!(lines.contains(&format!("PRODID:{PRODID}")));
-    assert_eq!(lines.iter().filter(|l| *l == "BEGIN:VTIMEZONE").count(), 1);
-    assert!(lines.contains(&format!("TZID:{TZID}")));
+    assert!(lines.contains(&format!("X-WR-TIMEZONE:{CALENDAR_TIMEZONE}")));
+    assert!(
+        !lines
+            .iter()
+            .any(|l| l == "BEGIN:VTIMEZONE" || l.contains("TZID"))
+    );
 
-    // Events: one UID each, distinct; DTSTAMP in UTC; DTSTART/DTEND with
-    // the TZID of the VTIMEZONE; VALARM only on the event not cancelled.
+    // Events: one UID each, distinct; DTSTAMP, DTSTART and DTEND in UTC;
+    // VALARM only on the event not cancelled.
     let blocks = event_blocks(&doc);
     assert_eq!(blocks.len(), 2);
     let mut uids = Vec::new();
@@ -146,20 +152,19 @@ fn calendar_lines_follow_rfc5545() {
         uids.push(uid[0].clone());
         let stamps: Vec<&String> = block.iter().filter(|l| l.starts_with("DTSTAMP:")).collect();
         assert_eq!(stamps, [&"DTSTAMP:20260301T080005Z".to_owned()]);
-        assert!(
-            block
-                .iter()
-                .any(|l| l.starts_with(&format!("DTSTART;TZID={TZID}:")))
-        );
-        assert!(
-            block
-                .iter()
-                .any(|l| l.starts_with(&format!("DTEND;TZID={TZID}:")))
-        );
+        for name in ["DTSTART:", "DTEND:"] {
+            assert!(
+                block
+                    .iter()
+                    .any(|l| l.starts_with(name) && l.ends_with('Z')),
+                "{name} in UTC: {block:?}"
+            );
+        }
     }
     assert_eq!(uids, ["UID:lecture-12@shuxiang", "UID:lecture-13@shuxiang"]);
-    assert!(blocks[0].contains(&"DTSTART;TZID=Asia/Shanghai:20260305T193000".to_owned()));
-    assert!(blocks[0].contains(&"DTEND;TZID=Asia/Shanghai:20260305T210000".to_owned()));
+    // 19:30 and 21:00 in Beijing.
+    assert!(blocks[0].contains(&"DTSTART:20260305T113000Z".to_owned()));
+    assert!(blocks[0].contains(&"DTEND:20260305T130000Z".to_owned()));
     assert!(blocks[0].contains(&"LAST-MODIFIED:20260301T075905Z".to_owned()));
     // The second title: ASCII commas escaped between 4-octet characters.
     assert!(blocks[1].contains(&format!("SUMMARY:已取消：{}", "诗词鉴赏😀𝄞\\,".repeat(8))));
@@ -215,13 +220,9 @@ fn icalendar_crate_parses_the_calendar() {
     );
 
     let names: Vec<&str> = cal.components.iter().map(|c| c.name.as_str()).collect();
-    assert_eq!(names, ["VTIMEZONE", "VEVENT", "VEVENT"]);
-    let tz = &cal.components[0];
-    assert_eq!(prop(tz, "TZID"), "Asia/Shanghai");
-    assert_eq!(tz.components[0].name.as_str(), "STANDARD");
-    assert_eq!(prop(&tz.components[0], "TZOFFSETTO"), "+0800");
+    assert_eq!(names, ["VEVENT", "VEVENT"]);
 
-    let first = &cal.components[1];
+    let first = &cal.components[0];
     assert_eq!(prop(first, "SUMMARY"), evs[0].title);
     assert_eq!(prop(first, "DESCRIPTION"), evs[0].description);
     assert_eq!(prop(first, "LOCATION"), evs[0].location);
@@ -230,14 +231,9 @@ fn icalendar_crate_parses_the_calendar() {
     assert_eq!(prop(first, "DTSTAMP"), "20260301T080005Z");
     assert_eq!(prop(first, "STATUS"), "CONFIRMED");
     let dtstart = first.find_prop("DTSTART").expect("DTSTART");
-    assert_eq!(dtstart.val.as_str(), "20260305T193000");
-    let tzid = dtstart
-        .params
-        .iter()
-        .find(|p| p.key == "TZID")
-        .expect("TZID");
-    assert_eq!(tzid.val.as_ref().map(|v| v.as_str()), Some("Asia/Shanghai"));
-    assert_eq!(prop(first, "DTEND"), "20260305T210000");
+    assert_eq!(dtstart.val.as_str(), "20260305T113000Z");
+    assert!(dtstart.params.is_empty(), "UTC needs no TZID");
+    assert_eq!(prop(first, "DTEND"), "20260305T130000Z");
     let alarm = &first.components[0];
     assert_eq!(alarm.name.as_str(), "VALARM");
     assert_eq!(prop(alarm, "ACTION"), "DISPLAY");
@@ -247,7 +243,7 @@ fn icalendar_crate_parses_the_calendar() {
         format!("即将开始：{}", evs[0].title)
     );
 
-    let second = &cal.components[2];
+    let second = &cal.components[1];
     assert_eq!(prop(second, "SUMMARY"), evs[1].title);
     assert_eq!(prop(second, "UID"), "lecture-13@shuxiang");
     assert_eq!(prop(second, "STATUS"), "CANCELLED");
@@ -259,19 +255,18 @@ fn icalendar_crate_parses_the_calendar() {
     // The typed API agrees.
     let typed: icalendar::Calendar = doc.parse().expect("typed parse");
     use icalendar::{CalendarDateTime, Component, DatePerhapsTime, EventLike};
-    let ev = typed.components[1].as_event().expect("event");
+    let ev = typed.components[0].as_event().expect("event");
     assert_eq!(ev.get_summary(), Some(evs[0].title.as_str()));
     assert_eq!(ev.get_location(), Some(evs[0].location.as_str()));
     assert_eq!(ev.get_uid(), Some("lecture-12@shuxiang"));
     assert_eq!(ev.get_timestamp().map(|t| t.timestamp()), Some(NOW));
     match ev.get_start() {
-        Some(DatePerhapsTime::DateTime(CalendarDateTime::WithTimezone { date_time, tzid })) => {
-            assert_eq!(date_time.to_string(), "2026-03-05 19:30:00");
-            assert_eq!(tzid, "Asia/Shanghai");
+        Some(DatePerhapsTime::DateTime(CalendarDateTime::Utc(date_time))) => {
+            assert_eq!(date_time.timestamp(), LECTURE_START);
         }
         other => panic!("unexpected DTSTART {other:?}"),
     }
-    let cancelled = typed.components[2].as_event().expect("event");
+    let cancelled = typed.components[1].as_event().expect("event");
     assert_eq!(cancelled.get_summary(), Some(evs[1].title.as_str()));
 }
 
@@ -286,13 +281,7 @@ fn ical_crate_parses_the_calendar() {
         .expect("one calendar")
         .expect("valid iCalendar");
     assert!(parser.next().is_none());
-    assert_eq!(cal.timezones.len(), 1);
-    assert!(
-        cal.timezones[0]
-            .properties
-            .iter()
-            .any(|p| p.name == "TZID" && p.value.as_deref() == Some(TZID))
-    );
+    assert!(cal.timezones.is_empty(), "times are UTC");
     assert_eq!(cal.events.len(), 2);
     let value = |e: &ical::parser::ical::component::IcalEvent, name: &str| {
         e.properties
@@ -314,11 +303,8 @@ fn ical_crate_parses_the_calendar() {
         .iter()
         .find(|p| p.name == "DTSTART")
         .unwrap();
-    assert_eq!(dtstart.value.as_deref(), Some("20260305T193000"));
-    assert_eq!(
-        dtstart.params,
-        Some(vec![("TZID".to_owned(), vec!["Asia/Shanghai".to_owned()])])
-    );
+    assert_eq!(dtstart.value.as_deref(), Some("20260305T113000Z"));
+    assert_eq!(dtstart.params, None);
     assert_eq!(first.alarms.len(), 1);
     assert!(
         first.alarms[0]

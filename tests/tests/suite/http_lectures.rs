@@ -901,7 +901,7 @@ async fn coming_back_after_cancelling_joins_the_end_of_the_line(b: Backend) {
 }
 
 async fn calendar_and_feed_files_parse_and_leave_out_drafts(b: Backend) {
-    use app::lectures::feeds::escape_text;
+    use shuxiang_tests::ical_escaped as escape_text;
 
     let app = TestApp::spawn(b).await;
     app.store.account("organiser", PW, Role::Organiser).await;
@@ -948,7 +948,15 @@ async fn calendar_and_feed_files_parse_and_leave_out_drafts(b: Backend) {
     let summary = format!("政协大讲堂：{}", spec.title);
     let description = format!("{}\n\n{}", spec.speaker, spec.abstract_md);
     let location = &spec.venues[0].1;
-    let dtstart = format!("{}00", spec.starts_at.replace(['-', ':'], ""));
+    // The form's Beijing time, written in UTC.
+    let dtstart = {
+        let ts = app::lectures::validate::parse_beijing(&spec.starts_at).expect("form time");
+        let t = time::OffsetDateTime::from_unix_timestamp(ts).expect("in range");
+        t.format(time::macros::format_description!(
+            "[year][month][day]T[hour][minute][second]Z"
+        ))
+        .expect("formats")
+    };
     {
         use icalendar::parser::{read_calendar, unfold};
         let unfolded = unfold(&ics);

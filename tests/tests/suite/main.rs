@@ -6,6 +6,7 @@ mod db_accounts;
 mod db_console;
 mod db_groups;
 mod db_lectures;
+mod db_readers;
 mod db_reading;
 mod db_search;
 mod db_sessions;

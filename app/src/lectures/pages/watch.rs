@@ -83,9 +83,9 @@ fn Watch(
             <h1>{s.title.clone()}</h1>
             <p class="lead">{format!("主讲人：{}", s.speaker)}</p>
             <p>
-                <time datetime=crate::lectures::feeds::rfc3339(s.starts_at)>{datetime_zh(s.starts_at)}</time>
+                <time datetime=crate::ui::time::rfc3339(s.starts_at)>{datetime_zh(s.starts_at)}</time>
                 " 至 "
-                <time datetime=crate::lectures::feeds::rfc3339(s.ends_at)>{datetime_zh(s.ends_at)}</time>
+                <time datetime=crate::ui::time::rfc3339(s.ends_at)>{datetime_zh(s.ends_at)}</time>
                 " （北京时间）"
             </p>
             {(s.phase == Phase::Cancelled).then(|| view! {
