@@ -55,6 +55,7 @@ pub mod threads;
 pub mod ui;
 
 pub use app::{App, shell};
+pub use ui::safe_html::SafeHtml;
 
 #[cfg(feature = "hydrate")]
 #[wasm_bindgen::prelude::wasm_bindgen]

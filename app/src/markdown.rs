@@ -54,6 +54,7 @@ use std::cell::Cell;
 use std::collections::{HashMap, HashSet};
 use std::sync::LazyLock;
 
+use crate::ui::safe_html::SafeHtml;
 use ammonia::{Builder, Url, UrlRelative};
 use linkify::{LinkFinder, LinkKind};
 use pulldown_cmark::{
@@ -74,14 +75,14 @@ pub const HTTP_IMAGE_MESSAGE: &str = "图片只能使用 https:// 地址或本�
 /// that the writer should hear about.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Rendered {
-    pub html: String,
+    pub html: SafeHtml,
     /// An image over plain `http:` (Markdown or raw `<img>`) was dropped.
     pub http_image: bool,
 }
 
 /// Renders user-written Markdown to sanitised HTML, ready to be stored and
 /// later embedded in a page as-is.
-pub fn render(markdown: &str) -> String {
+pub fn render(markdown: &str) -> SafeHtml {
     render_checked(markdown).html
 }
 
@@ -105,7 +106,7 @@ pub fn render_checked(markdown: &str) -> Rendered {
     HTTP_IMAGE_DROPPED.with(|f| f.set(false));
     let clean = SANITIZER.clean(&shallow).to_string();
     Rendered {
-        html: finish_html(&clean),
+        html: SafeHtml::trusted(finish_html(&clean)),
         http_image: http_image || HTTP_IMAGE_DROPPED.with(Cell::get),
     }
 }
@@ -138,7 +139,7 @@ pub fn plain_text(markdown: &str) -> String {
 
 /// Escapes plain text for a one-line field and turns line breaks (`\n`,
 /// `\r\n`, `\r`) into `<br>`. No Markdown is interpreted.
-pub fn render_inline_text(text: &str) -> String {
+pub fn render_inline_text(text: &str) -> SafeHtml {
     let mut out = String::with_capacity(text.len() + text.len() / 8);
     let mut chars = text.chars().peekable();
     while let Some(c) = chars.next() {
@@ -159,7 +160,7 @@ pub fn render_inline_text(text: &str) -> String {
             other => out.push(other),
         }
     }
-    out
+    SafeHtml::trusted(out)
 }
 
 // ---------------------------------------------------------------------------

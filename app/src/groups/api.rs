@@ -51,7 +51,7 @@ pub struct MyPlace {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct GroupPage {
     pub summary: GroupSummary,
-    pub description_html: String,
+    pub description_html: crate::SafeHtml,
     pub today: String,
     /// Whether the viewer may see the group's people: when false (a
     /// members-only group seen from outside) `members` and `board` are
@@ -695,7 +695,7 @@ fn list_fields(
     starts_on: &str,
     ends_on: &str,
     guide_md: &str,
-) -> Result<(String, String, String, String), AppError> {
+) -> Result<(String, String, String, crate::SafeHtml), AppError> {
     use crate::ui::time::{day_string, parse_day};
     let mut f = FormErrors::default()
         .keep("starts_on", starts_on)

@@ -26,7 +26,7 @@ pub async fn items(e: impl Exec<'_>, group_id: i64) -> Result<Vec<ListItem>, sql
             starts_on: r.get("starts_on"),
             ends_on: r.get("ends_on"),
             guide_md: r.get("guide_md"),
-            guide_html: r.get("guide_html"),
+            guide_html: crate::SafeHtml::from_stored(r.get("guide_html")),
         })
         .collect())
 }

@@ -15,7 +15,7 @@ use crate::server::Exec;
 pub struct GroupRecord {
     pub summary: GroupSummary,
     pub description_md: String,
-    pub description_html: String,
+    pub description_html: crate::SafeHtml,
     pub sector_id: Option<i64>,
     pub invite_token: String,
 }
@@ -163,7 +163,7 @@ fn record(r: &AnyRow, today: &str) -> GroupRecord {
     GroupRecord {
         summary: summary(r, today),
         description_md: r.get("description_md"),
-        description_html: r.get("description_html"),
+        description_html: crate::SafeHtml::from_stored(r.get("description_html")),
         sector_id: r.get("sector_id"),
         invite_token: r.get("invite_token"),
     }

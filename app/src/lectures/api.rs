@@ -32,7 +32,7 @@ pub struct LectureList {
 pub struct LecturePage {
     pub summary: LectureSummary,
     pub speaker_bio: String,
-    pub abstract_html: String,
+    pub abstract_html: crate::SafeHtml,
     pub venues: Vec<VenueView>,
     pub streams: Vec<StreamLink>,
     pub replay_url: String,
@@ -91,7 +91,7 @@ pub struct CheckinCode {
     pub venue: String,
     pub kind: String,
     pub url: String,
-    pub qr_svg: String,
+    pub qr_svg: crate::SafeHtml,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

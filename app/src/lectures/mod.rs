@@ -171,7 +171,7 @@ pub struct StreamLink {
     pub url: String,
     pub kind: StreamKind,
     /// The address as a QR code (SVG, rendered on the server), for `Link`s.
-    pub qr_svg: Option<String>,
+    pub qr_svg: Option<crate::SafeHtml>,
 }
 
 /// The audience of a session, each person counted once.

@@ -3,10 +3,12 @@
 use qrcode::QrCode;
 use qrcode::render::svg;
 
+use crate::ui::safe_html::SafeHtml;
+
 /// The SVG of a QR code for `data`, or `None` if it is too long to encode.
 /// The markup comes from the renderer, never from user text: `data` only
 /// decides which squares are dark.
-pub fn svg(data: &str) -> Option<String> {
+pub fn svg(data: &str) -> Option<SafeHtml> {
     let code = QrCode::new(data.as_bytes()).ok()?;
     let svg = code
         .render::<svg::Color>()
@@ -16,10 +18,10 @@ pub fn svg(data: &str) -> Option<String> {
         .light_color(svg::Color("#ffffff"))
         .build();
     // Drop the XML prolog: the SVG sits inside an HTML page.
-    Some(match svg.find("<svg") {
+    Some(SafeHtml::trusted(match svg.find("<svg") {
         Some(start) => svg[start..].to_owned(),
         None => svg,
-    })
+    }))
 }
 
 #[cfg(test)]

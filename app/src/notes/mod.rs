@@ -39,7 +39,7 @@ pub struct NoteView {
     pub group_name: Option<String>,
     pub visibility: Visibility,
     pub title: String,
-    pub body_html: String,
+    pub body_html: crate::SafeHtml,
     pub likes: i64,
     pub liked: bool,
     pub created_at: i64,

@@ -33,7 +33,7 @@ fn view(r: &sqlx::any::AnyRow) -> NoteView {
         visibility: Visibility::parse(r.get::<&str, _>("visibility"))
             .unwrap_or(Visibility::Private),
         title: r.get("title"),
-        body_html: r.get("body_html"),
+        body_html: crate::SafeHtml::from_stored(r.get("body_html")),
         likes: r.get("likes"),
         liked: r.get::<i64, _>("liked") != 0,
         created_at: r.get("created_at"),

@@ -59,6 +59,7 @@ pub async fn load_report(year: i32) -> Result<ReportData, AppError> {
             .unwrap_or_default();
         data.foreword_html = crate::site::queries::get(pool, &html_key)
             .await?
+            .map(crate::SafeHtml::from_stored)
             .unwrap_or_default();
         let site = crate::site::cache::site_info(&ctx).await?;
         data.brand = if site.committee.is_empty() {

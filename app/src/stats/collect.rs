@@ -69,7 +69,7 @@ pub async fn report(db: &Db, year: i32, today: &str) -> Result<ReportData, sqlx:
         most_read: queries::most_read(e, from, to, TOP_BOOKS).await?,
         most_recommended: queries::most_recommended(e, from, to, TOP_BOOKS).await?,
         lectures: queries::lectures(e, from, to).await?,
-        foreword_html: String::new(),
+        foreword_html: crate::SafeHtml::default(),
         foreword_md: String::new(),
         brand: String::new(),
         can_edit: false,

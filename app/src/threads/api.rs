@@ -567,7 +567,7 @@ pub async fn set_post_guide(id: i64, on: String) -> Result<String, AppError> {
 /// The rendered, sanitised HTML of a draft (the preview before posting),
 /// refused for what posting would refuse.
 #[server(prefix = "/api", endpoint = "posts/preview")]
-pub async fn preview_post(body: String) -> Result<String, AppError> {
+pub async fn preview_post(body: String) -> Result<crate::SafeHtml, AppError> {
     use crate::server::respond;
     respond(async move {
         crate::accounts::session::require_user().await?;

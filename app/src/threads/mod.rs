@@ -111,7 +111,7 @@ pub struct QuoteView {
 /// An earlier version of an edited post.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Revision {
-    pub body_html: String,
+    pub body_html: crate::SafeHtml,
     pub written_at: i64,
 }
 
@@ -145,7 +145,7 @@ pub struct PostView {
     pub account_id: Option<i64>,
     pub author: String,
     pub state: PostState,
-    pub body_html: String,
+    pub body_html: crate::SafeHtml,
     /// The source, only for the author (to edit it).
     pub body_md: Option<String>,
     pub guide: bool,

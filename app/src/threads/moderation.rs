@@ -25,7 +25,7 @@ pub struct QueuedPost {
     pub author: String,
     /// The sanitised text, shown to organisers even when hidden; empty when
     /// its author deleted it (deleted text is never shown to anyone).
-    pub body_html: String,
+    pub body_html: crate::SafeHtml,
     pub hidden: bool,
     pub deleted: bool,
     pub reports: Vec<Report>,
@@ -168,7 +168,7 @@ mod sql {
             author: r
                 .get::<Option<String>, _>("display_name")
                 .unwrap_or_else(|| GONE_ACCOUNT.to_owned()),
-            body_html: r.get("body_html"),
+            body_html: crate::SafeHtml::from_stored(r.get("body_html")),
             hidden: r.get::<Option<i64>, _>("hidden_at").is_some(),
             deleted: r.get::<Option<i64>, _>("deleted_at").is_some(),
             reports: Vec::new(),

@@ -364,9 +364,9 @@ fn post_view(r: &AnyRow, viewer: PostViewer) -> PostView {
             .unwrap_or_else(|| GONE_ACCOUNT.to_owned()),
         state,
         body_html: if shows_text {
-            r.get("body_html")
+            crate::SafeHtml::from_stored(r.get("body_html"))
         } else {
-            String::new()
+            crate::SafeHtml::default()
         },
         body_md: ((mine || viewer.moderates) && state == PostState::Visible)
             .then(|| r.get("body_md")),
@@ -399,7 +399,7 @@ pub async fn revisions_page(
     Ok(rows
         .iter()
         .map(|r| Revision {
-            body_html: r.get("body_html"),
+            body_html: crate::SafeHtml::from_stored(r.get("body_html")),
             written_at: r.get("written_at"),
         })
         .collect())

@@ -51,7 +51,7 @@ pub fn check_title(title: &str, f: &mut FormErrors) {
 #[derive(Debug, Clone)]
 pub struct PostBody {
     pub md: String,
-    pub html: String,
+    pub html: crate::SafeHtml,
 }
 
 impl PostBody {
@@ -74,7 +74,7 @@ impl PostBody {
 
 /// Renders Markdown someone typed into `field` unless `f` already holds a
 /// message for it; refuses plain `http:` images (see `crate::markdown`).
-pub fn checked_markdown(body: &str, field: &str, f: &mut FormErrors) -> Option<String> {
+pub fn checked_markdown(body: &str, field: &str, f: &mut FormErrors) -> Option<crate::SafeHtml> {
     if f.field(field).is_some() {
         return None;
     }

@@ -4,6 +4,7 @@ pub mod flash;
 pub mod form;
 pub mod like;
 pub mod pager;
+pub mod safe_html;
 pub mod time;
 
 pub use form::{FormAlert, Notice, SelectField, SubmitButton, TextArea, TextField};

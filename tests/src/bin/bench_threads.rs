@@ -150,7 +150,7 @@ async fn bench(backend: Backend) {
     t.add_to_group(group, reader, GroupRole::Member).await;
     t.add_to_group(group, other, GroupRole::Member).await;
 
-    let bodies: Vec<(&str, String)> = BODIES
+    let bodies: Vec<(&str, app::SafeHtml)> = BODIES
         .iter()
         .map(|md| (*md, app::markdown::render(md)))
         .collect();
@@ -448,7 +448,7 @@ async fn seed_thread(
     group: i64,
     authors: [i64; 2],
     posts: i64,
-    bodies: &[(&str, String)],
+    bodies: &[(&str, app::SafeHtml)],
 ) -> i64 {
     let now = app::server::now();
     let start = now - posts * 60;

@@ -292,7 +292,7 @@ async fn viewers_see_only_what_they_may(b: Backend) {
                 vec![PostState::Visible, PostState::Deleted, PostState::Hidden]
             );
             let seen: Seen = (
-                v.iter().map(|p| p.body_html.clone()).collect(),
+                v.iter().map(|p| p.body_html.to_string()).collect(),
                 v.iter().map(|p| p.body_md.clone()).collect(),
             );
             seen
