@@ -170,9 +170,9 @@ pub async fn set_account_disabled(account_id: i64, disabled: bool) -> Result<Str
                     Entry {
                         actor_id: actor.id,
                         action: if disabled {
-                            "account.disable"
+                            crate::admin::audit::AuditAction::AccountDisable
                         } else {
-                            "account.enable"
+                            crate::admin::audit::AuditAction::AccountEnable
                         },
                         target: &format!("account:{account_id}"),
                         before: Some(before),
@@ -219,7 +219,7 @@ pub async fn create_reset_link(account_id: i64) -> Result<String, AppError> {
             &mut *tx,
             Entry {
                 actor_id: actor.id,
-                action: "account.reset",
+                action: crate::admin::audit::AuditAction::AccountReset,
                 target: &format!("account:{account_id}"),
                 before: None,
                 after: Some("24 小时内有效"),

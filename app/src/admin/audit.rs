@@ -23,29 +23,33 @@ pub const KINDS: [(&str, &str); 7] = [
 pub const PER_PAGE: i64 = 50;
 pub const EXPORT_MAX: i64 = 50_000;
 
-/// The Chinese name of an action code.
+crate::labelled_enum!(
+    /// What an organiser did, as written in the audit log (`action`).
+    AuditAction {
+        AccountRole = "account.role", "更改角色";
+        AccountDisable = "account.disable", "停用账号";
+        AccountEnable = "account.enable", "恢复账号";
+        AccountReset = "account.reset", "发出重设密码链接";
+        GroupCreate = "group.create", "新建读书群";
+        GroupUpdate = "group.update", "修改读书群";
+        GroupRequest = "group.request", "处理入群申请";
+        GroupList = "group.list", "修改群书目";
+        LectureSave = "lecture.save", "保存讲座";
+        BookCreate = "book.create", "添加图书";
+        BookUpdate = "book.update", "修改图书";
+        BookImport = "book.import", "导入图书";
+        RecommendationReview = "recommendation.review", "审核荐书";
+        LecturePublish = "lecture.publish", "发布讲座";
+        LectureCancel = "lecture.cancel", "取消讲座";
+        ReportForeword = "report.foreword", "修改年度报告前言";
+    }
+);
+
+/// The Chinese name of a logged action code: an [`AuditAction`], or a
+/// moderation action (`moderation.hide`) from the moderation log.
 pub fn action_label(action: &str) -> String {
-    let known = match action {
-        "account.role" => "更改角色",
-        "account.disable" => "停用账号",
-        "account.enable" => "恢复账号",
-        "account.reset" => "发出重设密码链接",
-        "group.create" => "新建读书群",
-        "group.update" => "修改读书群",
-        "group.request" => "处理入群申请",
-        "group.list" => "修改群书目",
-        "lecture.save" => "保存讲座",
-        "book.create" => "添加图书",
-        "book.update" => "修改图书",
-        "book.import" => "导入图书",
-        "recommendation.review" => "审核荐书",
-        "lecture.publish" => "发布讲座",
-        "lecture.cancel" => "取消讲座",
-        "report.foreword" => "修改年度报告前言",
-        _ => "",
-    };
-    if !known.is_empty() {
-        return known.to_owned();
+    if let Some(known) = AuditAction::parse(action) {
+        return known.label().to_owned();
     }
     match action.strip_prefix("moderation.") {
         Some(m) => format!("审核：{}", crate::threads::moderation::action_label(m)),
@@ -62,6 +66,23 @@ pub struct AuditEntry {
     pub target: String,
     pub before: Option<String>,
     pub after: Option<String>,
+}
+
+/// The columns of the log, on the page and in the download.
+pub const COLUMNS: [&str; 6] = ["时间", "操作人", "操作", "对象", "之前", "之后"];
+
+impl AuditEntry {
+    /// The entry's cells under [`COLUMNS`].
+    pub fn cells(self) -> [String; 6] {
+        [
+            crate::ui::time::datetime_zh(self.at),
+            self.actor,
+            self.action_label,
+            self.target,
+            self.before.unwrap_or_default(),
+            self.after.unwrap_or_default(),
+        ]
+    }
 }
 
 /// What the page and the download filter by (all as typed).
@@ -98,7 +119,7 @@ mod ssr {
 
     pub struct Entry<'a> {
         pub actor_id: i64,
-        pub action: &'a str,
+        pub action: super::AuditAction,
         pub target: &'a str,
         pub before: Option<&'a str>,
         pub after: Option<&'a str>,
@@ -111,7 +132,7 @@ mod ssr {
              VALUES ($1, $2, $3, $4, $5, $6)",
         )
         .bind(entry.actor_id)
-        .bind(entry.action)
+        .bind(entry.action.as_str())
         .bind(entry.target)
         .bind(entry.before)
         .bind(entry.after)
@@ -125,7 +146,7 @@ mod ssr {
     pub async fn note(
         e: impl Exec<'_>,
         actor_id: i64,
-        action: &str,
+        action: super::AuditAction,
         target: &str,
         before: Option<&str>,
         after: &str,

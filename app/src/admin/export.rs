@@ -103,17 +103,8 @@ async fn audit_log(
     let entries = audit::list(ctx.db.pool(), &filter, window, audit::EXPORT_MAX, 0).await?;
     Ok(csv_download(
         table(
-            &["时间", "操作人", "操作", "对象", "之前", "之后"],
-            entries.into_iter().map(|e| {
-                [
-                    datetime_zh(e.at),
-                    e.actor,
-                    e.action_label,
-                    e.target,
-                    e.before.unwrap_or_default(),
-                    e.after.unwrap_or_default(),
-                ]
-            }),
+            &audit::COLUMNS,
+            entries.into_iter().map(audit::AuditEntry::cells),
         ),
         "audit-log.csv",
     ))

@@ -10,7 +10,7 @@ use super::audit::{AuditPage, KINDS, PER_PAGE, load_audit};
 use super::record::{MemberRecord, Period, RecordList, load_record, load_records};
 use crate::stats::page::DataTable;
 use crate::ui::pager::{Pager, encode};
-use crate::ui::time::{date_zh, datetime_zh};
+use crate::ui::time::date_zh;
 
 fn query_param(k: &'static str) -> Memo<String> {
     let query = use_query_map();
@@ -92,23 +92,10 @@ fn audit_table(p: AuditPage, query: Vec<(String, String)>) -> impl IntoView {
     if p.entries.is_empty() {
         return view! { <p class="empty">"没有符合条件的操作记录。"</p> }.into_any();
     }
-    let rows = p
-        .entries
-        .into_iter()
-        .map(|e| {
-            vec![
-                datetime_zh(e.at),
-                e.actor,
-                e.action_label,
-                e.target,
-                e.before.unwrap_or_default(),
-                e.after.unwrap_or_default(),
-            ]
-        })
-        .collect();
+    let rows = p.entries.into_iter().map(|e| e.cells().to_vec()).collect();
     view! {
         <p class="muted" role="status">{format!("共 {} 条", p.total)}</p>
-        <DataTable caption="操作记录".into() headers=vec!["时间", "操作人", "操作", "对象", "之前", "之后"] rows=rows/>
+        <DataTable caption="操作记录".into() headers=super::audit::COLUMNS.to_vec() rows=rows/>
         <Pager page=p.page total=p.total per_page=PER_PAGE base="/admin/audit".to_owned() query=query/>
     }
     .into_any()

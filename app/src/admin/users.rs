@@ -65,7 +65,7 @@ pub async fn change_role(account_id: i64, role: String) -> Result<String, AppErr
                     &mut *tx,
                     audit::Entry {
                         actor_id: actor.id,
-                        action: "account.role",
+                        action: crate::admin::audit::AuditAction::AccountRole,
                         target: &format!("account:{account_id}"),
                         before: Some(before.as_str()),
                         after: Some(role.as_str()),

@@ -219,7 +219,7 @@ pub async fn create_book(
                 audit_book(
                     &ctx,
                     user.id,
-                    "book.create",
+                    crate::admin::audit::AuditAction::BookCreate,
                     &format!("book:{id}"),
                     None,
                     &fields.title,
@@ -270,7 +270,7 @@ pub async fn update_book(
                 audit_book(
                     &ctx,
                     user.id,
-                    "book.update",
+                    crate::admin::audit::AuditAction::BookUpdate,
                     &target,
                     before.as_deref(),
                     &fields.title,
@@ -384,7 +384,7 @@ pub async fn review_recommendation(
             &mut *tx,
             crate::admin::audit::Entry {
                 actor_id: user.id,
-                action: "recommendation.review",
+                action: crate::admin::audit::AuditAction::RecommendationReview,
                 target: &format!("recommendation:{id}"),
                 before: Some("pending"),
                 after: Some(status.as_str()),
@@ -462,7 +462,7 @@ pub async fn import_books(csv: String) -> Result<String, AppError> {
         audit_book(
             &ctx,
             user.id,
-            "book.import",
+            crate::admin::audit::AuditAction::BookImport,
             "books",
             None,
             &format!("导入 {imported} 本"),
@@ -509,7 +509,7 @@ async fn check_import(db: &crate::server::Db, csv: &str) -> Result<Vec<ImportRow
 async fn audit_book(
     ctx: &crate::server::AppContext,
     actor_id: i64,
-    action: &str,
+    action: crate::admin::audit::AuditAction,
     target: &str,
     before: Option<&str>,
     after: &str,

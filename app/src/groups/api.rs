@@ -405,7 +405,7 @@ pub async fn decide_join_request(
         crate::admin::audit::note(
             &mut *tx,
             manager.id,
-            "group.request",
+            crate::admin::audit::AuditAction::GroupRequest,
             &format!("group:{slug}"),
             Some("待审核"),
             if accept { "同意" } else { "拒绝" },
@@ -634,9 +634,9 @@ pub async fn save_group(
             crate::admin::audit::Entry {
                 actor_id: organiser.id,
                 action: if created {
-                    "group.create"
+                    crate::admin::audit::AuditAction::GroupCreate
                 } else {
-                    "group.update"
+                    crate::admin::audit::AuditAction::GroupUpdate
                 },
                 target: &format!("group:{group_id}"),
                 before: existing.as_ref().map(|g| g.summary.slug.as_str()),
@@ -847,11 +847,8 @@ pub async fn move_in_list(
         let access = load(&slug).await?;
         let actor = access.require_manager()?.id;
         access.require_open()?;
-        let up = match direction.as_str() {
-            "up" => true,
-            "down" => false,
-            _ => return Err(AppError::BadRequest),
-        };
+        let up =
+            super::ListMove::parse(&direction).ok_or(AppError::BadRequest)? == super::ListMove::Up;
         let ctx = ctx()?;
         let mut tx = ctx.db.pool().begin().await?;
         let moved = list_queries::move_item(&mut tx, access.id(), item_id, up).await?;
@@ -882,7 +879,7 @@ async fn list_changed(
     crate::admin::audit::note(
         e,
         actor,
-        "group.list",
+        crate::admin::audit::AuditAction::GroupList,
         &format!("group:{slug}"),
         None,
         change,

@@ -19,6 +19,14 @@ pub mod readers;
 use serde::{Deserialize, Serialize};
 
 crate::labelled_enum!(
+    /// Which way an entry of the reading list moves; the label is its button.
+    ListMove {
+        Up = "up", "上移";
+        Down = "down", "下移";
+    }
+);
+
+crate::labelled_enum!(
     /// What sort of group it is.
     GroupKind {
         MemberGroup = "member_group", "委员读书群";

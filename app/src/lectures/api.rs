@@ -485,12 +485,11 @@ pub async fn mark_question(question_id: i64, action: String) -> Result<(), AppEr
         if !ssr::may_edit(&user, &lecture) {
             return Err(AppError::Forbidden);
         }
-        let mark = match action.as_str() {
-            "answered" => Mark::Answered(true),
-            "open" => Mark::Answered(false),
-            "hide" => Mark::Hidden(true),
-            "show" => Mark::Hidden(false),
-            _ => return Err(AppError::BadRequest),
+        let mark = match super::QuestionMark::parse(&action).ok_or(AppError::BadRequest)? {
+            super::QuestionMark::Answered => Mark::Answered(true),
+            super::QuestionMark::Open => Mark::Answered(false),
+            super::QuestionMark::Hide => Mark::Hidden(true),
+            super::QuestionMark::Show => Mark::Hidden(false),
         };
         questions::mark(ctx.db.pool(), question_id, mark, now()).await?;
         ctx.live.questions_changed(lecture_id).await;
@@ -816,7 +815,7 @@ pub async fn save_lecture(
         crate::admin::audit::note(
             &mut *tx,
             user.id,
-            "lecture.save",
+            crate::admin::audit::AuditAction::LectureSave,
             &fields.slug,
             (!original.is_empty()).then_some(original.as_str()),
             &fields.title,
@@ -853,8 +852,8 @@ pub async fn set_lecture_state(slug: String, state: String) -> Result<(), AppErr
             crate::admin::audit::Entry {
                 actor_id: user.id,
                 action: match state {
-                    LectureState::Cancelled => "lecture.cancel",
-                    _ => "lecture.publish",
+                    LectureState::Cancelled => crate::admin::audit::AuditAction::LectureCancel,
+                    _ => crate::admin::audit::AuditAction::LecturePublish,
                 },
                 target: &lecture.summary.slug,
                 before: Some(lecture.summary.state.as_str()),

@@ -144,7 +144,19 @@ pub fn calendar(
 
     let written = cal.done().to_string();
     let mut out = String::with_capacity(written.len() + written.len() / 16);
+    let mut in_alarm = false;
     for line in written.replace("\r\n ", "").split_terminator("\r\n") {
+        match line {
+            "BEGIN:VALARM" => in_alarm = true,
+            "END:VALARM" => in_alarm = false,
+            // The crate gives every component a DTSTAMP and a random UID;
+            // RFC 5545 has neither in VALARM, and a random one would change
+            // the file on every request (and with it its ETag).
+            _ if in_alarm && (line.starts_with("UID:") || line.starts_with("DTSTAMP:")) => {
+                continue;
+            }
+            _ => {}
+        }
         out.push_str(&fold_line(line));
         out.push_str("\r\n");
     }
@@ -463,6 +475,27 @@ mod tests {
             xml_text("a\u{0}b\u{8}c\u{b}d\u{1f}e\u{7f}f\u{9f}g\u{fffe}h\ti\n"),
             "abcdefgh\ti\n"
         );
+    }
+
+    #[test]
+    fn the_same_sessions_give_the_same_bytes() {
+        let event = CalEvent {
+            uid: "lecture-1@shuxiang".into(),
+            title: "讲座".into(),
+            starts_at: 1_772_710_200,
+            ends_at: 1_772_717_400,
+            ..CalEvent::default()
+        };
+        let first = calendar(
+            "讲堂",
+            std::slice::from_ref(&event),
+            1_772_352_005,
+            Some(30),
+        );
+        let again = calendar("讲堂", &[event], 1_772_352_005, Some(30));
+        assert_eq!(first, again);
+        assert_eq!(first.matches("UID:").count(), 1, "{first}");
+        assert_eq!(first.matches("DTSTAMP:").count(), 1, "{first}");
     }
 
     #[test]

@@ -40,6 +40,17 @@ crate::labelled_enum!(
 );
 
 crate::labelled_enum!(
+    /// What the lecturer or an organiser does to a question; the label is
+    /// its button.
+    QuestionMark {
+        Answered = "answered", "标为已解答";
+        Open = "open", "标为未解答";
+        Hide = "hide", "隐藏";
+        Show = "show", "恢复显示";
+    }
+);
+
+crate::labelled_enum!(
     /// What a registration holds.
     RegistrationStatus {
         Confirmed = "confirmed", "已报名";

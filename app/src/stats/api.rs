@@ -111,7 +111,7 @@ pub async fn save_foreword(year: i32, foreword: String) -> Result<(), AppError> 
             &mut *tx,
             Entry {
                 actor_id: user.id,
-                action: "report.foreword",
+                action: crate::admin::audit::AuditAction::ReportForeword,
                 target: &format!("/report/{year}"),
                 before: before.as_deref(),
                 after: Some(&text),

@@ -344,7 +344,7 @@ pub async fn edit_post(
     body: String,
     #[server(default)] redact: String,
 ) -> Result<String, AppError> {
-    use super::moderation::{log_action, notify_author};
+    use super::moderation::{ModerationAction, log_action, notify_author};
     use super::queries::Previous;
     use super::{queries, write};
     use crate::error::FormErrors;
@@ -382,7 +382,11 @@ pub async fn edit_post(
             return Err(AppError::message("这篇帖子已删除或被隐藏，不能再编辑"));
         }
         if !own {
-            let action = if redact { "edit_redact" } else { "edit" };
+            let action = if redact {
+                ModerationAction::EditRedact
+            } else {
+                ModerationAction::Edit
+            };
             log_action(&mut tx, user.id, action, Some(thread.id), Some(id), "", now).await?;
             let text = format!(
                 "你在《{}》中的帖子被{}编辑了",
@@ -442,7 +446,7 @@ pub async fn load_post_history(id: i64, page: i64) -> Result<super::PostHistory,
 /// group's leader or an organiser (logged, and the author is told).
 #[server(prefix = "/api", endpoint = "posts/delete")]
 pub async fn delete_post(id: i64) -> Result<String, AppError> {
-    use super::moderation::{log_action, notify_author};
+    use super::moderation::{ModerationAction, log_action, notify_author};
     use super::queries;
     use crate::server::{now, redirect_back, respond};
     respond(async move {
@@ -460,7 +464,7 @@ pub async fn delete_post(id: i64) -> Result<String, AppError> {
             log_action(
                 &mut tx,
                 user.id,
-                "delete",
+                ModerationAction::Delete,
                 Some(thread.id),
                 Some(id),
                 "",
@@ -503,19 +507,19 @@ pub async fn like_post(id: i64, like: String) -> Result<i64, AppError> {
 /// Pins or locks a thread (`flag`: "pinned" or "locked"; `on`: "1"/"0").
 #[server(prefix = "/api", endpoint = "threads/flag")]
 pub async fn set_thread_flag(id: i64, flag: String, on: String) -> Result<String, AppError> {
-    use super::moderation::log_action;
+    use super::moderation::{ModerationAction, log_action};
     use super::queries::{self, ThreadFlag};
     use crate::server::{now, redirect_back, respond};
     respond(async move {
         let (ctx, access, _thread) = guard::readable_thread(id).await?;
         let user = access.require_guide()?.clone();
         let on = on == "1";
-        let (flag, action, done) = match (flag.as_str(), on) {
-            ("pinned", true) => (ThreadFlag::Pinned, "pin", "已置顶"),
-            ("pinned", false) => (ThreadFlag::Pinned, "unpin", "已取消置顶"),
-            ("locked", true) => (ThreadFlag::Locked, "lock", "已锁定，不能再回复"),
-            ("locked", false) => (ThreadFlag::Locked, "unlock", "已解除锁定"),
-            _ => return Err(AppError::BadRequest),
+        let flag = ThreadFlag::parse(&flag).ok_or(AppError::BadRequest)?;
+        let (action, done) = match (flag, on) {
+            (ThreadFlag::Pinned, true) => (ModerationAction::Pin, "已置顶"),
+            (ThreadFlag::Pinned, false) => (ModerationAction::Unpin, "已取消置顶"),
+            (ThreadFlag::Locked, true) => (ModerationAction::Lock, "已锁定，不能再回复"),
+            (ThreadFlag::Locked, false) => (ModerationAction::Unlock, "已解除锁定"),
         };
         let mut tx = ctx.db.pool().begin().await?;
         if queries::set_flag(&mut *tx, id, flag, on).await? {
@@ -531,7 +535,7 @@ pub async fn set_thread_flag(id: i64, flag: String, on: String) -> Result<String
 /// Marks a post as a guided reading (导读) or takes the mark off.
 #[server(prefix = "/api", endpoint = "posts/guide")]
 pub async fn set_post_guide(id: i64, on: String) -> Result<String, AppError> {
-    use super::moderation::log_action;
+    use super::moderation::{ModerationAction, log_action};
     use super::queries;
     use crate::server::{now, redirect_back, respond};
     respond(async move {
@@ -540,7 +544,11 @@ pub async fn set_post_guide(id: i64, on: String) -> Result<String, AppError> {
         let on = on == "1";
         let mut tx = ctx.db.pool().begin().await?;
         if queries::set_guide(&mut *tx, id, on).await? {
-            let action = if on { "guide" } else { "unguide" };
+            let action = if on {
+                ModerationAction::Guide
+            } else {
+                ModerationAction::Unguide
+            };
             log_action(
                 &mut tx,
                 user.id,

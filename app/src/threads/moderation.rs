@@ -52,23 +52,27 @@ pub struct ModerationQueue {
     pub log: Vec<LogEntry>,
 }
 
-/// The Chinese name of a logged action.
-pub fn action_label(action: &str) -> &'static str {
-    match action {
-        "hide" => "隐藏帖子",
-        "restore" => "恢复帖子",
-        "dismiss" => "驳回举报",
-        "pin" => "置顶主题",
-        "unpin" => "取消置顶",
-        "lock" => "锁定主题",
-        "unlock" => "解除锁定",
-        "edit" => "编辑他人帖子",
-        "edit_redact" => "编辑他人帖子并删除原文",
-        "delete" => "删除他人帖子",
-        "guide" => "标为导读",
-        "unguide" => "取消导读",
-        _ => "其他操作",
+crate::labelled_enum!(
+    /// What a moderator did, as written in the moderation log (`action`).
+    ModerationAction {
+        Hide = "hide", "隐藏帖子";
+        Restore = "restore", "恢复帖子";
+        Dismiss = "dismiss", "驳回举报";
+        Pin = "pin", "置顶主题";
+        Unpin = "unpin", "取消置顶";
+        Lock = "lock", "锁定主题";
+        Unlock = "unlock", "解除锁定";
+        Edit = "edit", "编辑他人帖子";
+        EditRedact = "edit_redact", "编辑他人帖子并删除原文";
+        Delete = "delete", "删除他人帖子";
+        Guide = "guide", "标为导读";
+        Unguide = "unguide", "取消导读";
     }
+);
+
+/// The Chinese name of a logged action code.
+pub fn action_label(action: &str) -> &'static str {
+    ModerationAction::parse(action).map_or("其他操作", ModerationAction::label)
 }
 
 #[cfg(feature = "ssr")]
@@ -87,7 +91,7 @@ mod sql {
     pub async fn log_action(
         conn: &mut AnyConnection,
         actor_id: i64,
-        action: &str,
+        action: super::ModerationAction,
         thread_id: Option<i64>,
         post_id: Option<i64>,
         note: &str,
@@ -98,7 +102,7 @@ mod sql {
              VALUES ($1, $2, $3, $4, $5, $6)",
         )
         .bind(actor_id)
-        .bind(action)
+        .bind(action.as_str())
         .bind(thread_id)
         .bind(post_id)
         .bind(note)
@@ -359,26 +363,27 @@ pub async fn moderate(id: i64, action: String, note: String) -> Result<String, A
         let note: String = note.trim().chars().take(super::REASON_MAX).collect();
         let now = now();
         let mut tx = db.pool().begin().await?;
-        let (changed, done) = match action.as_str() {
-            "hide" => (
+        let action = ModerationAction::parse(&action).ok_or(AppError::BadRequest)?;
+        let (changed, done) = match action {
+            ModerationAction::Hide => (
                 sql::set_hidden(&mut *tx, id, true, now).await?,
                 "帖子已隐藏",
             ),
-            "restore" => (
+            ModerationAction::Restore => (
                 sql::set_hidden(&mut *tx, id, false, now).await?,
                 "帖子已恢复",
             ),
-            "dismiss" => (false, "举报已驳回，帖子保持原样"),
+            ModerationAction::Dismiss => (false, "举报已驳回，帖子保持原样"),
             _ => return Err(AppError::BadRequest),
         };
         let resolved = sql::resolve_reports(&mut *tx, id, user.id, now).await?;
         // A dismissal is an action only when there was something to dismiss.
-        let changed = changed || (action == "dismiss" && resolved > 0);
+        let changed = changed || (action == ModerationAction::Dismiss && resolved > 0);
         if changed {
             sql::log_action(
                 &mut tx,
                 user.id,
-                &action,
+                action,
                 Some(post.thread_id),
                 Some(id),
                 &note,
@@ -386,8 +391,12 @@ pub async fn moderate(id: i64, action: String, note: String) -> Result<String, A
             )
             .await?;
         }
-        if changed && action != "dismiss" {
-            let what = if action == "hide" { "隐藏" } else { "恢复" };
+        if changed && action != ModerationAction::Dismiss {
+            let what = if action == ModerationAction::Hide {
+                "隐藏"
+            } else {
+                "恢复"
+            };
             let text = if note.is_empty() {
                 format!("你的帖子已被管理员{what}")
             } else {

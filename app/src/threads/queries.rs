@@ -533,12 +533,14 @@ pub async fn delete_own(
     delete(e, post_id, Some(account_id), now).await
 }
 
-/// A thread flag a leader, guide or organiser switches.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ThreadFlag {
-    Pinned,
-    Locked,
-}
+crate::labelled_enum!(
+    /// A thread flag a leader, guide or organiser switches; the value is
+    /// its column of `thread`.
+    ThreadFlag {
+        Pinned = "pinned", "置顶";
+        Locked = "locked", "锁定";
+    }
+);
 
 /// Sets a thread flag; true when it changed.
 pub async fn set_flag(
@@ -547,10 +549,7 @@ pub async fn set_flag(
     flag: ThreadFlag,
     on: bool,
 ) -> Result<bool, sqlx::Error> {
-    let column = match flag {
-        ThreadFlag::Pinned => "pinned",
-        ThreadFlag::Locked => "locked",
-    };
+    let column = flag.as_str();
     let sql = format!("UPDATE thread SET {column} = $2 WHERE id = $1 AND {column} <> $2");
     let done = sqlx::query(&sql)
         .bind(thread_id)

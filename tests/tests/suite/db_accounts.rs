@@ -378,7 +378,7 @@ async fn audit_log_records_entries(b: Backend) {
         t.db.pool(),
         audit::Entry {
             actor_id: actor,
-            action: "account.role",
+            action: app::admin::audit::AuditAction::AccountRole,
             target: "account:7",
             before: Some("reader"),
             after: Some("member"),

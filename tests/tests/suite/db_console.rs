@@ -134,7 +134,7 @@ async fn audit_log_filters_both_logs(b: Backend) {
             t.db.pool(),
             Entry {
                 actor_id: actor,
-                action,
+                action: audit::AuditAction::parse(action).expect("a known action"),
                 target: "t",
                 before: Some("旧"),
                 after: Some("新"),

@@ -1083,15 +1083,39 @@ async fn moderation_reports_hidden_posts_and_log(b: Backend) {
     let reported = moderation::reported_posts(&mut conn).await.unwrap();
     assert!(reported.iter().any(|q| q.post_id == once && q.hidden));
 
-    moderation::log_action(&mut conn, boss, "hide", Some(tid), Some(once), "广告", 40)
-        .await
-        .unwrap();
-    moderation::log_action(&mut conn, boss, "pin", Some(tid), None, "", 41)
-        .await
-        .unwrap();
-    moderation::log_action(&mut conn, alice, "lock", None, None, "", 42)
-        .await
-        .unwrap();
+    moderation::log_action(
+        &mut conn,
+        boss,
+        moderation::ModerationAction::Hide,
+        Some(tid),
+        Some(once),
+        "广告",
+        40,
+    )
+    .await
+    .unwrap();
+    moderation::log_action(
+        &mut conn,
+        boss,
+        moderation::ModerationAction::Pin,
+        Some(tid),
+        None,
+        "",
+        41,
+    )
+    .await
+    .unwrap();
+    moderation::log_action(
+        &mut conn,
+        alice,
+        moderation::ModerationAction::Lock,
+        None,
+        None,
+        "",
+        42,
+    )
+    .await
+    .unwrap();
     let log = moderation::moderation_log(&mut *conn, 2).await.unwrap();
     assert_eq!(log.len(), 2, "the limit holds");
     assert_eq!(log[0].action, "lock");

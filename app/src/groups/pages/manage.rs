@@ -3,6 +3,7 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 
 use crate::error::AppError;
+use crate::groups::ListMove;
 use crate::groups::api::{
     AddToList, DecideJoinRequest, ManagePage, MoveInList, RemoveFromList, UpdateListItem,
     manage_group,
@@ -211,8 +212,8 @@ fn ListItemEditor(
                     <ActionForm action=actions.reorder attr:class="inline-form">
                         <input type="hidden" name="slug" value=slug_move/>
                         <input type="hidden" name="item_id" value=id/>
-                        <button type="submit" name="direction" value="up" class="button small" disabled=first>"上移"</button>
-                        <button type="submit" name="direction" value="down" class="button small" disabled=last>"下移"</button>
+                        <button type="submit" name="direction" value=ListMove::Up.as_str() class="button small" disabled=first>{ListMove::Up.label()}</button>
+                        <button type="submit" name="direction" value=ListMove::Down.as_str() class="button small" disabled=last>{ListMove::Down.label()}</button>
                     </ActionForm>
                     <ActionForm action=actions.remove attr:class="inline-form">
                         <input type="hidden" name="slug" value=slug_remove/>

@@ -5,7 +5,7 @@ use leptos::prelude::*;
 
 use super::live_client::LiveSignals;
 use crate::lectures::api::{AskQuestion, MarkQuestion, VoteOutcome, VoteQuestion};
-use crate::lectures::{QUESTION_MAX, QuestionView};
+use crate::lectures::{QUESTION_MAX, QuestionMark, QuestionView};
 use crate::ui::form::{field_error, form_error, kept_value};
 use crate::ui::{FormAlert, SubmitButton};
 
@@ -119,12 +119,12 @@ fn QuestionRow(
 ) -> impl IntoView {
     let id = q.id;
     let voted = Signal::derive(move || my_votes.with(|v| v.contains(&id)));
-    let mark_form = move |action: &'static str, label: &'static str| {
+    let mark_form = move |mark: QuestionMark| {
         view! {
             <ActionForm action=actions.mark attr:class="inline-form">
                 <input type="hidden" name="question_id" value=id.to_string()/>
-                <input type="hidden" name="action" value=action/>
-                <button type="submit" class="button small">{label}</button>
+                <input type="hidden" name="action" value=mark.as_str()/>
+                <button type="submit" class="button small">{mark.label()}</button>
             </ActionForm>
         }
     };
@@ -152,8 +152,8 @@ fn QuestionRow(
                     view! { <span class="muted small">{format!("{} 人赞同", q.votes)}</span> }.into_any()
                 }}
                 {can_moderate.then(|| view! {
-                    {if q.answered { mark_form("open", "标为未解答") } else { mark_form("answered", "标为已解答") }}
-                    {if q.hidden { mark_form("show", "恢复显示") } else { mark_form("hide", "隐藏") }}
+                    {if q.answered { mark_form(QuestionMark::Open) } else { mark_form(QuestionMark::Answered) }}
+                    {if q.hidden { mark_form(QuestionMark::Show) } else { mark_form(QuestionMark::Hide) }}
                 })}
             </div>
         </li>
