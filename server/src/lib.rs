@@ -277,7 +277,7 @@ pub async fn start(
         let db = db.clone();
         move || {
             let db = db.clone();
-            async move { app::search::index::catch_up(&db).await }
+            async move { app::search::index::index_queued(&db).await }
         }
     });
     let serve_db = db.clone();

@@ -67,12 +67,29 @@ pub async fn pending(db: &Db) -> Result<bool, sqlx::Error> {
     Ok(n > 0)
 }
 
-/// Indexes everything queued; returns how many entries were handled.
+/// How a drain treats queue entries another transaction is indexing
+/// right now (PostgreSQL; SQLite has one writer at a time).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Others {
+    /// Leave them to it: the background indexers of several servers share
+    /// the queue.
+    Skip,
+    /// Wait until they are done: a search must find what was written
+    /// before it, even while an indexer holds it.
+    Wait,
+}
+
+/// Indexes everything queued, waiting for entries being indexed elsewhere;
+/// returns how many entries were handled here.
 pub async fn drain(db: &Db) -> Result<usize, sqlx::Error> {
+    drain_with(db, Others::Wait).await
+}
+
+async fn drain_with(db: &Db, others: Others) -> Result<usize, sqlx::Error> {
     let mut total = 0;
     loop {
         let mut tx = db.pool().begin().await?;
-        let claimed = claim(&mut tx, db.backend()).await?;
+        let claimed = claim(&mut tx, db.backend(), others).await?;
         for (kind, id) in &claimed {
             if let Some(kind) = SearchKind::parse(kind) {
                 refresh(&mut tx, db.backend(), kind, *id).await?;
@@ -94,13 +111,24 @@ pub async fn drain(db: &Db) -> Result<usize, sqlx::Error> {
     }
 }
 
-/// Indexes what is queued if anything is; errors are logged, not returned
-/// (a search still answers from the index as it is).
+/// Before a search: indexes what is queued if anything is, waiting for
+/// entries another indexer holds; errors are logged, not returned (a
+/// search still answers from the index as it is).
 pub async fn catch_up(db: &Db) {
+    catch_up_with(db, Others::Wait).await;
+}
+
+/// The background indexer's step ([`EVERY`]): what is queued and not
+/// taken by another server's indexer.
+pub async fn index_queued(db: &Db) {
+    catch_up_with(db, Others::Skip).await;
+}
+
+async fn catch_up_with(db: &Db, others: Others) {
     match pending(db).await {
         Ok(false) => {}
         Ok(true) => {
-            if let Err(e) = drain(db).await {
+            if let Err(e) = drain_with(db, others).await {
                 tracing::warn!(error = %e, "search indexing failed");
             }
         }
@@ -114,15 +142,22 @@ pub const EVERY: std::time::Duration = std::time::Duration::from_secs(1);
 async fn claim(
     conn: &mut AnyConnection,
     backend: Backend,
+    others: Others,
 ) -> Result<Vec<(String, i64)>, sqlx::Error> {
-    let sql = match backend {
-        Backend::Sqlite => {
+    let sql = match (backend, others) {
+        (Backend::Sqlite, _) => {
             "DELETE FROM search_queue WHERE rowid IN (SELECT rowid FROM search_queue LIMIT $1) \
              RETURNING kind, ref_id"
         }
-        Backend::Postgres => {
+        (Backend::Postgres, Others::Skip) => {
             "DELETE FROM search_queue WHERE (kind, ref_id) IN (SELECT kind, ref_id FROM search_queue \
              LIMIT $1 FOR UPDATE SKIP LOCKED) RETURNING kind, ref_id"
+        }
+        // Blocks on entries another transaction holds; once it commits they
+        // are gone from the queue and their documents are visible.
+        (Backend::Postgres, Others::Wait) => {
+            "DELETE FROM search_queue WHERE (kind, ref_id) IN (SELECT kind, ref_id FROM search_queue \
+             LIMIT $1 FOR UPDATE) RETURNING kind, ref_id"
         }
     };
     sqlx::query_as(sql).bind(BATCH).fetch_all(conn).await
