@@ -18,11 +18,35 @@ pub async fn visible(
     let lecture = queries::by_slug(ctx.db.pool(), slug, now())
         .await?
         .ok_or(AppError::NotFound)?;
+    seen_by(lecture, user)
+}
+
+/// The session, unless it is a draft the viewer may not see.
+pub fn seen_by(
+    lecture: LectureRecord,
+    user: Option<&SessionUser>,
+) -> Result<LectureRecord, AppError> {
     if lecture.summary.state == LectureState::Draft && !user.is_some_and(|u| may_edit(u, &lecture))
     {
         return Err(AppError::NotFound);
     }
     Ok(lecture)
+}
+
+/// The signed-in viewer and the session a question belongs to (votes and
+/// marks on questions; each applies its own rule on top).
+pub async fn question_of(
+    question_id: i64,
+) -> Result<(AppContext, SessionUser, LectureRecord), AppError> {
+    let ctx = ctx()?;
+    let user = crate::accounts::session::require_user().await?;
+    let lecture_id = crate::lectures::questions::lecture_of(ctx.db.pool(), question_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let lecture = queries::by_id(ctx.db.pool(), lecture_id, now())
+        .await?
+        .ok_or(AppError::NotFound)?;
+    Ok((ctx, user, lecture))
 }
 
 /// The viewer and the session, for actions that need a signed-in person.

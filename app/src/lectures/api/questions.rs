@@ -52,17 +52,10 @@ pub async fn ask_question(slug: String, body: String) -> Result<i64, AppError> {
 #[server(prefix = "/api", endpoint = "lectures/vote")]
 pub async fn vote_question(question_id: i64) -> Result<VoteOutcome, AppError> {
     use crate::lectures::questions;
-    use crate::server::{ctx, now, redirect_back, respond};
+    use crate::server::{now, redirect_back, respond};
     respond(async move {
-        let ctx = ctx()?;
-        let user = crate::accounts::session::require_user().await?;
-        let lecture_id = questions::lecture_of(ctx.db.pool(), question_id)
-            .await?
-            .ok_or(AppError::NotFound)?;
-        let lecture = crate::lectures::queries::by_id(ctx.db.pool(), lecture_id, now())
-            .await?
-            .ok_or(AppError::NotFound)?;
-        super::guard::visible(&ctx, &lecture.summary.slug, Some(&user)).await?;
+        let (ctx, user, lecture) = super::guard::question_of(question_id).await?;
+        let lecture_id = super::guard::seen_by(lecture, Some(&user))?.summary.id;
         let mut tx = ctx.db.pool().begin().await?;
         let on = questions::toggle_vote(&mut tx, question_id, user.id, now()).await?;
         tx.commit().await?;
@@ -80,27 +73,21 @@ pub async fn vote_question(question_id: i64) -> Result<VoteOutcome, AppError> {
 /// `hide` or `show`.
 #[server(prefix = "/api", endpoint = "lectures/mark")]
 pub async fn mark_question(question_id: i64, action: String) -> Result<(), AppError> {
+    use crate::lectures::QuestionMark;
     use crate::lectures::questions::{self, Mark};
-    use crate::server::{ctx, now, redirect_back, respond};
+    use crate::server::{now, redirect_back, respond};
     respond(async move {
-        let ctx = ctx()?;
-        let user = crate::accounts::session::require_user().await?;
-        let lecture_id = questions::lecture_of(ctx.db.pool(), question_id)
-            .await?
-            .ok_or(AppError::NotFound)?;
-        let lecture = crate::lectures::queries::by_id(ctx.db.pool(), lecture_id, now())
-            .await?
-            .ok_or(AppError::NotFound)?;
+        let (ctx, user, lecture) = super::guard::question_of(question_id).await?;
+        let lecture_id = lecture.summary.id;
         if !super::guard::may_edit(&user, &lecture) {
             return Err(AppError::Forbidden);
         }
-        let mark =
-            match crate::lectures::QuestionMark::parse(&action).ok_or(AppError::BadRequest)? {
-                crate::lectures::QuestionMark::Answered => Mark::Answered(true),
-                crate::lectures::QuestionMark::Open => Mark::Answered(false),
-                crate::lectures::QuestionMark::Hide => Mark::Hidden(true),
-                crate::lectures::QuestionMark::Show => Mark::Hidden(false),
-            };
+        let mark = match QuestionMark::parse(&action).ok_or(AppError::BadRequest)? {
+            QuestionMark::Answered => Mark::Answered(true),
+            QuestionMark::Open => Mark::Answered(false),
+            QuestionMark::Hide => Mark::Hidden(true),
+            QuestionMark::Show => Mark::Hidden(false),
+        };
         questions::mark(ctx.db.pool(), question_id, mark, now()).await?;
         ctx.live.questions_changed(lecture_id).await;
         redirect_back();
