@@ -7,8 +7,8 @@ SHELL := /bin/bash
 export PATH := $(CURDIR)/tools/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
 
 RELEASE_STAMP := target/.release-built
-SOURCES := $(shell find app/src server/src server/migrations style public -type f 2>/dev/null) \
-	Cargo.toml Cargo.lock app/Cargo.toml server/Cargo.toml
+SOURCES := $(shell find platform/src app/src server/src server/migrations style public -type f 2>/dev/null) \
+	Cargo.toml Cargo.lock platform/Cargo.toml app/Cargo.toml server/Cargo.toml
 
 .PHONY: help run test test-sqlite bench build tools test-tools lint fmt clean-data
 

@@ -28,7 +28,7 @@ use crate::threads::pages::{ModerationPage, PostHistoryPage, ThreadListPage, Thr
 
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     #[cfg(feature = "ssr")]
-    crate::server::csp::set_page_policy();
+    platform::csp::set_page_policy();
     view! {
         <!DOCTYPE html>
         <html lang="zh-CN">

@@ -6,8 +6,8 @@ use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use app::server::{LiveLimits, LoginLimits, PostLimits, ProxyPolicy, RateLimit};
 use leptos::config::LeptosOptions;
+use platform::{LiveLimits, LoginLimits, PostLimits, ProxyPolicy, RateLimit};
 
 /// Shortest session secret accepted (characters).
 pub const SECRET_MIN: usize = 32;
@@ -291,8 +291,8 @@ impl Config {
         }
     }
 
-    pub fn settings(&self) -> app::server::Settings {
-        app::server::Settings {
+    pub fn settings(&self) -> platform::Settings {
+        platform::Settings {
             demo: self.demo,
             login_limits: self.login_limits.clone(),
             post_limits: self.post_limits.clone(),
@@ -302,9 +302,7 @@ impl Config {
             secure_cookies: self.secure_cookies,
             session_max_age_secs: i64::try_from(self.session_max_age.as_secs()).unwrap_or(i64::MAX),
             public_url: self.public_url.clone(),
-            viewer_key: app::lectures::viewer::ViewerKey::derive(
-                self.session_secret.expose().as_bytes(),
-            ),
+            viewer_key: platform::keys::SiteKey::derive(self.session_secret.expose().as_bytes()),
             view_window_secs: self.view_window_secs,
             stats_fresh_secs: self.stats_fresh_secs,
         }

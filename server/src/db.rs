@@ -2,7 +2,7 @@
 
 use std::path::{Path, PathBuf};
 
-use app::server::{Backend, Db};
+use platform::{Backend, Db};
 use sqlx::migrate::Migrator;
 
 static SQLITE: Migrator = sqlx::migrate!("./migrations/sqlite");

@@ -14,22 +14,20 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
-use app::lectures::live::LiveHub;
-use app::server::reads::ReadMarks;
-use app::server::tasks::Tasks;
-use app::server::{AppContext, Db};
+use app::features::Started;
 use app::{App, shell};
 use axum::Router;
 use axum::extract::FromRef;
 use axum::routing::get;
 use leptos::prelude::*;
 use leptos_axum::{LeptosRoutes, generate_route_list};
+use platform::tasks::Tasks;
+use platform::{AppContext, Db};
 use tokio::net::TcpListener;
 use tokio::sync::watch;
 use tower::ServiceBuilder;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::compression::CompressionLayer;
-use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::services::ServeDir;
 use tower_http::trace::TraceLayer;
@@ -73,31 +71,24 @@ pub async fn prepare_database(config: &Config) -> Result<Db, BoxError> {
         if demo::seed(&db).await? {
             tracing::info!("demo data loaded");
         }
-        demo::lectures::keep_live(&db, app::server::now()).await?;
+        demo::lectures::keep_live(&db, platform::now()).await?;
     }
     Ok(db)
 }
 
 /// The whole application as one axum router.
-pub fn router(config: &Config, db: Db, live: Arc<LiveHub>, reads: Arc<ReadMarks>) -> Router {
+pub fn router(config: &Config, db: Db, started: &Started) -> Router {
     let settings = Arc::new(config.settings());
     let page_cache = Arc::new(http::page_cache::PageCache::new(
         http::page_cache::Limits {
             ttl: Duration::from_secs(config.page_cache_secs),
             max_bytes: config.page_cache_mb.saturating_mul(1024 * 1024),
         },
-        Arc::clone(&live),
+        Arc::clone(&started.live),
         settings.viewer_key.clone(),
         config.secure_cookies,
     ));
-    let context = AppContext {
-        db: db.clone(),
-        settings,
-        live,
-        reads,
-        stats: Arc::default(),
-        site: Arc::default(),
-    };
+    let context = AppContext::new(db.clone(), settings, started.features());
     let provide = {
         let context = context.clone();
         move || {
@@ -152,22 +143,8 @@ pub fn router(config: &Config, db: Db, live: Arc<LiveHub>, reads: Arc<ReadMarks>
         .route("/healthz", get(http::health::healthz))
         .nest_service("/pkg", bundle)
         .with_state(state)
-        .merge(leptos_part)
-        .merge(app::books::routes::router(context.clone()))
-        .merge(app::threads::routes::router(context.clone()))
-        .merge(app::progress::export::router(context.clone()))
-        .merge(app::lectures::routes::router(context.clone()))
-        .merge(app::stats::csv::router(context.clone()))
-        .merge(app::admin::export::router(context.clone()))
-        .layer(RequestBodyLimitLayer::new(BODY_LIMIT));
-    pages
-        // Cover uploads carry their own, larger limit.
-        .merge(app::books::routes::upload_router(context.clone()))
-        .merge(app::lectures::routes::upload_router(context.clone()))
-        .layer(axum::middleware::from_fn_with_state(
-            context,
-            app::lectures::routes::ics_suffix,
-        ))
+        .merge(leptos_part);
+    app::features::mount(pages, context, BODY_LIMIT)
         .layer(axum::middleware::from_fn_with_state(
             http::form_errors::FormErrorPolicy {
                 secure_cookies: config.secure_cookies,
@@ -214,10 +191,8 @@ fn session_key(config: &Config) -> Key {
 pub struct Running {
     pub addr: SocketAddr,
     pub db: Db,
-    /// The live counts of watch pages (views are added to the database in batches).
-    pub live: Arc<LiveHub>,
-    /// Read positions of threads (written in batches).
-    pub reads: Arc<ReadMarks>,
+    /// What the features keep in memory (the live hub, read positions).
+    pub features: Arc<Started>,
     stop: watch::Sender<bool>,
     task: tokio::task::JoinHandle<()>,
 }
@@ -248,19 +223,12 @@ pub async fn start(
     // Every background task is started here and stopped together after
     // the last request.
     let mut tasks = Tasks::new();
-    let live = LiveHub::new(db.clone(), config.write_batch_every);
-    live.start(&mut tasks);
-    // Read marks are written in batches, and what is left after the last
-    // request at shutdown.
-    let reads = ReadMarks::new();
-    tasks.every(config.write_batch_every, {
-        let (reads, db) = (Arc::clone(&reads), db.clone());
-        move || {
-            let (reads, db) = (Arc::clone(&reads), db.clone());
-            async move { reads.flush(&db).await }
-        }
-    });
-    let app = router(config, db.clone(), Arc::clone(&live), Arc::clone(&reads));
+    let started = Arc::new(app::features::start(
+        &db,
+        &mut tasks,
+        config.write_batch_every,
+    ));
+    let app = router(config, db.clone(), &started);
 
     let (stop, mut stopped) = watch::channel(false);
     let chores = Arc::new(Housekeeping {
@@ -273,13 +241,6 @@ pub async fn start(
         let chores = Arc::clone(&chores);
         async move { chores.run().await }
     });
-    tasks.every(app::search::index::EVERY, {
-        let db = db.clone();
-        move || {
-            let db = db.clone();
-            async move { app::search::index::index_queued(&db).await }
-        }
-    });
     let serve_db = db.clone();
     let stop_tx = stop.clone();
     tokio::spawn(async move {
@@ -287,8 +248,7 @@ pub async fn start(
         let _ = stop_tx.send(true);
     });
 
-    let running_live = Arc::clone(&live);
-    let running_reads = Arc::clone(&reads);
+    let running = Arc::clone(&started);
     let task = tokio::spawn(async move {
         use axum::serve::ListenerExt;
         // axum does not set TCP_NODELAY; without it small responses wait ~40 ms.
@@ -296,7 +256,7 @@ pub async fn start(
             let _ = tcp.set_nodelay(true);
         });
         let mut stop_signal = stopped.clone();
-        let closing = Arc::clone(&live);
+        let closing = Arc::clone(&started);
         let server = axum::serve(
             listener,
             app.into_make_service_with_connect_info::<SocketAddr>(),
@@ -304,7 +264,7 @@ pub async fn start(
         .with_graceful_shutdown(async move {
             let _ = stop_signal.wait_for(|s| *s).await;
             tracing::info!("shutting down: finishing requests in flight");
-            closing.close();
+            closing.closing();
         });
         let drained = async {
             let _ = stopped.wait_for(|s| *s).await;
@@ -315,8 +275,7 @@ pub async fn start(
             _ = drained => tracing::warn!("shutdown: requests still open after {DRAIN_TIMEOUT:?}, closing"),
         }
         tasks.stop().await;
-        live.flush().await;
-        reads.flush(&serve_db).await;
+        started.flush(&serve_db).await;
         serve_db.close().await;
         tracing::info!("stopped; database closed");
     });
@@ -324,8 +283,7 @@ pub async fn start(
     Ok(Running {
         addr,
         db,
-        live: running_live,
-        reads: running_reads,
+        features: running,
         stop,
         task,
     })
@@ -363,12 +321,12 @@ impl Housekeeping {
         if let Err(e) = self.sessions.delete_expired().await {
             tracing::warn!(error = %e, "expired session clean-up failed");
         }
-        let before = app::server::now() - self.login_window_secs;
+        let before = platform::now() - self.login_window_secs;
         if let Err(e) = app::accounts::throttle::prune(self.db.pool(), before).await {
             tracing::warn!(error = %e, "sign-in failure clean-up failed");
         }
-        let old = app::server::now() - self.rate_window_secs;
-        if let Err(e) = app::server::rate::prune(self.db.pool(), old).await {
+        let old = platform::now() - self.rate_window_secs;
+        if let Err(e) = platform::rate::prune(self.db.pool(), old).await {
             tracing::warn!(error = %e, "rate-limit clean-up failed");
         }
     }

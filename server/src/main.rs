@@ -41,7 +41,7 @@ async fn run() -> Result<(), BoxError> {
 async fn serve(config: Config) -> Result<(), BoxError> {
     tracing::info!(
         mode = ?config.mode,
-        database = %app::server::Backend::from_url(&config.database_url).map_or("?", |b| b.name()),
+        database = %platform::Backend::from_url(&config.database_url).map_or("?", |b| b.name()),
         demo = config.demo,
         "starting 书香"
     );

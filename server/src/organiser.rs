@@ -4,7 +4,7 @@
 
 use app::accounts::validate::{DisplayName, Username, check_new_password};
 use app::accounts::{Role, password, queries};
-use app::server::{Db, is_unique_violation, now};
+use platform::{Db, is_unique_violation, now};
 
 use crate::BoxError;
 

@@ -15,8 +15,8 @@
 
 use std::sync::Arc;
 
-use app::server::Db;
 use async_trait::async_trait;
+use platform::Db;
 use sha2::{Digest, Sha256};
 use sqlx::Row;
 use time::OffsetDateTime;

@@ -7,7 +7,7 @@
 use std::path::Path;
 
 use app::accounts::{Role, password, queries};
-use app::server::Db;
+use platform::Db;
 use reqwest::header::HeaderMap;
 use server::Config;
 
@@ -117,7 +117,7 @@ impl TestDb {
             &format!("测试{username}"),
             &hash,
             role,
-            app::server::now(),
+            platform::now(),
         )
         .await
         .expect("insert account")
@@ -151,8 +151,8 @@ impl Default for GroupSpec<'_> {
 
 /// `YYYY-MM-DD` for today plus `offset` days (Beijing).
 pub fn day(offset: i64) -> String {
-    let today = app::ui::time::day_at(app::server::now());
-    app::ui::time::day_string(today + time::Duration::days(offset))
+    let today = platform::time::day_at(platform::now());
+    platform::time::day_string(today + time::Duration::days(offset))
 }
 
 impl TestDb {
@@ -171,7 +171,7 @@ impl TestDb {
             pages: Some(300),
             summary: String::new(),
         };
-        app::books::queries::insert(self.db.pool(), &fields, None, app::server::now()).await
+        app::books::queries::insert(self.db.pool(), &fields, None, platform::now()).await
     }
 
     /// A reading group; returns its id. Its invitation token is "token-<slug>".
@@ -197,7 +197,7 @@ impl TestDb {
             "",
             &format!("token-{}", spec.slug),
             None,
-            app::server::now(),
+            platform::now(),
         )
         .await
         .expect("insert group")
@@ -489,12 +489,17 @@ impl TestApp {
     /// The running server's live hub (watch-page rooms; views are added to
     /// the database in batches, `flush` adds them at once).
     pub fn live(&self) -> &std::sync::Arc<app::lectures::live::LiveHub> {
-        &self.running.as_ref().expect("server running").live
+        &self.running.as_ref().expect("server running").features.live
     }
 
     /// The running server's read positions not written yet (`flush` writes them).
-    pub fn reads(&self) -> &std::sync::Arc<app::server::reads::ReadMarks> {
-        &self.running.as_ref().expect("server running").reads
+    pub fn reads(&self) -> &std::sync::Arc<app::threads::reads::ReadMarks> {
+        &self
+            .running
+            .as_ref()
+            .expect("server running")
+            .features
+            .reads
     }
 
     /// Another server on the same database and configuration, as a second
@@ -522,7 +527,7 @@ impl SecondServer {
     }
 
     pub fn live(&self) -> &std::sync::Arc<app::lectures::live::LiveHub> {
-        &self.running.as_ref().expect("server running").live
+        &self.running.as_ref().expect("server running").features.live
     }
 
     /// Stops it (graceful); the database stays.
@@ -577,21 +582,14 @@ pub async fn account_on(db: &Db, username: &str, role: Role) -> i64 {
         .await
         .expect("hash");
     let display = format!("测试{username}");
-    queries::insert(
-        db.pool(),
-        username,
-        &display,
-        &hash,
-        role,
-        app::server::now(),
-    )
-    .await
-    .expect("insert account")
+    queries::insert(db.pool(), username, &display, &hash, role, platform::now())
+        .await
+        .expect("insert account")
 }
 
 /// A published session of the lecture hall that is live now; returns its id.
 pub async fn live_lecture(db: &Db, owner_id: i64, slug: &str) -> i64 {
-    let now = app::server::now();
+    let now = platform::now();
     let fields = app::lectures::LectureFields {
         slug: slug.to_owned(),
         title: "乡土中国与基层治理".to_owned(),

@@ -4,7 +4,7 @@
 use leptos::prelude::*;
 
 use super::SessionUser;
-use crate::error::AppError;
+use platform::error::AppError;
 
 /// Longest typed value echoed back into a form after an error.
 #[cfg(feature = "ssr")]
@@ -55,7 +55,7 @@ pub fn safe_next(next: Option<&str>) -> String {
 /// The signed-in person, if any.
 #[server(prefix = "/api", endpoint = "me")]
 pub async fn current_user() -> Result<Option<SessionUser>, AppError> {
-    crate::server::respond(super::session::current_user()).await
+    platform::respond(super::session::current_user()).await
 }
 
 #[server(prefix = "/api", endpoint = "register")]
@@ -67,8 +67,8 @@ pub async fn register(
 ) -> Result<(), AppError> {
     use super::validate::{DisplayName, Username, check_new_password};
     use super::{Role, password as pw, queries, session};
-    use crate::error::FormErrors;
-    use crate::server::{client_key, ctx, is_unique_violation, now, rate, respond};
+    use platform::error::FormErrors;
+    use platform::{client_key, ctx, is_unique_violation, now, rate, respond};
 
     respond(async move {
         let ctx = ctx()?;
@@ -136,7 +136,7 @@ pub async fn register(
             Err(e) => return Err(e.into()),
         };
         tracing::info!(account_id = id, "account registered");
-        session::sign_in(&crate::server::session().await?, id).await?;
+        session::sign_in(&platform::session().await?, id).await?;
         leptos_axum::redirect("/me");
         Ok(())
     })
@@ -150,8 +150,8 @@ pub async fn login(
     next: Option<String>,
 ) -> Result<(), AppError> {
     use super::{password as pw, queries, session, throttle};
-    use crate::error::FormErrors;
-    use crate::server::{client_key, ctx, now, respond};
+    use platform::error::FormErrors;
+    use platform::{client_key, ctx, now, respond};
 
     respond(async move {
         let ctx = ctx()?;
@@ -186,7 +186,7 @@ pub async fn login(
             return Err(AppError::Invalid(errors));
         }
         throttle::clear(ctx.db.pool(), &name, &ip).await?;
-        session::sign_in(&crate::server::session().await?, creds.id).await?;
+        session::sign_in(&platform::session().await?, creds.id).await?;
         tracing::info!(account_id = creds.id, "signed in");
         leptos_axum::redirect(&safe_next(next.as_deref()));
         Ok(())
@@ -204,8 +204,8 @@ pub async fn change_password(
 ) -> Result<String, AppError> {
     use super::validate::check_new_password;
     use super::{password as pw, queries, session, throttle};
-    use crate::error::FormErrors;
-    use crate::server::{client_key, ctx, now, respond};
+    use platform::error::FormErrors;
+    use platform::{client_key, ctx, now, respond};
     respond(async move {
         let ctx = ctx()?;
         let user = session::require_user().await?;
@@ -237,12 +237,12 @@ pub async fn change_password(
         let mut tx = ctx.db.pool().begin().await?;
         queries::set_password(&mut tx, user.id, &hash).await?;
         tx.commit().await?;
-        session::sign_in(&crate::server::session().await?, user.id).await?;
+        session::sign_in(&platform::session().await?, user.id).await?;
         tracing::info!(
             account_id = user.id,
             "password changed; other sessions ended"
         );
-        crate::server::redirect_back();
+        platform::redirect_back();
         Ok("密码已修改，其他设备上的登录已全部退出。".to_owned())
     })
     .await
@@ -250,12 +250,12 @@ pub async fn change_password(
 
 #[server(prefix = "/api", endpoint = "logout")]
 pub async fn logout() -> Result<(), AppError> {
-    crate::server::respond(async move {
-        super::session::sign_out(&crate::server::session().await?).await?;
+    platform::respond(async move {
+        super::session::sign_out(&platform::session().await?).await?;
         // Drafts kept in this browser belong to the person leaving (a
         // shared phone in a reading room): browsers that know this header
         // forget them even without WebAssembly.
-        crate::server::append_response_header(
+        platform::append_response_header(
             http::HeaderName::from_static("clear-site-data"),
             "\"storage\"",
         );

@@ -13,8 +13,8 @@ use tower_sessions::Session;
 
 use super::SessionUser;
 use super::session::user_of;
-use crate::error::AppError;
-use crate::server::AppContext;
+use platform::AppContext;
+use platform::error::AppError;
 
 /// The signed-in account, if any.
 pub struct MaybeUser(pub Option<SessionUser>);
@@ -72,7 +72,7 @@ fn sign_in(parts: &Parts) -> Response {
         .headers
         .get(http::header::REFERER)
         .and_then(|r| r.to_str().ok())
-        .and_then(|r| crate::server::same_site_path(r, host))
+        .and_then(|r| platform::same_site_path(r, host))
         .unwrap_or_else(|| match parts.method {
             // A form's address is no page to return to.
             http::Method::GET => parts

@@ -15,7 +15,7 @@ use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, Salt
 use rand::rngs::OsRng;
 use tokio::sync::Semaphore;
 
-use crate::error::AppError;
+use platform::error::AppError;
 
 /// Requests allowed to wait for a free core, per core.
 const QUEUE_PER_CORE: usize = 32;

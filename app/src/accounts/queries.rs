@@ -3,8 +3,8 @@
 use sqlx::{AnyConnection, Row};
 
 use super::{AccountSummary, Role, SessionUser};
-use crate::server::db::like_pattern;
-use crate::server::{Backend, Exec};
+use platform::db::like_pattern;
+use platform::{Backend, Exec};
 
 /// What sign-in needs to know about an account. No serde: it holds the hash.
 pub struct Credentials {

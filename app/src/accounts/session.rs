@@ -13,8 +13,8 @@ use leptos::prelude::use_context;
 use tower_sessions::Session;
 
 use super::{SessionUser, queries};
-use crate::error::AppError;
-use crate::server::{ctx, now, session};
+use platform::error::AppError;
+use platform::{ctx, now, session};
 
 const USER_ID: &str = "account_id";
 const EPOCH: &str = "epoch";
@@ -86,7 +86,7 @@ pub async fn current_user() -> Result<Option<SessionUser>, AppError> {
 /// The account a session belongs to; for handlers outside Leptos too.
 pub async fn user_of(
     session: &Session,
-    db: &crate::server::Db,
+    db: &platform::Db,
 ) -> Result<Option<SessionUser>, AppError> {
     let get = async {
         let id: Option<i64> = session.get(USER_ID).await?;

@@ -4,12 +4,12 @@
 //! cannot spray guesses over many accounts. Failures live in the database
 //! so every server node counts the same ones.
 
-use crate::error::AppError;
-use crate::server::{Exec, LoginLimits};
+use platform::error::AppError;
+use platform::{Exec, LoginLimits};
 
 /// Refuses with a message saying how long to wait when either limit is reached.
 pub async fn check(
-    db: &crate::server::Db,
+    db: &platform::Db,
     limits: &LoginLimits,
     username: &str,
     ip: &str,

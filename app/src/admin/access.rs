@@ -7,7 +7,7 @@
 
 use leptos::prelude::*;
 
-use crate::error::AppError;
+use platform::error::AppError;
 
 /// How long a reset link works.
 pub const RESET_VALID_SECS: i64 = 24 * 3600;
@@ -17,7 +17,7 @@ pub mod queries {
     use sha2::{Digest, Sha256};
     use sqlx::AnyConnection;
 
-    use crate::server::Exec;
+    use platform::Exec;
 
     pub fn token_hash(token: &str) -> String {
         Sha256::digest(token.as_bytes())
@@ -96,11 +96,11 @@ pub mod queries {
     /// Stops or restores an account; never stops the last active organiser.
     pub async fn set_disabled(
         conn: &mut AnyConnection,
-        backend: crate::server::Backend,
+        backend: platform::Backend,
         account_id: i64,
         disabled: bool,
     ) -> Result<DisableOutcome, sqlx::Error> {
-        if backend == crate::server::Backend::Postgres {
+        if backend == platform::Backend::Postgres {
             sqlx::query("SELECT id FROM account WHERE role = 'organiser' FOR UPDATE")
                 .fetch_all(&mut *conn)
                 .await?;
@@ -143,8 +143,8 @@ pub mod queries {
 pub async fn set_account_disabled(account_id: i64, disabled: bool) -> Result<String, AppError> {
     use crate::accounts::Role;
     use crate::accounts::session::require_role;
-    use crate::admin::audit::{Entry, record};
-    use crate::server::{ctx, now, redirect_back, respond};
+    use platform::audit::{Entry, record};
+    use platform::{ctx, now, redirect_back, respond};
     use queries::DisableOutcome;
     respond(async move {
         let actor = require_role(Role::Organiser).await?;
@@ -170,9 +170,9 @@ pub async fn set_account_disabled(account_id: i64, disabled: bool) -> Result<Str
                     Entry {
                         actor_id: actor.id,
                         action: if disabled {
-                            crate::admin::audit::AuditAction::AccountDisable
+                            platform::audit::AuditAction::AccountDisable
                         } else {
-                            crate::admin::audit::AuditAction::AccountEnable
+                            platform::audit::AuditAction::AccountEnable
                         },
                         target: &format!("account:{account_id}"),
                         before: Some(before),
@@ -199,8 +199,8 @@ pub async fn set_account_disabled(account_id: i64, disabled: bool) -> Result<Str
 pub async fn create_reset_link(account_id: i64) -> Result<String, AppError> {
     use crate::accounts::Role;
     use crate::accounts::session::require_role;
-    use crate::admin::audit::{Entry, record};
-    use crate::server::{ctx, now, random_token, respond};
+    use platform::audit::{Entry, record};
+    use platform::{ctx, now, random_token, respond};
     respond(async move {
         let actor = require_role(Role::Organiser).await?;
         let ctx = ctx()?;
@@ -219,7 +219,7 @@ pub async fn create_reset_link(account_id: i64) -> Result<String, AppError> {
             &mut *tx,
             Entry {
                 actor_id: actor.id,
-                action: crate::admin::audit::AuditAction::AccountReset,
+                action: platform::audit::AuditAction::AccountReset,
                 target: &format!("account:{account_id}"),
                 before: None,
                 after: Some("24 小时内有效"),
@@ -236,7 +236,7 @@ pub async fn create_reset_link(account_id: i64) -> Result<String, AppError> {
 /// Whose password a link resets (the page shows the name), if it works.
 #[server(prefix = "/api", endpoint = "reset/check")]
 pub async fn check_reset_link(token: String) -> Result<String, AppError> {
-    use crate::server::{ctx, now, respond};
+    use platform::{ctx, now, respond};
     respond(async move {
         let token: String = token.chars().take(64).collect();
         queries::reset_target(ctx()?.db.pool(), &token, now())
@@ -256,8 +256,8 @@ pub async fn reset_password(
 ) -> Result<(), AppError> {
     use crate::accounts::password;
     use crate::accounts::validate::check_new_password;
-    use crate::error::FormErrors;
-    use crate::server::{ctx, now, redirect_to, respond};
+    use platform::error::FormErrors;
+    use platform::{ctx, now, redirect_to, respond};
     respond(async move {
         let mut f = FormErrors::default();
         if let Err(e) = check_new_password(&password) {

@@ -6,7 +6,7 @@
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use crate::error::AppError;
+use platform::error::AppError;
 
 /// Kinds of action to filter by: the prefix of the action code and its label.
 pub const KINDS: [(&str, &str); 7] = [
@@ -23,27 +23,7 @@ pub const KINDS: [(&str, &str); 7] = [
 pub const PER_PAGE: i64 = 50;
 pub const EXPORT_MAX: i64 = 50_000;
 
-crate::labelled_enum!(
-    /// What an organiser did, as written in the audit log (`action`).
-    AuditAction {
-        AccountRole = "account.role", "更改角色";
-        AccountDisable = "account.disable", "停用账号";
-        AccountEnable = "account.enable", "恢复账号";
-        AccountReset = "account.reset", "发出重设密码链接";
-        GroupCreate = "group.create", "新建读书群";
-        GroupUpdate = "group.update", "修改读书群";
-        GroupRequest = "group.request", "处理入群申请";
-        GroupList = "group.list", "修改群书目";
-        LectureSave = "lecture.save", "保存讲座";
-        BookCreate = "book.create", "添加图书";
-        BookUpdate = "book.update", "修改图书";
-        BookImport = "book.import", "导入图书";
-        RecommendationReview = "recommendation.review", "审核荐书";
-        LecturePublish = "lecture.publish", "发布讲座";
-        LectureCancel = "lecture.cancel", "取消讲座";
-        ReportForeword = "report.foreword", "修改年度报告前言";
-    }
-);
+pub use platform::audit::AuditAction;
 
 /// The Chinese name of a logged action code: an [`AuditAction`], or a
 /// moderation action (`moderation.hide`) from the moderation log.
@@ -75,7 +55,7 @@ impl AuditEntry {
     /// The entry's cells under [`COLUMNS`].
     pub fn cells(self) -> [String; 6] {
         [
-            crate::ui::time::datetime_zh(self.at),
+            platform::time::datetime_zh(self.at),
             self.actor,
             self.action_label,
             self.target,
@@ -113,62 +93,14 @@ mod ssr {
     use sqlx::Row;
 
     use super::{AuditEntry, AuditFilter, KINDS, action_label};
-    use crate::error::AppError;
-    use crate::server::Exec;
-    use crate::server::db::like_pattern;
-
-    pub struct Entry<'a> {
-        pub actor_id: i64,
-        pub action: super::AuditAction,
-        pub target: &'a str,
-        pub before: Option<&'a str>,
-        pub after: Option<&'a str>,
-        pub at: i64,
-    }
-
-    pub async fn record(e: impl Exec<'_>, entry: Entry<'_>) -> Result<(), sqlx::Error> {
-        sqlx::query(
-            "INSERT INTO audit_log (actor_id, action, target, before_value, after_value, at) \
-             VALUES ($1, $2, $3, $4, $5, $6)",
-        )
-        .bind(entry.actor_id)
-        .bind(entry.action.as_str())
-        .bind(entry.target)
-        .bind(entry.before)
-        .bind(entry.after)
-        .bind(entry.at)
-        .execute(e)
-        .await?;
-        Ok(())
-    }
-
-    /// [`record`] for an action happening now.
-    pub async fn note(
-        e: impl Exec<'_>,
-        actor_id: i64,
-        action: super::AuditAction,
-        target: &str,
-        before: Option<&str>,
-        after: &str,
-    ) -> Result<(), sqlx::Error> {
-        record(
-            e,
-            Entry {
-                actor_id,
-                action,
-                target,
-                before,
-                after: Some(after),
-                at: crate::server::now(),
-            },
-        )
-        .await
-    }
+    use platform::Exec;
+    use platform::db::like_pattern;
+    use platform::error::AppError;
 
     impl AuditFilter {
         /// `[from, to)` in Unix seconds from the typed dates (open when empty).
         pub fn window(&self) -> Result<(i64, i64), AppError> {
-            use crate::ui::time::{day_start, parse_day};
+            use platform::time::{day_start, parse_day};
             let day = |s: &str, end: bool, open: i64| {
                 if s.trim().is_empty() {
                     Ok(open)
@@ -271,7 +203,7 @@ pub async fn load_audit(
 ) -> Result<AuditPage, AppError> {
     use crate::accounts::Role;
     use crate::accounts::session::require_role;
-    use crate::server::{ctx, respond};
+    use platform::{ctx, respond};
     respond(async move {
         require_role(Role::Organiser).await?;
         let filter = AuditFilter {

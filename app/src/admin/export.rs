@@ -11,10 +11,10 @@ use super::audit::{self, AuditFilter};
 use super::record::{self, queries};
 use crate::accounts::extract::Organiser;
 use crate::books::routes::csv_download;
-use crate::error::AppError;
-use crate::server::AppContext;
-use crate::server::csv::table;
-use crate::ui::time::datetime_zh;
+use platform::AppContext;
+use platform::csv::table;
+use platform::error::AppError;
+use platform::time::datetime_zh;
 
 pub fn router(ctx: AppContext) -> Router {
     Router::new()

@@ -10,14 +10,14 @@ use super::audit::{AuditPage, KINDS, PER_PAGE, load_audit};
 use super::record::{MemberRecord, Period, RecordList, load_record, load_records};
 use crate::stats::page::DataTable;
 use crate::ui::pager::{Pager, encode};
-use crate::ui::time::date_zh;
+use platform::time::date_zh;
 
 fn query_param(k: &'static str) -> Memo<String> {
     let query = use_query_map();
     Memo::new(move |_| query.with(|q| q.get(k)).unwrap_or_default())
 }
 
-fn error_view(e: crate::error::AppError) -> AnyView {
+fn error_view(e: platform::error::AppError) -> AnyView {
     view! { <p class="form-alert" role="alert">{e.to_string()}</p> }.into_any()
 }
 
@@ -122,8 +122,8 @@ fn PeriodForm(from: Memo<String>, to: Memo<String>) -> impl IntoView {
 fn period_text(p: &Period) -> String {
     format!(
         "统计期间：{} 至 {}",
-        crate::ui::time::day_text_zh(&p.from),
-        crate::ui::time::day_text_zh(&p.to)
+        platform::time::day_text_zh(&p.from),
+        platform::time::day_text_zh(&p.to)
     )
 }
 

@@ -13,7 +13,7 @@
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use crate::error::AppError;
+use platform::error::AppError;
 
 /// One member's figures in the period.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -64,7 +64,7 @@ pub mod queries {
     use sqlx::Row;
 
     use super::{MemberRecord, RecordItem, RecordRow};
-    use crate::server::Exec;
+    use platform::Exec;
 
     /// Notes a record counts: the ones the member shared (see the module).
     const SHARED_NOTE: &str = "n.visibility <> 'private'";
@@ -207,8 +207,8 @@ pub mod queries {
 /// Parses the period; empty ends mean this year so far.
 #[cfg(feature = "ssr")]
 pub fn window(from: &str, to: &str) -> Result<(Period, i64, i64), AppError> {
-    use crate::ui::time::{day_at, day_start, day_string, parse_day};
-    let today = day_at(crate::server::now());
+    use platform::time::{day_at, day_start, day_string, parse_day};
+    let today = day_at(platform::now());
     let first =
         time::Date::from_calendar_date(today.year(), time::Month::January, 1).unwrap_or(today);
     let parse = |s: &str, default: time::Date| {
@@ -236,7 +236,7 @@ pub fn window(from: &str, to: &str) -> Result<(Period, i64, i64), AppError> {
 pub async fn load_records(from: String, to: String) -> Result<RecordList, AppError> {
     use crate::accounts::Role;
     use crate::accounts::session::require_role;
-    use crate::server::{ctx, respond};
+    use platform::{ctx, respond};
     respond(async move {
         require_role(Role::Organiser).await?;
         let (period, start, end) = window(&from, &to)?;
@@ -254,7 +254,7 @@ pub async fn load_record(
 ) -> Result<(Period, MemberRecord), AppError> {
     use crate::accounts::Role;
     use crate::accounts::session::require_role;
-    use crate::server::{ctx, respond};
+    use platform::{ctx, respond};
     respond(async move {
         require_role(Role::Organiser).await?;
         let (period, start, end) = window(&from, &to)?;

@@ -14,7 +14,7 @@ pub fn ResetPasswordPage() -> impl IntoView {
     let params = use_params_map();
     let token = Memo::new(move |_| params.with(|p| p.get("token")).unwrap_or_default());
     let target = Resource::new(move || token.get(), check_reset_link);
-    let action = crate::ui::flash::action::<ResetPassword>();
+    let action = platform::flash::action::<ResetPassword>();
     let value = action.value();
     view! {
         <Title text="设置新密码"/>

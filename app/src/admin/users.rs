@@ -9,9 +9,9 @@ use serde::{Deserialize, Serialize};
 use super::OrganisersOnly;
 use super::access::{CreateResetLink, SetAccountDisabled};
 use crate::accounts::{AccountSummary, Role};
-use crate::error::AppError;
 use crate::ui::Pager;
-use crate::ui::time::date_zh;
+use platform::error::AppError;
+use platform::time::date_zh;
 
 pub const PER_PAGE: i64 = 50;
 
@@ -25,9 +25,9 @@ pub struct AccountPage {
 #[server(prefix = "/api", endpoint = "admin/accounts")]
 pub async fn list_accounts(q: String, page: i64) -> Result<AccountPage, AppError> {
     use crate::accounts::{queries, session::require_role};
-    crate::server::respond(async move {
+    platform::respond(async move {
         require_role(Role::Organiser).await?;
-        let ctx = crate::server::ctx()?;
+        let ctx = platform::ctx()?;
         let q: String = q.trim().chars().take(50).collect();
         let page = page.clamp(1, 100_000);
         let accounts = queries::list(ctx.db.pool(), &q, PER_PAGE, (page - 1) * PER_PAGE).await?;
@@ -45,13 +45,13 @@ pub async fn list_accounts(q: String, page: i64) -> Result<AccountPage, AppError
 /// without an organiser; recorded in the audit log with before and after.
 #[server(prefix = "/api", endpoint = "admin/change-role")]
 pub async fn change_role(account_id: i64, role: String) -> Result<String, AppError> {
-    use super::audit;
     use crate::accounts::queries::{self, RoleChange};
     use crate::accounts::session::require_role;
-    crate::server::respond(async move {
+    use platform::audit;
+    platform::respond(async move {
         let actor = require_role(Role::Organiser).await?;
         let role = Role::parse(&role).ok_or_else(|| AppError::message("请选择有效的角色"))?;
-        let ctx = crate::server::ctx()?;
+        let ctx = platform::ctx()?;
         let mut tx = ctx.db.pool().begin().await?;
         let outcome = queries::change_role(&mut tx, ctx.db.backend(), account_id, role).await?;
         let message = match outcome {
@@ -65,11 +65,11 @@ pub async fn change_role(account_id: i64, role: String) -> Result<String, AppErr
                     &mut *tx,
                     audit::Entry {
                         actor_id: actor.id,
-                        action: crate::admin::audit::AuditAction::AccountRole,
+                        action: platform::audit::AuditAction::AccountRole,
                         target: &format!("account:{account_id}"),
                         before: Some(before.as_str()),
                         after: Some(role.as_str()),
-                        at: crate::server::now(),
+                        at: platform::now(),
                     },
                 )
                 .await?;
@@ -83,7 +83,7 @@ pub async fn change_role(account_id: i64, role: String) -> Result<String, AppErr
             role = role.as_str(),
             "role changed"
         );
-        crate::server::redirect_back();
+        platform::redirect_back();
         Ok(message)
     })
     .await
@@ -101,10 +101,10 @@ pub fn UsersPage() -> impl IntoView {
             .and_then(|p| p.parse::<i64>().ok())
             .unwrap_or(1)
     });
-    let change = crate::ui::flash::action::<ChangeRole>();
+    let change = platform::flash::action::<ChangeRole>();
     let actions = AccountActions {
-        disable: crate::ui::flash::action::<SetAccountDisabled>(),
-        reset: crate::ui::flash::action::<CreateResetLink>(),
+        disable: platform::flash::action::<SetAccountDisabled>(),
+        reset: platform::flash::action::<CreateResetLink>(),
     };
     let accounts = Resource::new(
         move || {

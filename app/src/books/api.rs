@@ -7,10 +7,10 @@ use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use super::{BookSummary, Recommendation};
-use crate::error::AppError;
 use crate::groups::GroupSummary;
 use crate::notes::NotePage;
 use crate::progress::Progress;
+use platform::error::AppError;
 
 pub const PER_PAGE: i64 = 24;
 
@@ -68,12 +68,12 @@ mod ssr {
     pub use crate::accounts::Role;
     pub use crate::accounts::session::{current_user, require_role};
     pub use crate::books::{queries, validate};
-    pub use crate::error::FormErrors;
-    pub use crate::server::{ctx, now, respond, today_string};
+    pub use platform::error::FormErrors;
+    pub use platform::{ctx, now, respond, today_string};
 
     /// The current year in Beijing, for checking publication years.
     pub fn this_year() -> i64 {
-        i64::from(crate::ui::time::day_at(now()).year())
+        i64::from(platform::time::day_at(now()).year())
     }
 
     pub fn clip(s: &str) -> String {
@@ -153,8 +153,8 @@ pub async fn get_book(id: i64) -> Result<BookDetail, AppError> {
 
 /// What was typed into the book form, to show again after an error.
 #[cfg(feature = "ssr")]
-fn kept(raw: &super::validate::RawBook) -> crate::error::FormErrors {
-    let mut f = crate::error::FormErrors::default();
+fn kept(raw: &super::validate::RawBook) -> platform::error::FormErrors {
+    let mut f = platform::error::FormErrors::default();
     for (k, v) in [
         ("title", raw.title),
         ("author", raw.author),
@@ -219,7 +219,7 @@ pub async fn create_book(
                 audit_book(
                     &ctx,
                     user.id,
-                    crate::admin::audit::AuditAction::BookCreate,
+                    platform::audit::AuditAction::BookCreate,
                     &format!("book:{id}"),
                     None,
                     &fields.title,
@@ -228,7 +228,7 @@ pub async fn create_book(
                 leptos_axum::redirect(&format!("/books/{id}"));
                 Ok(id)
             }
-            Err(e) if crate::server::is_unique_violation(&e) => Err(duplicate_isbn(&raw)),
+            Err(e) if platform::is_unique_violation(&e) => Err(duplicate_isbn(&raw)),
             Err(e) => Err(e.into()),
         }
     })
@@ -270,17 +270,17 @@ pub async fn update_book(
                 audit_book(
                     &ctx,
                     user.id,
-                    crate::admin::audit::AuditAction::BookUpdate,
+                    platform::audit::AuditAction::BookUpdate,
                     &target,
                     before.as_deref(),
                     &fields.title,
                 )
                 .await?;
-                crate::server::redirect_back();
+                platform::redirect_back();
                 Ok("已保存".to_owned())
             }
             Ok(false) => Err(AppError::NotFound),
-            Err(e) if crate::server::is_unique_violation(&e) => Err(duplicate_isbn(&raw)),
+            Err(e) if platform::is_unique_violation(&e) => Err(duplicate_isbn(&raw)),
             Err(e) => Err(e.into()),
         }
     })
@@ -311,7 +311,7 @@ pub async fn recommend_book(book_id: i64, reason: String) -> Result<String, AppE
             .await?
             .ok_or(AppError::NotFound)?;
         queries::recommend(ctx.db.pool(), book_id, user.id, reason, now()).await?;
-        crate::server::redirect_back();
+        platform::redirect_back();
         Ok("已提交推荐，等待管理员审核".to_owned())
     })
     .await
@@ -328,7 +328,7 @@ pub async fn recommended_books() -> Result<Vec<Quarter>, AppError> {
             queries::recommendations(ctx.db.pool(), RecommendationStatus::Approved).await?;
         let mut quarters: Vec<Quarter> = Vec::new();
         for r in approved {
-            let (_, _, label) = crate::ui::time::quarter_zh(r.reviewed_at.unwrap_or(r.created_at));
+            let (_, _, label) = platform::time::quarter_zh(r.reviewed_at.unwrap_or(r.created_at));
             match quarters.last_mut() {
                 Some(q) if q.label == label => q.recommendations.push(r),
                 _ => quarters.push(Quarter {
@@ -380,11 +380,11 @@ pub async fn review_recommendation(
         if !queries::review(&mut *tx, id, status, comment, user.id, now()).await? {
             return Err(AppError::message("这条推荐已经审核过了"));
         }
-        crate::admin::audit::record(
+        platform::audit::record(
             &mut *tx,
-            crate::admin::audit::Entry {
+            platform::audit::Entry {
                 actor_id: user.id,
-                action: crate::admin::audit::AuditAction::RecommendationReview,
+                action: platform::audit::AuditAction::RecommendationReview,
                 target: &format!("recommendation:{id}"),
                 before: Some("pending"),
                 after: Some(status.as_str()),
@@ -393,7 +393,7 @@ pub async fn review_recommendation(
         )
         .await?;
         tx.commit().await?;
-        crate::server::redirect_back();
+        platform::redirect_back();
         Ok(format!(
             "已{}",
             if status == RecommendationStatus::Approved {
@@ -448,7 +448,7 @@ pub async fn import_books(csv: String) -> Result<String, AppError> {
             match queries::insert(&mut *tx, book, Some(user.id), at).await {
                 Ok(_) => imported += 1,
                 // Added by someone else since the preview: roll everything back.
-                Err(e) if crate::server::is_unique_violation(&e) => {
+                Err(e) if platform::is_unique_violation(&e) => {
                     return Err(AppError::message(format!(
                         "第 {} 行的 ISBN 已在书目中，没有导入任何图书",
                         row.line
@@ -462,7 +462,7 @@ pub async fn import_books(csv: String) -> Result<String, AppError> {
         audit_book(
             &ctx,
             user.id,
-            crate::admin::audit::AuditAction::BookImport,
+            platform::audit::AuditAction::BookImport,
             "books",
             None,
             &format!("导入 {imported} 本"),
@@ -475,7 +475,7 @@ pub async fn import_books(csv: String) -> Result<String, AppError> {
 
 /// Row checks of a CSV file, including ISBNs already in the catalogue.
 #[cfg(feature = "ssr")]
-async fn check_import(db: &crate::server::Db, csv: &str) -> Result<Vec<ImportRow>, AppError> {
+async fn check_import(db: &platform::Db, csv: &str) -> Result<Vec<ImportRow>, AppError> {
     use ssr::*;
     let checks = crate::books::catalogue_csv::check(csv, this_year()).map_err(AppError::message)?;
     let mut rows = Vec::with_capacity(checks.len());
@@ -507,22 +507,22 @@ async fn check_import(db: &crate::server::Db, csv: &str) -> Result<Vec<ImportRow
 /// Records an organiser's change to the catalogue in the audit log.
 #[cfg(feature = "ssr")]
 async fn audit_book(
-    ctx: &crate::server::AppContext,
+    ctx: &platform::AppContext,
     actor_id: i64,
-    action: crate::admin::audit::AuditAction,
+    action: platform::audit::AuditAction,
     target: &str,
     before: Option<&str>,
     after: &str,
 ) -> Result<(), AppError> {
-    crate::admin::audit::record(
+    platform::audit::record(
         ctx.db.pool(),
-        crate::admin::audit::Entry {
+        platform::audit::Entry {
             actor_id,
             action,
             target,
             before,
             after: Some(after),
-            at: crate::server::now(),
+            at: platform::now(),
         },
     )
     .await?;

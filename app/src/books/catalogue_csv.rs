@@ -12,7 +12,7 @@ use std::collections::HashMap;
 
 use super::BookFields;
 use super::validate::{self, FIELD_LABELS, RawBook};
-use crate::server::csv::{defuse, looks_like_formula, push_row};
+use platform::csv::{defuse, looks_like_formula, push_row};
 
 /// Most data rows accepted in one file.
 pub const MAX_ROWS: usize = 2000;

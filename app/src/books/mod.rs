@@ -56,7 +56,7 @@ pub fn cover_url(image_id: i64, thumb: bool) -> String {
     }
 }
 
-crate::labelled_enum!(
+platform::labelled_enum!(
     /// Where a recommendation stands.
     RecommendationStatus {
         Pending = "pending", "待审核";

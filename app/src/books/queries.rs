@@ -4,8 +4,8 @@ use sqlx::Row;
 use sqlx::any::AnyRow;
 
 use super::{BookFields, BookSummary, Recommendation, RecommendationStatus};
-use crate::server::Exec;
-use crate::server::db::like_pattern;
+use platform::Exec;
+use platform::db::like_pattern;
 
 const BOOK_COLUMNS: &str =
     "b.id, b.title, b.author, b.publisher, b.year, b.isbn, b.pages, b.summary, b.cover_id";

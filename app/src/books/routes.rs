@@ -10,9 +10,9 @@ use axum::routing::{get, post};
 
 use super::{cover, queries};
 use crate::accounts::extract::Organiser;
-use crate::error::AppError;
-use crate::server::{AppContext, now};
 use crate::ui::pager::encode;
+use platform::error::AppError;
+use platform::{AppContext, now};
 
 /// Cover reads (cacheable for good: an image id never changes content).
 pub fn router(ctx: AppContext) -> Router {

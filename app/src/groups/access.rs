@@ -5,8 +5,8 @@ use super::queries::{self, GroupKey, GroupRecord};
 use super::readers;
 use super::{GroupRole, GroupStatus, GroupVisibility, Seat};
 use crate::accounts::{Role, SessionUser};
-use crate::error::AppError;
-use crate::server::Db;
+use platform::Db;
+use platform::error::AppError;
 
 /// A group together with the person asking and their part in it.
 pub struct GroupAccess {

@@ -3,7 +3,7 @@
 use sqlx::{AnyConnection, Row};
 
 use super::reading_list::ListItem;
-use crate::server::Exec;
+use platform::Exec;
 
 pub async fn items(e: impl Exec<'_>, group_id: i64) -> Result<Vec<ListItem>, sqlx::Error> {
     let rows = sqlx::query(
@@ -26,7 +26,7 @@ pub async fn items(e: impl Exec<'_>, group_id: i64) -> Result<Vec<ListItem>, sql
             starts_on: r.get("starts_on"),
             ends_on: r.get("ends_on"),
             guide_md: r.get("guide_md"),
-            guide_html: crate::SafeHtml::from_stored(r.get("guide_html")),
+            guide_html: platform::SafeHtml::from_stored(r.get("guide_html")),
         })
         .collect())
 }

@@ -18,7 +18,7 @@ pub mod readers;
 
 use serde::{Deserialize, Serialize};
 
-crate::labelled_enum!(
+platform::labelled_enum!(
     /// Which way an entry of the reading list moves; the label is its button.
     ListMove {
         Up = "up", "上移";
@@ -26,7 +26,7 @@ crate::labelled_enum!(
     }
 );
 
-crate::labelled_enum!(
+platform::labelled_enum!(
     /// What sort of group it is.
     GroupKind {
         MemberGroup = "member_group", "委员读书群";
@@ -36,7 +36,7 @@ crate::labelled_enum!(
     }
 );
 
-crate::labelled_enum!(
+platform::labelled_enum!(
     /// How people get in.
     JoinPolicy {
         Open = "open", "自由加入";
@@ -45,7 +45,7 @@ crate::labelled_enum!(
     }
 );
 
-crate::labelled_enum!(
+platform::labelled_enum!(
     /// Who may read the group's discussion threads.
     GroupVisibility {
         Public = "public", "所有人可见";
@@ -53,7 +53,7 @@ crate::labelled_enum!(
     }
 );
 
-crate::labelled_enum!(
+platform::labelled_enum!(
     /// Someone's part in a group.
     GroupRole {
         Leader = "leader", "群主";
@@ -62,7 +62,7 @@ crate::labelled_enum!(
     }
 );
 
-crate::labelled_enum!(
+platform::labelled_enum!(
     /// The quota a member counts against. Leaders and guides are staff.
     Seat {
         Member = "member", "委员名额";
@@ -71,7 +71,7 @@ crate::labelled_enum!(
     }
 );
 
-crate::labelled_enum!(
+platform::labelled_enum!(
     /// Where a group is in its term, derived from the dates.
     GroupStatus {
         Recruiting = "recruiting", "招募中";

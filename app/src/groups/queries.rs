@@ -8,14 +8,14 @@ use super::{
     GroupVisibility, JoinPolicy, JoinRequest, Seat,
 };
 use crate::accounts::Role;
-use crate::server::Exec;
+use platform::Exec;
 
 /// Everything stored about a group. No serde: it holds the invitation token.
 #[derive(Debug, Clone)]
 pub struct GroupRecord {
     pub summary: GroupSummary,
     pub description_md: String,
-    pub description_html: crate::SafeHtml,
+    pub description_html: platform::SafeHtml,
     pub sector_id: Option<i64>,
     pub invite_token: String,
 }
@@ -163,7 +163,7 @@ fn record(r: &AnyRow, today: &str) -> GroupRecord {
     GroupRecord {
         summary: summary(r, today),
         description_md: r.get("description_md"),
-        description_html: crate::SafeHtml::from_stored(r.get("description_html")),
+        description_html: platform::SafeHtml::from_stored(r.get("description_html")),
         sector_id: r.get("sector_id"),
         invite_token: r.get("invite_token"),
     }

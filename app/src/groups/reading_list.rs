@@ -14,7 +14,7 @@ pub struct ListItem {
     pub starts_on: String,
     pub ends_on: String,
     pub guide_md: String,
-    pub guide_html: crate::SafeHtml,
+    pub guide_html: platform::SafeHtml,
 }
 
 impl ListItem {
@@ -40,7 +40,7 @@ mod tests {
             starts_on: "2026-03-01".into(),
             ends_on: "2026-03-15".into(),
             guide_md: String::new(),
-            guide_html: crate::SafeHtml::default(),
+            guide_html: platform::SafeHtml::default(),
         };
         assert!(item.is_current("2026-03-01"));
         assert!(item.is_current("2026-03-15"));

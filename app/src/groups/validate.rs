@@ -1,7 +1,7 @@
 //! Checks of the organisers' group form, shared by the server and the browser.
 
 use super::{GroupFields, GroupKind, GroupVisibility, JoinPolicy};
-use crate::ui::time::parse_day;
+use platform::time::parse_day;
 
 pub const SLUG_MAX: usize = 40;
 pub const NAME_MAX: usize = 40;
@@ -191,8 +191,8 @@ pub fn group_fields(raw: &RawGroup) -> Result<GroupFields, Vec<(&'static str, St
             kind,
             sector_id,
             committee,
-            starts_on: crate::ui::time::day_string(starts),
-            ends_on: crate::ui::time::day_string(ends),
+            starts_on: platform::time::day_string(starts),
+            ends_on: platform::time::day_string(ends),
             join_policy,
             visibility: visibility.unwrap_or(GroupVisibility::Public),
             member_seats,

@@ -7,10 +7,10 @@ use leptos_meta::Title;
 use serde::{Deserialize, Serialize};
 
 use crate::books::Recommendation;
-use crate::error::AppError;
 use crate::groups::GroupSummary;
 use crate::groups::pages::GroupCards;
 use crate::layout::ShellState;
+use platform::error::AppError;
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Figures {
@@ -45,8 +45,8 @@ pub async fn home_data() -> Result<Home, AppError> {
     use crate::accounts::Role;
     use crate::books::RecommendationStatus;
     use crate::groups::{GroupFilter, GroupStatus};
-    crate::server::respond(async move {
-        let ctx = crate::server::ctx()?;
+    platform::respond(async move {
+        let ctx = platform::ctx()?;
         let db = ctx.db.pool();
         let by_role = crate::accounts::queries::count_by_role(db).await?;
         let count = |role| {
@@ -58,7 +58,7 @@ pub async fn home_data() -> Result<Home, AppError> {
         let sectors: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM sector")
             .fetch_one(db)
             .await?;
-        let today = crate::server::today_string();
+        let today = platform::today_string();
         // Running groups first, then those recruiting.
         let mut groups = Vec::new();
         for status in [GroupStatus::Active, GroupStatus::Recruiting] {
@@ -74,7 +74,7 @@ pub async fn home_data() -> Result<Home, AppError> {
         let mut recommended =
             crate::books::queries::recommendations(db, RecommendationStatus::Approved).await?;
         recommended.truncate(HOME_BOOKS);
-        let lectures = crate::lectures::queries::upcoming(db, crate::server::now(), HOME_LECTURES)
+        let lectures = crate::lectures::queries::upcoming(db, platform::now(), HOME_LECTURES)
             .await?
             .into_iter()
             .map(|l| l.summary)

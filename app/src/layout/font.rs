@@ -6,7 +6,7 @@
 use leptos::prelude::*;
 use server_fn::ServerFn;
 
-use crate::error::AppError;
+use platform::error::AppError;
 
 pub const COOKIE: &str = "sx_font";
 const ONE_YEAR: u32 = 365 * 24 * 3600;
@@ -52,7 +52,7 @@ impl FontSize {
     /// browser so hydration agrees.
     pub fn from_request() -> FontSize {
         #[cfg(feature = "ssr")]
-        let cookie = crate::server::cookie(COOKIE);
+        let cookie = platform::cookie(COOKIE);
         #[cfg(all(feature = "hydrate", not(feature = "ssr")))]
         let cookie = browser_cookie();
         #[cfg(not(any(feature = "ssr", feature = "hydrate")))]
@@ -79,10 +79,10 @@ fn browser_cookie() -> Option<String> {
 /// sends the browser back to the page it came from.
 #[server(prefix = "/api", endpoint = "font-size")]
 pub async fn set_font_size(size: String) -> Result<(), AppError> {
-    crate::server::respond(async move {
+    platform::respond(async move {
         let size = FontSize::parse(&size).ok_or(AppError::BadRequest)?;
-        crate::server::append_response_header(http::header::SET_COOKIE, &size.set_cookie_value());
-        crate::server::redirect_back();
+        platform::append_response_header(http::header::SET_COOKIE, &size.set_cookie_value());
+        platform::redirect_back();
         Ok(())
     })
     .await

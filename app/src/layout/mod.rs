@@ -12,8 +12,8 @@ pub use errors::{ErrorPage, Forbidden, NotFound};
 pub use font::FontSize;
 
 use crate::accounts::SessionUser;
-use crate::error::AppError;
 use crate::site::{ShellInfo, SiteInfo, load_shell};
+use platform::error::AppError;
 
 /// The frame's data, shared by every component on the page.
 #[derive(Clone, Copy)]

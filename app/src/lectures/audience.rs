@@ -7,7 +7,7 @@
 use sqlx::Row;
 
 use super::Audience;
-use crate::server::Exec;
+use platform::Exec;
 
 /// What the database holds about a browser opening a session's live
 /// channel: whether it is in the audience already, and how many browsers

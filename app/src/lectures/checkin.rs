@@ -7,7 +7,7 @@
 
 use sha2::{Digest, Sha256};
 
-use crate::server::Exec;
+use platform::Exec;
 
 /// The check-in code of a venue on a day (`YYYY-MM-DD`): 20 hex digits.
 pub fn code(checkin_key: &str, venue_id: i64, day: &str) -> String {
@@ -25,7 +25,7 @@ pub fn code(checkin_key: &str, venue_id: i64, day: &str) -> String {
 
 /// Whether `given` is the venue's code for `day`.
 pub fn code_ok(checkin_key: &str, venue_id: i64, day: &str, given: &str) -> bool {
-    crate::server::constant_time_eq(&code(checkin_key, venue_id, day), given)
+    platform::constant_time_eq(&code(checkin_key, venue_id, day), given)
 }
 
 /// The address the venue's QR code for `day` opens.

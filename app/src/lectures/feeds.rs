@@ -24,7 +24,7 @@ use atom_syndication::{Entry, Feed, FixedDateTime, Link, Person, Text};
 use chrono::{DateTime, Duration, FixedOffset, Utc};
 use icalendar::{Alarm, Calendar, Component, Event, EventLike, EventStatus, Property};
 
-use crate::ui::time::BEIJING_OFFSET_SECONDS;
+use platform::time::BEIJING_OFFSET_SECONDS;
 
 /// The `PRODID` of every calendar produced here.
 pub const PRODID: &str = "-//书香//政协大讲堂//ZH";

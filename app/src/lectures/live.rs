@@ -23,8 +23,8 @@ use serde::{Deserialize, Serialize};
 use tokio::sync::broadcast;
 
 use super::{Audience, LiveCounts, audience, queries, questions};
-use crate::server::freshness::{self, PageGeneration};
-use crate::server::{Backend, Db};
+use platform::freshness::{self, PageGeneration};
+use platform::{Backend, Db};
 
 /// The NOTIFY channel servers share.
 const CHANNEL: &str = "shuxiang_live";
@@ -147,7 +147,7 @@ pub struct LiveHub {
     flushed_at: Mutex<Instant>,
     connections: Connections,
     closing: tokio::sync::watch::Sender<bool>,
-    pages: PageGeneration,
+    pages: Arc<PageGeneration>,
 }
 
 /// An open watch page: counted as watching while it lives, if `counted`.
@@ -199,7 +199,7 @@ impl LiveHub {
             flushed_at: Mutex::new(Instant::now()),
             connections: Arc::new(Mutex::new(HashMap::new())),
             closing: tokio::sync::watch::channel(false).0,
-            pages: PageGeneration::default(),
+            pages: Arc::default(),
         })
     }
 
@@ -219,7 +219,7 @@ impl LiveHub {
 
     /// Starts the background tasks under `tasks`: the ticker and, on
     /// PostgreSQL, the listener (which stops reconnecting when they stop).
-    pub fn start(self: &Arc<Self>, tasks: &mut crate::server::tasks::Tasks) {
+    pub fn start(self: &Arc<Self>, tasks: &mut platform::tasks::Tasks) {
         let hub = Arc::clone(self);
         tasks.every(TICK, move || {
             let hub = Arc::clone(&hub);
@@ -630,7 +630,7 @@ impl LiveHub {
     }
 
     /// The generation of visitors' pages on this server.
-    pub fn pages(&self) -> &PageGeneration {
+    pub fn pages(&self) -> &Arc<PageGeneration> {
         &self.pages
     }
 
@@ -781,5 +781,5 @@ fn counts_frame(counts: &LiveCounts) -> Frame {
 
 /// A random id for this server process.
 fn uuid_like() -> String {
-    crate::server::random_token()
+    platform::random_token()
 }

@@ -16,7 +16,6 @@ pub mod feeds;
 #[cfg(feature = "ssr")]
 pub mod live;
 #[cfg(feature = "ssr")]
-pub mod qr;
 #[cfg(feature = "ssr")]
 pub mod queries;
 #[cfg(feature = "ssr")]
@@ -30,7 +29,7 @@ pub mod viewer;
 
 use serde::{Deserialize, Serialize};
 
-crate::labelled_enum!(
+platform::labelled_enum!(
     /// Where a session stands by decision; the time decides the rest.
     LectureState {
         Draft = "draft", "草稿";
@@ -39,7 +38,7 @@ crate::labelled_enum!(
     }
 );
 
-crate::labelled_enum!(
+platform::labelled_enum!(
     /// What the lecturer or an organiser does to a question; the label is
     /// its button.
     QuestionMark {
@@ -50,7 +49,7 @@ crate::labelled_enum!(
     }
 );
 
-crate::labelled_enum!(
+platform::labelled_enum!(
     /// What a registration holds.
     RegistrationStatus {
         Confirmed = "confirmed", "已报名";
@@ -182,7 +181,7 @@ pub struct StreamLink {
     pub url: String,
     pub kind: StreamKind,
     /// The address as a QR code (SVG, rendered on the server), for `Link`s.
-    pub qr_svg: Option<crate::SafeHtml>,
+    pub qr_svg: Option<platform::SafeHtml>,
 }
 
 /// The audience of a session, each person counted once.

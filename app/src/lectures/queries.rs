@@ -4,7 +4,7 @@ use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
 
 use super::{LectureFields, LectureState, LectureSummary, Phase, VenueFields, VenueView};
-use crate::server::Exec;
+use platform::Exec;
 
 /// Everything stored about a session. No serde: it holds the check-in key.
 #[derive(Debug, Clone)]
@@ -12,7 +12,7 @@ pub struct LectureRecord {
     pub summary: LectureSummary,
     pub speaker_bio: String,
     pub abstract_md: String,
-    pub abstract_html: crate::SafeHtml,
+    pub abstract_html: platform::SafeHtml,
     pub replay_url: String,
     pub group_id: Option<i64>,
     pub book_id: Option<i64>,
@@ -297,7 +297,7 @@ fn record_of(r: &AnyRow, now: i64) -> LectureRecord {
         summary: summary(r, now),
         speaker_bio: r.get("speaker_bio"),
         abstract_md: r.get("abstract_md"),
-        abstract_html: crate::SafeHtml::from_stored(r.get("abstract_html")),
+        abstract_html: platform::SafeHtml::from_stored(r.get("abstract_html")),
         replay_url: r.get("replay_url"),
         group_id: r.get("group_id"),
         book_id: r.get("book_id"),

@@ -4,7 +4,7 @@
 use sqlx::{AnyConnection, Row};
 
 use super::QuestionView;
-use crate::server::Exec;
+use platform::Exec;
 
 /// Questions one person may ask per minute.
 pub const PER_MINUTE: i64 = 5;

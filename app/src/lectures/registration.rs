@@ -9,7 +9,7 @@
 use sqlx::{AnyConnection, Row};
 
 use super::{LectureSummary, MyRegistration, RegistrationStatus, RegistrationSummary};
-use crate::server::Exec;
+use platform::Exec;
 
 /// What a registration attempt came to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

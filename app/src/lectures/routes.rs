@@ -15,14 +15,15 @@ use axum::routing::{get, post};
 use futures::Stream;
 
 use super::feeds::{self, CalEvent, FeedEntry};
+use super::live::LiveHub;
 use super::queries::{self, LectureRecord};
 use super::{LectureState, Phase, viewer};
 use crate::accounts::extract::SignedIn;
 use crate::books::cover;
 use crate::books::routes::{processed_cover, save_cover};
-use crate::error::AppError;
-use crate::server::{AppContext, Settings, client, now};
 use crate::ui::pager::encode;
+use platform::error::AppError;
+use platform::{AppContext, Settings, client, now};
 
 /// Sessions in `/calendar.ics` and the feed at most.
 const FEED_MAX: i64 = 200;
@@ -187,7 +188,7 @@ async fn feed(State(ctx): State<AppContext>, headers: HeaderMap) -> Result<Respo
         .iter()
         .map(|l| {
             let s = &l.summary;
-            let when = crate::ui::time::datetime_zh(s.starts_at);
+            let when = platform::time::datetime_zh(s.starts_at);
             let state = match s.phase {
                 Phase::Cancelled => "（已取消）",
                 _ => "",
@@ -198,7 +199,7 @@ async fn feed(State(ctx): State<AppContext>, headers: HeaderMap) -> Result<Respo
                 url: format!("{origin}/lectures/{}", encode(&s.slug)),
                 summary_html: format!(
                     "<p>主讲人：{}；时间：{when}</p>{}",
-                    crate::markdown::render_inline_text(&s.speaker),
+                    platform::markdown::render_inline_text(&s.speaker),
                     l.abstract_html
                 ),
                 updated_at: l.updated_at,
@@ -245,10 +246,11 @@ async fn live(State(ctx): State<AppContext>, Path(slug): Path<String>, req: Requ
     let headers = req.headers();
     let address = client::limit_key(client::client_addr(headers, peer, settings.proxy));
     let limits = &settings.live_limits;
-    let Some(connection) = ctx
-        .live
-        .connect(address.clone(), limits.connections_per_address)
-    else {
+    let hub = match ctx.feature::<LiveHub>() {
+        Ok(hub) => hub,
+        Err(e) => return e.into_response(),
+    };
+    let Some(connection) = hub.connect(address.clone(), limits.connections_per_address) else {
         return AppError::TooManyRequests(
             "同一网络打开的直播页面太多了，请关闭一些页面后再试。".to_owned(),
         )
@@ -263,8 +265,7 @@ async fn live(State(ctx): State<AppContext>, Path(slug): Path<String>, req: Requ
         .and_then(|v| settings.viewer_key.verify(&v).map(str::to_owned));
     if let Some(viewer) = viewer.as_deref() {
         let address_key = settings.viewer_key.address_key(&address);
-        let in_audience = ctx
-            .live
+        let in_audience = hub
             .note_viewer(id, viewer, &address_key, limits.viewers_per_address, now())
             .await
             .unwrap_or_else(|e| {
@@ -275,14 +276,14 @@ async fn live(State(ctx): State<AppContext>, Path(slug): Path<String>, req: Requ
         // browsers per address bounds them too.
         if in_audience && !headers.contains_key("last-event-id") {
             let window = Duration::from_secs(settings.view_window_secs.max(0).unsigned_abs());
-            ctx.live.count_view(id, viewer, window);
+            hub.count_view(id, viewer, window);
         }
     }
     // Watching counts open pages of browsers the page gave a cookie (the
     // connection cap bounds them per address), also beyond the audience
     // cap: an office full of viewers behind one address is watching.
-    let (watcher, first) = ctx.live.watch(id, viewer.is_some()).await;
-    let closed = ctx.live.closed();
+    let (watcher, first) = hub.watch(id, viewer.is_some()).await;
+    let closed = hub.closed();
     let stream = frames(watcher, connection, first, closed);
     let mut res = Sse::new(stream)
         .keep_alive(KeepAlive::new().interval(Duration::from_secs(15)))

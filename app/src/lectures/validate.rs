@@ -4,7 +4,7 @@ use time::{Date, PrimitiveDateTime, Time};
 
 use super::*;
 use crate::groups::validate::slug as group_slug;
-use crate::ui::time::{BEIJING, parse_day};
+use platform::time::{BEIJING, parse_day};
 
 /// The session form exactly as typed.
 pub struct RawLecture<'a> {

@@ -3,7 +3,7 @@
 use leptos::prelude::*;
 
 use super::NoteListPage;
-use crate::error::AppError;
+use platform::error::AppError;
 
 /// Writes a note on a book. A group is optional; "group only" needs one,
 /// and only a member of that group may attach it there. Notes obey the
@@ -18,9 +18,9 @@ pub async fn write_note(
 ) -> Result<String, AppError> {
     use super::queries::{self, NewNote};
     use super::{TITLE_MAX, Visibility};
-    use crate::error::FormErrors;
-    use crate::server::{ctx, now, respond};
     use crate::threads::write::Throttled;
+    use platform::error::FormErrors;
+    use platform::{ctx, now, respond};
     respond(async move {
         let user = crate::accounts::session::require_user().await?;
         let ctx = ctx()?;
@@ -36,7 +36,7 @@ pub async fn write_note(
                 "body",
                 &body
                     .chars()
-                    .take(crate::markdown::MAX_SOURCE)
+                    .take(platform::markdown::MAX_SOURCE)
                     .collect::<String>(),
             )
             .keep("visibility", &visibility)
@@ -52,10 +52,10 @@ pub async fn write_note(
             f.add("body", "请写下读书心得");
         } else if body.contains('\0') {
             f.add("body", "内容里有无法保存的空字符，请删除后再发");
-        } else if body.chars().count() > crate::markdown::MAX_SOURCE {
+        } else if body.chars().count() > platform::markdown::MAX_SOURCE {
             f.add(
                 "body",
-                format!("心得不能超过 {} 个字", crate::markdown::MAX_SOURCE),
+                format!("心得不能超过 {} 个字", platform::markdown::MAX_SOURCE),
             );
         }
         // Rendered here, before the transaction below opens.
@@ -92,7 +92,7 @@ pub async fn write_note(
             let ends = crate::groups::queries::ends_on(db, g)
                 .await?
                 .ok_or(AppError::NotFound)?;
-            if ends < crate::server::today_string() {
+            if ends < platform::today_string() {
                 return Err(AppError::message("这个读书群已结束，不能再关联新的心得"));
             }
         }
@@ -113,7 +113,7 @@ pub async fn write_note(
             .await?;
         queries::insert(&mut *tx, &note, now).await?;
         tx.commit().await?;
-        crate::server::redirect_back();
+        platform::redirect_back();
         Ok("心得已发布".to_owned())
     })
     .await
@@ -121,14 +121,14 @@ pub async fn write_note(
 
 #[server(prefix = "/api", endpoint = "note/delete")]
 pub async fn delete_note(id: i64) -> Result<String, AppError> {
-    use crate::server::{ctx, respond};
+    use platform::{ctx, respond};
     respond(async move {
         let user = crate::accounts::session::require_user().await?;
         if !super::queries::delete_own(ctx()?.db.pool(), id, user.id).await? {
             // Someone else's, or gone: do not say which.
             return Err(AppError::NotFound);
         }
-        crate::server::redirect_back();
+        platform::redirect_back();
         Ok("已删除".to_owned())
     })
     .await
@@ -137,7 +137,7 @@ pub async fn delete_note(id: i64) -> Result<String, AppError> {
 /// Likes (`like` = "1") or unlikes a note the caller may read; returns the count.
 #[server(prefix = "/api", endpoint = "note/like")]
 pub async fn like_note(id: i64, like: String) -> Result<i64, AppError> {
-    use crate::server::{ctx, now, respond};
+    use platform::{ctx, now, respond};
     respond(async move {
         let user = crate::accounts::session::require_user().await?;
         let ctx = ctx()?;
@@ -147,7 +147,7 @@ pub async fn like_note(id: i64, like: String) -> Result<i64, AppError> {
         let mut tx = ctx.db.pool().begin().await?;
         let n = super::queries::set_like(&mut tx, id, user.id, like == "1", now()).await?;
         tx.commit().await?;
-        crate::server::redirect_back();
+        platform::redirect_back();
         Ok(n)
     })
     .await
@@ -157,7 +157,7 @@ pub async fn like_note(id: i64, like: String) -> Result<i64, AppError> {
 #[server(prefix = "/api", endpoint = "notes/book")]
 pub async fn load_book_notes(book_id: i64, page: i64) -> Result<NoteListPage, AppError> {
     use super::queries::{self, NotesOf};
-    use crate::server::{ctx, respond};
+    use platform::{ctx, respond};
     respond(async move {
         let db = ctx()?.db;
         let book = crate::books::queries::get(db.pool(), book_id)
@@ -183,7 +183,7 @@ pub async fn load_book_notes(book_id: i64, page: i64) -> Result<NoteListPage, Ap
 #[server(prefix = "/api", endpoint = "notes/group")]
 pub async fn load_group_notes(slug: String, page: i64) -> Result<NoteListPage, AppError> {
     use super::queries::{self, NotesOf};
-    use crate::server::{ctx, respond, today_string};
+    use platform::{ctx, respond, today_string};
     respond(async move {
         let db = ctx()?.db;
         let access = crate::groups::access::GroupAccess::load(&db, &slug, &today_string()).await?;

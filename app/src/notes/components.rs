@@ -6,8 +6,8 @@ use super::api::{DeleteNote, LikeNote, WriteNote};
 use super::{NotePage, NoteView, Visibility};
 use crate::ui::form::{field_error, form_error, kept_value, success_message};
 use crate::ui::like::{LikeFields, Likes};
-use crate::ui::time::date_zh;
 use crate::ui::{FormAlert, Notice, SelectField, SubmitButton, TextArea, TextField};
+use platform::time::date_zh;
 
 /// A list of notes, newest first; `me` is the viewer's account id.
 #[component]
@@ -56,8 +56,8 @@ pub fn LatestNotes(
 
 #[component]
 fn NoteItem(note: NoteView, me: Option<i64>, show_book: bool) -> impl IntoView {
-    let like = crate::ui::flash::action::<LikeNote>();
-    let delete = crate::ui::flash::action::<DeleteNote>();
+    let like = platform::flash::action::<LikeNote>();
+    let delete = platform::flash::action::<DeleteNote>();
     let likes = Likes::follow(note.likes, note.liked, like.value());
     let deleted = move || matches!(delete.value().get(), Some(Ok(_)));
     let mine = me == Some(note.account_id);
@@ -75,7 +75,7 @@ fn NoteItem(note: NoteView, me: Option<i64>, show_book: bool) -> impl IntoView {
                 })}
                 {(note.visibility != Visibility::Public).then(|| view! { " · " <span class="tag">{note.visibility.label()}</span> })}
             </p>
-            // Sanitised when written (see crate::markdown); never raw user HTML.
+            // Sanitised when written (see platform::markdown); never raw user HTML.
             <div class="prose" inner_html=note.body_html.clone()></div>
             <div class="note-actions">
                 {match me {
@@ -100,7 +100,7 @@ fn NoteItem(note: NoteView, me: Option<i64>, show_book: bool) -> impl IntoView {
 /// Writing a note on a book; `groups` are the writer's groups.
 #[component]
 pub fn NoteForm(book_id: i64, groups: Vec<(i64, String)>, on_saved: Callback<()>) -> impl IntoView {
-    let action = crate::ui::flash::action::<WriteNote>();
+    let action = platform::flash::action::<WriteNote>();
     let value = action.value();
     let form = NodeRef::<leptos::html::Form>::new();
     Effect::new(move |_| {

@@ -14,7 +14,7 @@ pub mod queries;
 
 use serde::{Deserialize, Serialize};
 
-crate::labelled_enum!(
+platform::labelled_enum!(
     /// Who may read a note.
     Visibility {
         Public = "public", "所有人可见";
@@ -39,7 +39,7 @@ pub struct NoteView {
     pub group_name: Option<String>,
     pub visibility: Visibility,
     pub title: String,
-    pub body_html: crate::SafeHtml,
+    pub body_html: platform::SafeHtml,
     pub likes: i64,
     pub liked: bool,
     pub created_at: i64,

@@ -9,9 +9,9 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 use super::api::{load_book_notes, load_group_notes};
 use super::components::NoteList;
 use super::{NOTES_PER_PAGE, NoteListPage};
-use crate::error::AppError;
 use crate::layout::NotFound;
 use crate::ui::pager::Pager;
+use platform::error::AppError;
 
 /// The `?page=` of the address (1 when absent).
 fn page_number() -> Memo<i64> {

@@ -6,7 +6,7 @@
 use sqlx::{AnyConnection, AnyPool, Row};
 
 use super::{NotePage, NoteView, Visibility};
-use crate::server::Exec;
+use platform::Exec;
 
 /// Who reads: an account id, or 0 for a visitor (no account has id 0).
 pub type Viewer = i64;
@@ -33,7 +33,7 @@ fn view(r: &sqlx::any::AnyRow) -> NoteView {
         visibility: Visibility::parse(r.get::<&str, _>("visibility"))
             .unwrap_or(Visibility::Private),
         title: r.get("title"),
-        body_html: crate::SafeHtml::from_stored(r.get("body_html")),
+        body_html: platform::SafeHtml::from_stored(r.get("body_html")),
         likes: r.get("likes"),
         liked: r.get::<i64, _>("liked") != 0,
         created_at: r.get("created_at"),
@@ -180,15 +180,7 @@ pub async fn set_like(
     like: bool,
     now: i64,
 ) -> Result<i64, sqlx::Error> {
-    crate::server::likes::set(
-        conn,
-        &crate::server::likes::NOTE,
-        note_id,
-        account_id,
-        like,
-        now,
-    )
-    .await
+    platform::likes::set(conn, &platform::likes::NOTE, note_id, account_id, like, now).await
 }
 
 pub async fn count(e: impl Exec<'_>) -> Result<i64, sqlx::Error> {

@@ -10,9 +10,9 @@ pub mod queries;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use crate::error::AppError;
+use platform::error::AppError;
 
-crate::labelled_enum!(
+platform::labelled_enum!(
     /// Why someone is notified.
     NotificationKind {
         Reply = "reply", "回复了你的主题";
@@ -74,7 +74,7 @@ pub struct NotificationPage {
 /// everything read (each item still says whether it was new).
 #[server(prefix = "/api", endpoint = "notifications")]
 pub async fn my_notifications(page: i64) -> Result<NotificationPage, AppError> {
-    use crate::server::{ctx, now, respond};
+    use platform::{ctx, now, respond};
     respond(async move {
         let user = crate::accounts::session::require_user().await?;
         let db = ctx()?.db;
@@ -90,7 +90,7 @@ pub async fn my_notifications(page: i64) -> Result<NotificationPage, AppError> {
 
 /// How many unread notifications the signed-in person has (the header).
 #[cfg(feature = "ssr")]
-pub async fn unread_for(db: &crate::server::Db, account_id: i64) -> Result<i64, AppError> {
+pub async fn unread_for(db: &platform::Db, account_id: i64) -> Result<i64, AppError> {
     Ok(queries::unread_count(db.pool(), account_id).await?)
 }
 

@@ -7,9 +7,9 @@ use leptos_router::components::Redirect;
 use leptos_router::hooks::use_query_map;
 
 use super::{NotificationPage, PER_PAGE, my_notifications};
-use crate::error::AppError;
 use crate::ui::pager::Pager;
-use crate::ui::time::datetime_zh;
+use platform::error::AppError;
+use platform::time::datetime_zh;
 
 #[component]
 pub fn NotificationsPage() -> impl IntoView {

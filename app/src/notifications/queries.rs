@@ -3,7 +3,7 @@
 use sqlx::Row;
 
 use super::{Notification, NotificationKind};
-use crate::server::Exec;
+use platform::Exec;
 
 /// A notification to store.
 pub struct NewNotification<'a> {

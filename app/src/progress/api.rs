@@ -5,9 +5,9 @@ use serde::{Deserialize, Serialize};
 
 use super::Progress;
 use super::streak::Heatmap;
-use crate::error::AppError;
 use crate::groups::{GroupRole, GroupSummary};
 use crate::notes::NoteView;
+use platform::error::AppError;
 
 /// Everything /me shows about someone's reading.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -45,8 +45,8 @@ pub async fn set_progress(
     percent: String,
 ) -> Result<String, AppError> {
     use super::ReadingStatus;
-    use crate::error::FormErrors;
-    use crate::server::{ctx, now, respond};
+    use platform::error::FormErrors;
+    use platform::{ctx, now, respond};
     respond(async move {
         let user = crate::accounts::session::require_user().await?;
         let mut f = FormErrors::default()
@@ -85,7 +85,7 @@ pub async fn set_progress(
             now(),
         )
         .await?;
-        crate::server::redirect_back();
+        platform::redirect_back();
         Ok(format!("已记录：{}", status.label()))
     })
     .await
@@ -101,10 +101,10 @@ pub async fn check_in(
     line: String,
 ) -> Result<String, AppError> {
     use super::{LINE_MAX, MINUTES_MAX, PAGES_MAX};
-    use crate::error::FormErrors;
     use crate::groups::GroupStatus;
     use crate::groups::access::GroupAccess;
-    use crate::server::{ctx, now, respond, today_string};
+    use platform::error::FormErrors;
+    use platform::{ctx, now, respond, today_string};
     respond(async move {
         let ctx = ctx()?;
         let today = today_string();
@@ -154,7 +154,7 @@ pub async fn check_in(
         {
             return Err(AppError::message("今天已经打过卡了，明天再来吧"));
         }
-        crate::server::redirect_back();
+        platform::redirect_back();
         Ok("打卡成功！".to_owned())
     })
     .await
@@ -162,8 +162,8 @@ pub async fn check_in(
 
 #[server(prefix = "/api", endpoint = "me/reading")]
 pub async fn my_reading() -> Result<ReadingOverview, AppError> {
-    use crate::server::{ctx, now, respond, today_string};
-    use crate::ui::time::{day_at, day_string};
+    use platform::time::{day_at, day_string};
+    use platform::{ctx, now, respond, today_string};
     respond(async move {
         let user = crate::accounts::session::require_user().await?;
         let ctx = ctx()?;

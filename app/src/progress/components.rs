@@ -11,7 +11,7 @@ use crate::ui::{FormAlert, Notice, SubmitButton, TextField};
 /// 想读 / 在读 / 读完 with page or percent, for one book.
 #[component]
 pub fn ProgressForm(book_id: i64, current: Option<Progress>) -> impl IntoView {
-    let action = crate::ui::flash::action::<SetProgress>();
+    let action = platform::flash::action::<SetProgress>();
     let value = action.value();
     let status = current.as_ref().map(|p| p.status);
     let page = current.as_ref().and_then(|p| p.page).map(|p| p.to_string());
@@ -55,7 +55,7 @@ pub fn ProgressForm(book_id: i64, current: Option<Progress>) -> impl IntoView {
 /// sent (its message, or why a second one today was refused).
 #[component]
 pub fn CheckedIn() -> impl IntoView {
-    let value = crate::ui::flash::action::<CheckInAction>().value();
+    let value = platform::flash::action::<CheckInAction>().value();
     view! {
         <p class="notice">"今天已打卡 ✓ 明天继续！"</p>
         <FormAlert message=form_error(value)/>
@@ -66,7 +66,7 @@ pub fn CheckedIn() -> impl IntoView {
 /// Today's check-in for a group.
 #[component]
 pub fn CheckInForm(slug: String, on_saved: Callback<()>) -> impl IntoView {
-    let action = crate::ui::flash::action::<CheckInAction>();
+    let action = platform::flash::action::<CheckInAction>();
     let value = action.value();
     Effect::new(move |_| {
         if matches!(value.get(), Some(Ok(_))) {
@@ -115,7 +115,7 @@ pub fn CheckInHeatmap(heatmap: Heatmap) -> impl IntoView {
                         2 => "l2",
                         _ => "l3",
                     };
-                    let label = format!("{}：{}", crate::ui::time::day_text_zh(day), if *n == 0 { "未打卡".to_owned() } else { format!("打卡 {n} 次") });
+                    let label = format!("{}：{}", platform::time::day_text_zh(day), if *n == 0 { "未打卡".to_owned() } else { format!("打卡 {n} 次") });
                     view! {
                         <rect class=format!("heat {level}") x=30 + w * (CELL + GAP) y=d * (CELL + GAP)
                             width=CELL height=CELL rx=2><title>{label}</title></rect>

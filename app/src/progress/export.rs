@@ -11,9 +11,9 @@ use serde::Serialize;
 use super::{CheckIn, Progress};
 use crate::accounts::SessionUser;
 use crate::accounts::extract::SignedIn;
-use crate::error::AppError;
 use crate::notes::NoteView;
-use crate::server::AppContext;
+use platform::AppContext;
+use platform::error::AppError;
 
 pub fn router(ctx: AppContext) -> Router {
     Router::new()
@@ -61,7 +61,7 @@ async fn collect(ctx: &AppContext, user: &SessionUser) -> Result<Export, sqlx::E
     Ok(Export {
         username: user.username.clone(),
         display_name: user.display_name.clone(),
-        exported_at: crate::server::now(),
+        exported_at: platform::now(),
         progress: super::queries::of_account(db, user.id).await?,
         check_ins: super::queries::check_ins_of(db, user.id).await?,
         notes,
@@ -89,7 +89,7 @@ async fn json(
 /// One table, a row per record: 类型 says which kind it is.
 fn to_csv(e: &Export) -> String {
     let num = |n: Option<i64>| n.map(|n| n.to_string()).unwrap_or_default();
-    let date = |ts: i64| crate::ui::time::day_string(crate::ui::time::day_at(ts));
+    let date = |ts: i64| platform::time::day_string(platform::time::day_at(ts));
     let mut rows: Vec<[String; 11]> = Vec::new();
     let mut row = |cols: [String; 11]| rows.push(cols);
     for p in &e.progress {
@@ -140,7 +140,7 @@ fn to_csv(e: &Export) -> String {
             n.markdown.clone(),
         ]);
     }
-    crate::server::csv::table(
+    platform::csv::table(
         &[
             "类型",
             "日期",

@@ -12,7 +12,7 @@ pub mod queries;
 
 use serde::{Deserialize, Serialize};
 
-crate::labelled_enum!(
+platform::labelled_enum!(
     /// Where someone is with a book.
     ReadingStatus {
         Want = "want", "想读";

@@ -3,7 +3,7 @@
 use sqlx::Row;
 
 use super::{CheckIn, Progress, ReadingStatus};
-use crate::server::Exec;
+use platform::Exec;
 
 pub async fn set(
     e: impl Exec<'_>,

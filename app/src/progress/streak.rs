@@ -3,7 +3,7 @@
 use serde::{Deserialize, Serialize};
 use time::{Date, Duration};
 
-use crate::ui::time::{day_string, parse_day};
+use platform::time::{day_string, parse_day};
 
 /// The current streak (consecutive days ending today, or yesterday when
 /// today's check-in is still to come) and the longest one.

@@ -3,7 +3,7 @@
 use leptos::prelude::*;
 
 use super::SearchResults;
-use crate::error::AppError;
+use platform::error::AppError;
 
 #[server(prefix = "/api", endpoint = "search")]
 pub async fn search(
@@ -17,8 +17,8 @@ pub async fn search(
     use super::tokens::{Query, highlight};
     use super::{Hit, KindResults, MAX_QUERY, PER_KIND, PER_PAGE, SearchKind, SearchRequest};
     use crate::accounts::session::current_user;
-    use crate::server::{ctx, respond};
-    use crate::ui::time::{day_start, parse_day};
+    use platform::time::{day_start, parse_day};
+    use platform::{ctx, respond};
 
     respond(async move {
         let started = std::time::Instant::now();

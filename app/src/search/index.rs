@@ -11,9 +11,9 @@ use sqlx::{AnyConnection, Row};
 
 use super::SearchKind;
 use super::tokens::push_tokens;
-use crate::markdown::plain_text;
-use crate::server::Db;
-use crate::server::db::Backend;
+use platform::Db;
+use platform::db::Backend;
+use platform::markdown::plain_text;
 
 /// Queue entries handled per transaction.
 const BATCH: i64 = 200;

@@ -15,7 +15,7 @@ pub mod tokens;
 
 use serde::{Deserialize, Serialize};
 
-crate::labelled_enum! {
+platform::labelled_enum! {
     /// What a search result is.
     SearchKind {
         Book = "book", "图书";

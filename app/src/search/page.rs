@@ -9,7 +9,7 @@ use leptos_router::hooks::use_query_map;
 use super::api::search;
 use super::{COUNT_CAP, Hit, Piece, SearchKind, SearchResults, count_label};
 use crate::ui::pager::{Pager, page_href};
-use crate::ui::time::date_zh;
+use platform::time::date_zh;
 
 /// The search box of the page header.
 #[component]

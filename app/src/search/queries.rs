@@ -13,8 +13,8 @@ use sqlx::Row;
 use super::SearchKind;
 use super::tokens::Query;
 use crate::groups::readers;
-use crate::server::Db;
-use crate::server::db::Backend;
+use platform::Db;
+use platform::db::Backend;
 
 /// Who is searching: an account id (0 for a visitor) and whether an organiser.
 #[derive(Debug, Clone, Copy)]

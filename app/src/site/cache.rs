@@ -8,7 +8,8 @@ use std::sync::RwLock;
 use std::time::{Duration, Instant};
 
 use super::SiteInfo;
-use crate::server::AppContext;
+use platform::freshness::PageGeneration;
+use platform::{AppContext, AppError};
 
 const MAX_AGE: Duration = Duration::from_secs(60);
 
@@ -32,14 +33,15 @@ impl SiteCache {
 }
 
 /// The site settings, from the cache while they cannot have changed.
-pub async fn site_info(ctx: &AppContext) -> Result<SiteInfo, sqlx::Error> {
+pub async fn site_info(ctx: &AppContext) -> Result<SiteInfo, AppError> {
     // Read before the database, so a write during the read leaves the
     // entry stale.
-    let generation = ctx.live.pages().current();
-    if let Some(site) = ctx.site.fresh(generation) {
+    let generation = ctx.feature::<PageGeneration>()?.current();
+    let cache = ctx.feature::<SiteCache>()?;
+    if let Some(site) = cache.fresh(generation) {
         return Ok(site);
     }
     let site = super::queries::site_info(ctx.db.pool(), ctx.settings.demo).await?;
-    ctx.site.store(generation, &site);
+    cache.store(generation, &site);
     Ok(site)
 }

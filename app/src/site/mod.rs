@@ -10,7 +10,7 @@ use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use crate::accounts::SessionUser;
-use crate::error::AppError;
+use platform::error::AppError;
 
 pub const DEFAULT_BRAND: &str = "书香政协";
 pub const DEFAULT_SLOGAN: &str = "以书为媒 · 凝心聚力";
@@ -37,8 +37,8 @@ pub struct ShellInfo {
 
 #[server(prefix = "/api", endpoint = "shell")]
 pub async fn load_shell() -> Result<ShellInfo, AppError> {
-    crate::server::respond(async move {
-        let ctx = crate::server::ctx()?;
+    platform::respond(async move {
+        let ctx = platform::ctx()?;
         let site = cache::site_info(&ctx).await?;
         let user = crate::accounts::session::current_user().await?;
         let unread_notifications = match &user {

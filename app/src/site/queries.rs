@@ -3,7 +3,7 @@
 use sqlx::Row;
 
 use super::{DEFAULT_BRAND, DEFAULT_SLOGAN, SiteInfo};
-use crate::server::Exec;
+use platform::Exec;
 
 pub const BRAND: &str = "brand";
 pub const COMMITTEE: &str = "committee";

@@ -4,7 +4,7 @@
 use leptos::prelude::*;
 
 use super::{ReportData, StatsData};
-use crate::error::AppError;
+use platform::error::AppError;
 
 /// The foreword of a report, at most this many characters of Markdown.
 pub const FOREWORD_MAX: usize = 5_000;
@@ -20,7 +20,7 @@ fn foreword_keys(year: i32) -> (String, String) {
 /// Years a report can be asked for: from 2000 to this year (Beijing).
 #[cfg(feature = "ssr")]
 fn valid_year(year: i32) -> bool {
-    let this_year = crate::ui::time::day_at(crate::server::now()).year();
+    let this_year = platform::time::day_at(platform::now()).year();
     (2000..=this_year).contains(&year)
 }
 
@@ -28,12 +28,13 @@ fn valid_year(year: i32) -> bool {
 pub async fn load_stats() -> Result<StatsData, AppError> {
     use crate::accounts::Role;
     use crate::accounts::session::require_role;
-    use crate::server::{ctx, respond};
+    use crate::stats::cache::StatsCache;
+    use platform::{ctx, respond};
     respond(async move {
         require_role(Role::Organiser).await?;
         let ctx = ctx()?;
         let fresh = ctx.settings.stats_fresh_secs;
-        let mut data = ctx.stats.stats(&ctx.db, fresh).await?;
+        let mut data = ctx.feature::<StatsCache>()?.stats(&ctx.db, fresh).await?;
         data.fresh_secs = fresh;
         Ok(data)
     })
@@ -43,14 +44,17 @@ pub async fn load_stats() -> Result<StatsData, AppError> {
 #[server(prefix = "/api", endpoint = "report")]
 pub async fn load_report(year: i32) -> Result<ReportData, AppError> {
     use crate::accounts::session::current_user;
-    use crate::server::{ctx, respond};
+    use platform::{ctx, respond};
     respond(async move {
         let ctx = ctx()?;
         if !valid_year(year) {
             return Err(AppError::NotFound);
         }
         let fresh = ctx.settings.stats_fresh_secs;
-        let mut data = ctx.stats.report(&ctx.db, year, fresh).await?;
+        let mut data = ctx
+            .feature::<crate::stats::cache::StatsCache>()?
+            .report(&ctx.db, year, fresh)
+            .await?;
         data.fresh_secs = fresh;
         let (md_key, html_key) = foreword_keys(year);
         let pool = ctx.db.pool();
@@ -59,7 +63,7 @@ pub async fn load_report(year: i32) -> Result<ReportData, AppError> {
             .unwrap_or_default();
         data.foreword_html = crate::site::queries::get(pool, &html_key)
             .await?
-            .map(crate::SafeHtml::from_stored)
+            .map(platform::SafeHtml::from_stored)
             .unwrap_or_default();
         let site = crate::site::cache::site_info(&ctx).await?;
         data.brand = if site.committee.is_empty() {
@@ -81,9 +85,9 @@ pub async fn load_report(year: i32) -> Result<ReportData, AppError> {
 pub async fn save_foreword(year: i32, foreword: String) -> Result<(), AppError> {
     use crate::accounts::Role;
     use crate::accounts::session::require_role;
-    use crate::admin::audit::{self, Entry};
-    use crate::error::FormErrors;
-    use crate::server::{ctx, now, redirect_back, respond};
+    use platform::audit::{self, Entry};
+    use platform::error::FormErrors;
+    use platform::{ctx, now, redirect_back, respond};
     respond(async move {
         let user = require_role(Role::Organiser).await?;
         let ctx = ctx()?;
@@ -106,12 +110,12 @@ pub async fn save_foreword(year: i32, foreword: String) -> Result<(), AppError> 
         let mut tx = ctx.db.pool().begin().await?;
         let before = crate::site::queries::get(&mut *tx, &md_key).await?;
         crate::site::queries::set(&mut *tx, &md_key, &text).await?;
-        crate::site::queries::set(&mut *tx, &html_key, &crate::markdown::render(&text)).await?;
+        crate::site::queries::set(&mut *tx, &html_key, &platform::markdown::render(&text)).await?;
         audit::record(
             &mut *tx,
             Entry {
                 actor_id: user.id,
-                action: crate::admin::audit::AuditAction::ReportForeword,
+                action: platform::audit::AuditAction::ReportForeword,
                 target: &format!("/report/{year}"),
                 before: before.as_deref(),
                 after: Some(&text),

@@ -18,7 +18,7 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use super::{ReportData, StatsData, collect};
-use crate::server::{Db, now, today_string};
+use platform::{Db, now, today_string};
 
 /// The oldest copy served while a new one is being computed.
 const STALE_LIMIT: Duration = Duration::from_secs(3600);

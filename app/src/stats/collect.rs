@@ -3,7 +3,7 @@
 use super::queries::{self, Activity};
 use super::trend::{self, Daily};
 use super::{Figures, ReportData, StatsData};
-use crate::server::Db;
+use platform::Db;
 
 /// Weeks and months in the trends of the stats page.
 const WEEKS: i64 = 12;
@@ -69,7 +69,7 @@ pub async fn report(db: &Db, year: i32, today: &str) -> Result<ReportData, sqlx:
         most_read: queries::most_read(e, from, to, TOP_BOOKS).await?,
         most_recommended: queries::most_recommended(e, from, to, TOP_BOOKS).await?,
         lectures: queries::lectures(e, from, to).await?,
-        foreword_html: crate::SafeHtml::default(),
+        foreword_html: platform::SafeHtml::default(),
         foreword_md: String::new(),
         brand: String::new(),
         can_edit: false,

@@ -8,9 +8,9 @@ use axum::routing::get;
 use super::{StatsData, TrendRow};
 use crate::accounts::extract::Organiser;
 use crate::books::routes::csv_download;
-use crate::error::AppError;
-use crate::server::AppContext;
-use crate::server::csv::table;
+use platform::AppContext;
+use platform::csv::table;
+use platform::error::AppError;
 
 pub fn router(ctx: AppContext) -> Router {
     Router::new()
@@ -87,7 +87,7 @@ async fn download(
         .filter(|n| super::TABLES.iter().any(|(t, _)| t == n))
         .ok_or(AppError::NotFound)?;
     let data = ctx
-        .stats
+        .feature::<super::cache::StatsCache>()?
         .stats(&ctx.db, ctx.settings.stats_fresh_secs)
         .await?;
     let body = write(&data, name).ok_or(AppError::NotFound)?;

@@ -117,7 +117,7 @@ pub struct ReportData {
     pub most_recommended: Vec<BookRow>,
     pub lectures: Vec<LectureRow>,
     /// The organisers' foreword, sanitised HTML ("" when none).
-    pub foreword_html: crate::SafeHtml,
+    pub foreword_html: platform::SafeHtml,
     pub foreword_md: String,
     pub brand: String,
     pub can_edit: bool,

@@ -8,7 +8,7 @@ use super::api::load_stats;
 use super::chart::{BarChart, ColumnChart};
 use super::{BookRow, Figures, GroupRow, SectorRow, StatsData, TrendRow};
 use crate::admin::OrganisersOnly;
-use crate::ui::time::datetime_zh;
+use platform::time::datetime_zh;
 
 /// The headline figures as a list of big numbers.
 #[component]
@@ -182,7 +182,7 @@ fn stats_view(d: StatsData) -> impl IntoView {
     view! {
         <p class="muted">{format!("统计时间：{}（北京时间），{}。活跃指近 30 天内有打卡、发帖、心得、阅读进度或参加讲座。", datetime_zh(d.at), super::freshness_zh(d.fresh_secs))}</p>
         <p class="page-links no-print">
-            <a href=format!("/report/{}", crate::ui::time::day_at(d.at).year())>"年度读书报告"</a>
+            <a href=format!("/report/{}", platform::time::day_at(d.at).year())>"年度读书报告"</a>
         </p>
         <section class="figures" aria-labelledby="stats-figures">
             <h2 id="stats-figures">"总体数据"</h2>

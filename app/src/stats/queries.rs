@@ -7,10 +7,10 @@ use std::collections::HashMap;
 use sqlx::Row;
 
 use super::{BookRow, Figures, GroupRow, LectureRow, SectorRow};
-use crate::server::Exec;
+use platform::Exec;
 
 /// Seconds from UTC to Beijing time: day numbers are Beijing days.
-const BEIJING: i64 = crate::ui::time::BEIJING_OFFSET_SECONDS as i64;
+const BEIJING: i64 = platform::time::BEIJING_OFFSET_SECONDS as i64;
 
 /// The people active in `[from, to)`: any check-in, post, note, progress,
 /// attendance or watching with an account.
@@ -67,7 +67,7 @@ pub async fn figures<'c, E: Exec<'c> + Copy>(
     ))
     .bind(from)
     .bind(to)
-    .bind(crate::server::now())
+    .bind(platform::now())
     .fetch_one(e)
     .await?;
     // Each session's audience, each person once (as on the session's page).
@@ -82,7 +82,7 @@ pub async fn figures<'c, E: Exec<'c> + Copy>(
     ))
     .bind(from)
     .bind(to)
-    .bind(crate::server::now())
+    .bind(platform::now())
     .fetch_one(e)
     .await?;
     Ok(Figures {
@@ -319,7 +319,7 @@ pub async fn lectures<'c, E: Exec<'c> + Copy>(
     )
     .bind(from)
     .bind(to)
-    .bind(crate::server::now())
+    .bind(platform::now())
     .fetch_all(e)
     .await?;
     let mut out = Vec::with_capacity(rows.len());

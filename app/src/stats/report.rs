@@ -13,7 +13,7 @@ use super::api::{FOREWORD_MAX, SaveForeword, load_report};
 use super::chart::{BarChart, ColumnChart};
 use super::page::{DataTable, FigureList, book_rows, group_rows, trend_rows, trend_series};
 use crate::layout::NotFound;
-use crate::ui::time::date_zh;
+use platform::time::date_zh;
 
 #[component]
 pub fn ReportPage() -> impl IntoView {
@@ -29,7 +29,7 @@ pub fn ReportPage() -> impl IntoView {
             None => Ok(None),
         }
     });
-    let save = crate::ui::flash::action::<SaveForeword>();
+    let save = platform::flash::action::<SaveForeword>();
     Effect::new(move |_| {
         if let Some(Ok(())) = save.value().get() {
             report.refetch();
@@ -39,7 +39,7 @@ pub fn ReportPage() -> impl IntoView {
         <Transition fallback=|| view! { <p class="loading">"正在生成报告…"</p> }>
             {move || report.get().map(|r| match r {
                 Ok(Some(data)) => report_view(data, save).into_any(),
-                Ok(None) | Err(crate::error::AppError::NotFound) => view! { <NotFound/> }.into_any(),
+                Ok(None) | Err(platform::error::AppError::NotFound) => view! { <NotFound/> }.into_any(),
                 Err(e) => view! { <p class="form-alert" role="alert">{e.to_string()}</p> }.into_any(),
             })}
         </Transition>

@@ -8,7 +8,7 @@ use time::{Date, Month};
 use super::TrendRow;
 
 const DAY: i64 = 86_400;
-const BEIJING: i64 = crate::ui::time::BEIJING_OFFSET_SECONDS as i64;
+const BEIJING: i64 = platform::time::BEIJING_OFFSET_SECONDS as i64;
 /// Julian day number of 1970-01-01.
 const EPOCH_JULIAN: i64 = 2_440_588;
 

@@ -4,14 +4,14 @@
 use leptos::prelude::*;
 
 use super::{ThreadList, ThreadPage};
-use crate::error::AppError;
+use platform::error::AppError;
 
 #[cfg(feature = "ssr")]
 mod guard {
     use super::super::queries::{self, PostRecord, ThreadRecord};
-    use crate::error::AppError;
     use crate::groups::access::GroupAccess;
-    use crate::server::{AppContext, ctx, today_string};
+    use platform::error::AppError;
+    use platform::{AppContext, ctx, today_string};
 
     /// A group the caller may read, or 404 (members-only groups do not
     /// admit that they exist to outsiders).
@@ -78,7 +78,7 @@ mod guard {
 #[server(prefix = "/api", endpoint = "threads/list")]
 pub async fn load_thread_list(slug: String, page: i64) -> Result<ThreadList, AppError> {
     use super::{THREADS_PER_PAGE, queries};
-    use crate::server::respond;
+    use platform::respond;
     respond(async move {
         let (ctx, access) = guard::readable_group(&slug).await?;
         let db = ctx.db.pool();
@@ -96,7 +96,10 @@ pub async fn load_thread_list(slug: String, page: i64) -> Result<ThreadList, App
         .await?;
         if viewer > 0 {
             for t in &mut threads {
-                if let Some(seq) = ctx.reads.thread_position(viewer, t.id) {
+                if let Some(seq) = ctx
+                    .feature::<crate::threads::reads::ReadMarks>()?
+                    .thread_position(viewer, t.id)
+                {
                     t.read_up_to(seq);
                 }
             }
@@ -136,14 +139,14 @@ pub async fn load_thread_page(
 ) -> Result<ThreadPage, AppError> {
     use super::queries::{self, PostViewer};
     use super::{PAGE_SIZE, PostState, QuoteView, page_count, page_of};
-    use crate::server::respond;
+    use platform::respond;
     respond(async move {
         // The thread as its list shows it carries what the access check
         // needs (its group) too: one query, not shown before the check.
         let viewer = crate::accounts::session::current_user()
             .await?
             .map_or(0, |u| u.id);
-        let mut summary = queries::summary_of(crate::server::ctx()?.db.pool(), id, viewer)
+        let mut summary = queries::summary_of(platform::ctx()?.db.pool(), id, viewer)
             .await?
             .ok_or(AppError::NotFound)?;
         if !slug.is_empty() && slug != summary.group_slug {
@@ -152,7 +155,9 @@ pub async fn load_thread_page(
         let (ctx, access) = guard::readable_group(&summary.group_slug).await?;
         let db = ctx.db.pool();
         if viewer > 0
-            && let Some(seq) = ctx.reads.thread_position(viewer, id)
+            && let Some(seq) = ctx
+                .feature::<crate::threads::reads::ReadMarks>()?
+                .thread_position(viewer, id)
         {
             summary.read_up_to(seq);
         }
@@ -185,7 +190,8 @@ pub async fn load_thread_page(
         if viewer > 0
             && let Some(last) = posts.last()
         {
-            ctx.reads.thread_read(viewer, id, last.seq);
+            ctx.feature::<crate::threads::reads::ReadMarks>()?
+                .thread_read(viewer, id, last.seq);
         }
         let quoting = match quote {
             Some(q) => queries::post(db, q)
@@ -238,8 +244,8 @@ pub async fn create_thread(
     book_id: String,
 ) -> Result<String, AppError> {
     use super::{queries, write};
-    use crate::error::FormErrors;
-    use crate::server::{now, redirect_to, respond};
+    use platform::error::FormErrors;
+    use platform::{now, redirect_to, respond};
     respond(async move {
         let (ctx, access) = guard::readable_group(&slug).await?;
         let user = guard::require_writer(&access)?.clone();
@@ -291,8 +297,8 @@ pub async fn create_thread(
 #[server(prefix = "/api", endpoint = "threads/reply")]
 pub async fn reply(thread_id: i64, body: String, quote_id: String) -> Result<String, AppError> {
     use super::{page_of, queries, write};
-    use crate::error::FormErrors;
-    use crate::server::{now, redirect_to, respond};
+    use platform::error::FormErrors;
+    use platform::{now, redirect_to, respond};
     respond(async move {
         let (ctx, access, thread) = guard::readable_thread(thread_id).await?;
         let user = guard::require_writer(&access)?.clone();
@@ -347,8 +353,8 @@ pub async fn edit_post(
     use super::moderation::{ModerationAction, log_action, notify_author};
     use super::queries::Previous;
     use super::{queries, write};
-    use crate::error::FormErrors;
-    use crate::server::{now, redirect_back, respond};
+    use platform::error::FormErrors;
+    use platform::{now, redirect_back, respond};
     respond(async move {
         let (ctx, access, thread, post) = guard::readable_post(id).await?;
         let user = guard::require_writer(&access)?.clone();
@@ -407,7 +413,7 @@ pub async fn edit_post(
 #[server(prefix = "/api", endpoint = "posts/history")]
 pub async fn load_post_history(id: i64, page: i64) -> Result<super::PostHistory, AppError> {
     use super::{HISTORY_PAGE_SIZE, PostHistory, page_of, queries};
-    use crate::server::respond;
+    use platform::respond;
     respond(async move {
         let (ctx, access, thread, post) = guard::readable_post(id).await?;
         if post.deleted || (post.hidden && !access.is_organiser()) {
@@ -448,7 +454,7 @@ pub async fn load_post_history(id: i64, page: i64) -> Result<super::PostHistory,
 pub async fn delete_post(id: i64) -> Result<String, AppError> {
     use super::moderation::{ModerationAction, log_action, notify_author};
     use super::queries;
-    use crate::server::{now, redirect_back, respond};
+    use platform::{now, redirect_back, respond};
     respond(async move {
         let (ctx, access, thread, post) = guard::readable_post(id).await?;
         let user = access.user()?.clone();
@@ -487,7 +493,7 @@ pub async fn delete_post(id: i64) -> Result<String, AppError> {
 /// Likes (`like` = "1") or unlikes a post; answers with the new count.
 #[server(prefix = "/api", endpoint = "posts/like")]
 pub async fn like_post(id: i64, like: String) -> Result<i64, AppError> {
-    use crate::server::{likes, now, redirect_back, respond};
+    use platform::{likes, now, redirect_back, respond};
     respond(async move {
         let (ctx, access, _thread, post) = guard::readable_post(id).await?;
         let user = access.user()?;
@@ -509,7 +515,7 @@ pub async fn like_post(id: i64, like: String) -> Result<i64, AppError> {
 pub async fn set_thread_flag(id: i64, flag: String, on: String) -> Result<String, AppError> {
     use super::moderation::{ModerationAction, log_action};
     use super::queries::{self, ThreadFlag};
-    use crate::server::{now, redirect_back, respond};
+    use platform::{now, redirect_back, respond};
     respond(async move {
         let (ctx, access, _thread) = guard::readable_thread(id).await?;
         let user = access.require_guide()?.clone();
@@ -537,7 +543,7 @@ pub async fn set_thread_flag(id: i64, flag: String, on: String) -> Result<String
 pub async fn set_post_guide(id: i64, on: String) -> Result<String, AppError> {
     use super::moderation::{ModerationAction, log_action};
     use super::queries;
-    use crate::server::{now, redirect_back, respond};
+    use platform::{now, redirect_back, respond};
     respond(async move {
         let (ctx, access, thread, _post) = guard::readable_post(id).await?;
         let user = access.require_guide()?.clone();
@@ -575,11 +581,11 @@ pub async fn set_post_guide(id: i64, on: String) -> Result<String, AppError> {
 /// The rendered, sanitised HTML of a draft (the preview before posting),
 /// refused for what posting would refuse.
 #[server(prefix = "/api", endpoint = "posts/preview")]
-pub async fn preview_post(body: String) -> Result<crate::SafeHtml, AppError> {
-    use crate::server::respond;
+pub async fn preview_post(body: String) -> Result<platform::SafeHtml, AppError> {
+    use platform::respond;
     respond(async move {
         crate::accounts::session::require_user().await?;
-        let mut f = crate::error::FormErrors::default();
+        let mut f = platform::error::FormErrors::default();
         match super::write::PostBody::checked(&body, "body", &mut f) {
             Some(post) => Ok(post.html),
             None => Err(AppError::message(f.field("body").unwrap_or_default())),
@@ -595,7 +601,7 @@ pub async fn suggest_mentions(
     slug: String,
     typed: String,
 ) -> Result<Vec<(String, String)>, AppError> {
-    use crate::server::respond;
+    use platform::respond;
     respond(async move {
         let (ctx, access) = guard::readable_group(&slug).await?;
         access.user()?;

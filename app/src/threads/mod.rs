@@ -11,6 +11,8 @@ pub mod pages;
 #[cfg(feature = "ssr")]
 pub mod queries;
 #[cfg(feature = "ssr")]
+pub mod reads;
+#[cfg(feature = "ssr")]
 pub mod routes;
 #[cfg(feature = "ssr")]
 pub mod write;
@@ -69,7 +71,7 @@ impl ThreadSummary {
     }
 
     /// Counts in a read position not written yet (see
-    /// `crate::server::reads`); a position behind the stored one changes nothing.
+    /// `crate::threads::reads`); a position behind the stored one changes nothing.
     pub fn read_up_to(&mut self, seq: i64) {
         if seq > self.last_read_seq {
             self.last_read_seq = seq;
@@ -111,7 +113,7 @@ pub struct QuoteView {
 /// An earlier version of an edited post.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Revision {
-    pub body_html: crate::SafeHtml,
+    pub body_html: platform::SafeHtml,
     pub written_at: i64,
 }
 
@@ -145,7 +147,7 @@ pub struct PostView {
     pub account_id: Option<i64>,
     pub author: String,
     pub state: PostState,
-    pub body_html: crate::SafeHtml,
+    pub body_html: platform::SafeHtml,
     /// The source, only for the author (to edit it).
     pub body_md: Option<String>,
     pub guide: bool,

@@ -6,7 +6,7 @@
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use crate::error::AppError;
+use platform::error::AppError;
 
 /// One report of a post.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -25,7 +25,7 @@ pub struct QueuedPost {
     pub author: String,
     /// The sanitised text, shown to organisers even when hidden; empty when
     /// its author deleted it (deleted text is never shown to anyone).
-    pub body_html: crate::SafeHtml,
+    pub body_html: platform::SafeHtml,
     pub hidden: bool,
     pub deleted: bool,
     pub reports: Vec<Report>,
@@ -52,7 +52,7 @@ pub struct ModerationQueue {
     pub log: Vec<LogEntry>,
 }
 
-crate::labelled_enum!(
+platform::labelled_enum!(
     /// What a moderator did, as written in the moderation log (`action`).
     ModerationAction {
         Hide = "hide", "隐藏帖子";
@@ -85,8 +85,8 @@ mod sql {
     use sqlx::{AnyConnection, Row};
 
     use super::{LogEntry, QueuedPost, Report};
-    use crate::server::Exec;
     use crate::threads::queries::GONE_ACCOUNT;
+    use platform::Exec;
 
     pub async fn log_action(
         conn: &mut AnyConnection,
@@ -172,7 +172,7 @@ mod sql {
             author: r
                 .get::<Option<String>, _>("display_name")
                 .unwrap_or_else(|| GONE_ACCOUNT.to_owned()),
-            body_html: crate::SafeHtml::from_stored(r.get("body_html")),
+            body_html: platform::SafeHtml::from_stored(r.get("body_html")),
             hidden: r.get::<Option<i64>, _>("hidden_at").is_some(),
             deleted: r.get::<Option<i64>, _>("deleted_at").is_some(),
             reports: Vec::new(),
@@ -294,8 +294,8 @@ pub use sql::{hidden as hidden_posts, log as moderation_log, reported as reporte
 #[server(prefix = "/api", endpoint = "posts/report")]
 pub async fn report_post(id: i64, reason: String) -> Result<String, AppError> {
     use super::REASON_MAX;
-    use crate::error::FormErrors;
-    use crate::server::{ctx, now, redirect_back, respond};
+    use platform::error::FormErrors;
+    use platform::{ctx, now, redirect_back, respond};
     respond(async move {
         let user = crate::accounts::session::require_user().await?;
         let db = ctx()?.db;
@@ -334,7 +334,7 @@ pub async fn report_post(id: i64, reason: String) -> Result<String, AppError> {
 #[server(prefix = "/api", endpoint = "moderation/queue")]
 pub async fn load_moderation_queue() -> Result<ModerationQueue, AppError> {
     use crate::accounts::Role;
-    use crate::server::{ctx, respond};
+    use platform::{ctx, respond};
     respond(async move {
         crate::accounts::session::require_role(Role::Organiser).await?;
         let db = ctx()?.db;
@@ -353,7 +353,7 @@ pub async fn load_moderation_queue() -> Result<ModerationQueue, AppError> {
 #[server(prefix = "/api", endpoint = "moderation/act")]
 pub async fn moderate(id: i64, action: String, note: String) -> Result<String, AppError> {
     use crate::accounts::Role;
-    use crate::server::{ctx, now, redirect_back, respond};
+    use platform::{ctx, now, redirect_back, respond};
     respond(async move {
         let user = crate::accounts::session::require_role(Role::Organiser).await?;
         let db = ctx()?.db;

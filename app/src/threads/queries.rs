@@ -10,7 +10,7 @@ use sqlx::{AnyConnection, Row};
 
 use super::{PostState, PostView, QuoteView, REVISIONS_KEPT, Revision, ThreadSummary, excerpt};
 use crate::groups::readers;
-use crate::server::Exec;
+use platform::Exec;
 
 /// Shown where an account no longer exists.
 pub const GONE_ACCOUNT: &str = "已注销用户";
@@ -364,9 +364,9 @@ fn post_view(r: &AnyRow, viewer: PostViewer) -> PostView {
             .unwrap_or_else(|| GONE_ACCOUNT.to_owned()),
         state,
         body_html: if shows_text {
-            crate::SafeHtml::from_stored(r.get("body_html"))
+            platform::SafeHtml::from_stored(r.get("body_html"))
         } else {
-            crate::SafeHtml::default()
+            platform::SafeHtml::default()
         },
         body_md: ((mine || viewer.moderates) && state == PostState::Visible)
             .then(|| r.get("body_md")),
@@ -399,7 +399,7 @@ pub async fn revisions_page(
     Ok(rows
         .iter()
         .map(|r| Revision {
-            body_html: crate::SafeHtml::from_stored(r.get("body_html")),
+            body_html: platform::SafeHtml::from_stored(r.get("body_html")),
             written_at: r.get("written_at"),
         })
         .collect())
@@ -533,7 +533,7 @@ pub async fn delete_own(
     delete(e, post_id, Some(account_id), now).await
 }
 
-crate::labelled_enum!(
+platform::labelled_enum!(
     /// A thread flag a leader, guide or organiser switches; the value is
     /// its column of `thread`.
     ThreadFlag {
@@ -647,7 +647,7 @@ pub async fn mention_candidates(
 ) -> Result<Vec<(String, String)>, sqlx::Error> {
     // `%typed%`; without its first character, `typed%`. LIKE ignores case
     // on SQLite but not on PostgreSQL, so both sides are lower-cased.
-    let contains = crate::server::db::like_pattern(&typed.to_lowercase());
+    let contains = platform::db::like_pattern(&typed.to_lowercase());
     let rows = sqlx::query(
         "SELECT a.username, a.display_name FROM group_member m JOIN account a ON a.id = m.account_id \
          WHERE m.group_id = $1 AND a.disabled = 0 \

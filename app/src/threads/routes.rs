@@ -11,8 +11,8 @@ use serde::Deserialize;
 use super::{page_of, queries};
 use crate::accounts::SessionUser;
 use crate::accounts::extract::MaybeUser;
-use crate::error::AppError;
-use crate::server::{AppContext, now};
+use platform::error::AppError;
+use platform::{AppContext, now};
 
 pub fn router(ctx: AppContext) -> Router {
     Router::new()

@@ -11,10 +11,10 @@ use super::mentions::mentioned_names;
 use super::queries::{self, NewPost, PostRecord, ThreadRecord};
 use super::{POST_MAX, TITLE_MAX};
 use crate::accounts::SessionUser;
-use crate::error::{AppError, FormErrors};
 use crate::notifications::NotificationKind;
 use crate::notifications::queries::{NewNotification, insert as notify};
-use crate::server::{PostLimits, RateLimit, rate};
+use platform::error::{AppError, FormErrors};
+use platform::{PostLimits, RateLimit, rate};
 
 /// Checks a post's Markdown; adds a message for `field` when it is bad.
 pub fn check_body(body: &str, field: &str, f: &mut FormErrors) {
@@ -51,13 +51,13 @@ pub fn check_title(title: &str, f: &mut FormErrors) {
 #[derive(Debug, Clone)]
 pub struct PostBody {
     pub md: String,
-    pub html: crate::SafeHtml,
+    pub html: platform::SafeHtml,
 }
 
 impl PostBody {
     /// Renders Markdown the application wrote itself.
     pub fn render(md: String) -> PostBody {
-        let html = crate::markdown::render(&md);
+        let html = platform::markdown::render(&md);
         PostBody { md, html }
     }
 
@@ -73,14 +73,14 @@ impl PostBody {
 }
 
 /// Renders Markdown someone typed into `field` unless `f` already holds a
-/// message for it; refuses plain `http:` images (see `crate::markdown`).
-pub fn checked_markdown(body: &str, field: &str, f: &mut FormErrors) -> Option<crate::SafeHtml> {
+/// message for it; refuses plain `http:` images (see `platform::markdown`).
+pub fn checked_markdown(body: &str, field: &str, f: &mut FormErrors) -> Option<platform::SafeHtml> {
     if f.field(field).is_some() {
         return None;
     }
-    let rendered = crate::markdown::render_checked(body);
+    let rendered = platform::markdown::render_checked(body);
     if rendered.http_image {
-        f.add(field, crate::markdown::HTTP_IMAGE_MESSAGE);
+        f.add(field, platform::markdown::HTTP_IMAGE_MESSAGE);
         return None;
     }
     Some(rendered.html)

@@ -2,7 +2,7 @@
 
 use leptos::prelude::*;
 
-use crate::error::AppError;
+use platform::error::AppError;
 
 /// The field error of the last submission of a form, if any.
 pub fn field_error<T, S>(value: S, field: &'static str) -> Signal<Option<String>>

@@ -1,11 +1,8 @@
 //! Small building blocks shared by pages: form fields, notices, dates.
 
-pub mod flash;
 pub mod form;
 pub mod like;
 pub mod pager;
-pub mod safe_html;
-pub mod time;
 
 pub use form::{FormAlert, Notice, SelectField, SubmitButton, TextArea, TextField};
 pub use pager::Pager;

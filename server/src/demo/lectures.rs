@@ -224,8 +224,8 @@ pub async fn seed(conn: &mut AnyConnection, now: i64) -> Result<(), crate::BoxEr
             book_id: None,
         };
         let owner = account(conn, l.owner).await?;
-        let html = app::markdown::render(l.abstract_md);
-        let key = app::server::random_token();
+        let html = platform::markdown::render(l.abstract_md);
+        let key = platform::random_token();
         let created = starts.min(now) - 7 * DAY;
         let id = queries::insert(
             conn,
@@ -284,7 +284,7 @@ pub async fn seed(conn: &mut AnyConnection, now: i64) -> Result<(), crate::BoxEr
 
 /// Keeps the demo's live session live: at every start in demo mode it is
 /// moved to have begun 20 minutes ago.
-pub async fn keep_live(db: &app::server::Db, now: i64) -> Result<(), sqlx::Error> {
+pub async fn keep_live(db: &platform::Db, now: i64) -> Result<(), sqlx::Error> {
     sqlx::query(
         "UPDATE lecture SET starts_at = $1, ends_at = $1 + (ends_at - starts_at), updated_at = $2 \
          WHERE slug = $3 AND ends_at < $2 + 3600",

@@ -12,8 +12,8 @@ mod reading;
 mod threads;
 
 use app::accounts::{Role, password, queries as accounts};
-use app::server::{Db, now};
 use app::site::queries as site;
+use platform::{Db, now};
 
 /// Marks a database that holds demo data; production refuses to start on it.
 pub const MARKER: &str = "demo_seeded";

@@ -10,13 +10,13 @@ use app::books::{BookFields, RecommendationStatus};
 use app::groups::list_queries::{self, ItemFields};
 use app::groups::queries::{self as groups, SeatOutcome};
 use app::groups::{GroupFields, GroupKind, GroupRole, GroupVisibility, JoinPolicy, Seat};
-use app::markdown::render;
 use app::notes::Visibility;
 use app::notes::queries::{self as notes, NewNote};
 use app::progress::ReadingStatus;
 use app::progress::queries as progress;
-use app::server::Exec;
-use app::ui::time::{day_at, day_string};
+use platform::Exec;
+use platform::markdown::render;
+use platform::time::{day_at, day_string};
 use sqlx::AnyConnection;
 use time::Duration;
 
@@ -253,7 +253,7 @@ pub async fn seed(conn: &mut AnyConnection, now: i64) -> Result<(), sqlx::Error>
             member_seats: g.member_seats,
             reader_seats: g.reader_seats,
         };
-        let token = format!("demo{n}{}", app::server::random_token());
+        let token = format!("demo{n}{}", platform::random_token());
         let gid = groups::insert(
             &mut *conn,
             &fields,

@@ -12,12 +12,12 @@
 //! read to its end inside that task (pages are rendered whole before they
 //! are sent anyway: every route uses `SsrMode::Async`).
 
-use app::error::AppError;
 use axum::body::Body;
 use axum::extract::Request;
 use axum::http::header;
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
+use platform::error::AppError;
 
 /// The middleware; put it on the Leptos routes only (never on streams).
 pub async fn layer(req: Request, next: Next) -> Response {

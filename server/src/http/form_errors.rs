@@ -31,7 +31,7 @@ pub async fn guard(State(policy): State<FormErrorPolicy>, req: Request, next: Ne
     if req.method() == Method::GET
         && let Some(query) = req.uri().query()
         && let Some(digest) = error_digest(query)
-        && app::server::cookie_in(req.headers(), COOKIE).as_deref() != Some(digest.as_str())
+        && platform::cookie_in(req.headers(), COOKIE).as_deref() != Some(digest.as_str())
     {
         let clean = without_error(req.uri().path(), query);
         return (StatusCode::SEE_OTHER, [(header::LOCATION, clean)]).into_response();

@@ -21,7 +21,7 @@ const SECURITY: [(&str, &str); 3] = [
 ];
 
 /// The policy of everything that is not a rendered page (which sets its own,
-/// with a nonce: `app::server::csp`): nothing may run or load.
+/// with a nonce: `platform::csp`): nothing may run or load.
 const DEFAULT_CSP: &str = "default-src 'none'; img-src 'self'; style-src 'self'; \
      object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
 

@@ -2,10 +2,10 @@
 
 use std::time::Duration;
 
-use app::server::Db;
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
+use platform::Db;
 use serde_json::{Value, json};
 
 pub async fn healthz(State(db): State<Db>) -> (StatusCode, Json<Value>) {

@@ -8,7 +8,7 @@
 //! shows at once:
 //!
 //! - Every page is stored with the page generation it was read under
-//!   (`app::server::freshness`), taken before the render. Every request
+//!   (`platform::freshness`), taken before the render. Every request
 //!   that can change what a page shows (any successful POST, PUT, PATCH or
 //!   DELETE except the few in [`CHANGES_NO_PAGE`]) moves the generation on
 //!   once its answer is ready, that is after its write committed, and
@@ -47,12 +47,13 @@ use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime};
 
 use app::lectures::live::LiveHub;
-use app::lectures::viewer::{self, ViewerKey};
+use app::lectures::viewer;
 use axum::body::{Body, Bytes};
 use axum::extract::{Request, State};
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
+use platform::keys::SiteKey;
 
 use super::single_flight::{SingleFlight, Turn};
 
@@ -137,7 +138,7 @@ pub struct PageCache {
     ttl: Duration,
     entries: quick_cache::sync::Cache<String, Arc<Entry>, Weight>,
     live: Arc<LiveHub>,
-    viewer_key: ViewerKey,
+    viewer_key: SiteKey,
     secure_cookies: bool,
     flight: SingleFlight,
 }
@@ -207,7 +208,7 @@ impl PageCache {
     pub fn new(
         limits: Limits,
         live: Arc<LiveHub>,
-        viewer_key: ViewerKey,
+        viewer_key: SiteKey,
         secure_cookies: bool,
     ) -> PageCache {
         let max_bytes = limits.max_bytes.max(ENTRY_OVERHEAD);
@@ -248,9 +249,9 @@ pub async fn layer(State(cache): State<Arc<PageCache>>, req: Request, next: Next
         }
         return res;
     }
-    // A form's answer waiting to be shown (`app::ui::flash`) is personal too.
-    let signed_in = app::server::cookie_in(req.headers(), crate::sessions::COOKIE).is_some()
-        || app::server::cookie_in(req.headers(), app::ui::flash::COOKIE).is_some();
+    // A form's answer waiting to be shown (`platform::flash`) is personal too.
+    let signed_in = platform::cookie_in(req.headers(), crate::sessions::COOKIE).is_some()
+        || platform::cookie_in(req.headers(), platform::flash::COOKIE).is_some();
     if signed_in {
         let sensitive = is_sensitive(req.uri().path());
         let mut res = next.run(req).await;
@@ -515,7 +516,7 @@ fn cacheable(req: &Request) -> Option<(Kind, String)> {
     };
     // Pages differ by font size (a cookie), and absolute links in feeds by
     // the host when no public address is configured.
-    let font = app::server::cookie_in(req.headers(), app::layout::font::COOKIE)
+    let font = platform::cookie_in(req.headers(), app::layout::font::COOKIE)
         .and_then(|v| app::layout::FontSize::parse(&v))
         .unwrap_or(app::layout::FontSize::Standard);
     let key = format!(

@@ -40,7 +40,7 @@ use std::time::{Duration, Instant};
 
 use app::accounts::Role;
 use app::lectures::LiveCounts;
-use app::server::Db;
+use platform::Db;
 use shuxiang_tests::{Backend, TestDb};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
@@ -137,7 +137,7 @@ async fn seed(db: &Db) -> i64 {
     let hash = app::accounts::password::hash(PW.to_owned())
         .await
         .expect("hash");
-    let now = app::server::now();
+    let now = platform::now();
     let owner = app::accounts::queries::insert(
         db.pool(),
         "bench-organiser",
@@ -467,7 +467,7 @@ async fn bench_views(backend: Backend, total: u64) -> bool {
     progress.abort();
     let overflows = overflows.zip(listen_overflows()).map(|(a, b)| b - a);
 
-    running.live.flush().await;
+    running.features.live.flush().await;
     let stored: i64 = sqlx::query_scalar("SELECT views FROM lecture WHERE id = $1")
         .bind(lecture)
         .fetch_one(store.db.pool())

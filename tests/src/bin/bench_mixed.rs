@@ -331,7 +331,7 @@ async fn seed(store: &TestDb, base: &str) -> (World, Vec<(usize, reqwest::Client
             lecture,
             *id,
             &format!("第 {m} 个问题：差序格局在城市社区还适用吗？"),
-            app::server::now(),
+            platform::now(),
         )
         .await
         .expect("ask")

@@ -311,8 +311,8 @@ async fn bench(b: Backend) {
 /// from the cache, over the small and the large corpus; the posts were
 /// written in 2023.
 async fn statistics(small: &Corpus, large: &Corpus) {
-    let now = app::server::now();
-    let today = app::server::today_string();
+    let now = platform::now();
+    let today = platform::today_string();
     for (label, c) in [("1k", small), ("100k", large)] {
         let (p50, p95) = measure(|| async {
             app::stats::collect::stats(&c.t.db, now, &today)

@@ -31,9 +31,9 @@ use std::time::{Duration, Instant};
 
 use app::accounts::Role;
 use app::groups::GroupRole;
-use app::server::{Db, PostLimits};
 use app::threads::queries::{self, PostViewer};
 use app::threads::{PAGE_SIZE, page_count};
+use platform::{Db, PostLimits};
 use shuxiang_tests::{Backend, GroupSpec, TestApp};
 use sqlx::Row;
 
@@ -150,9 +150,9 @@ async fn bench(backend: Backend) {
     t.add_to_group(group, reader, GroupRole::Member).await;
     t.add_to_group(group, other, GroupRole::Member).await;
 
-    let bodies: Vec<(&str, app::SafeHtml)> = BODIES
+    let bodies: Vec<(&str, platform::SafeHtml)> = BODIES
         .iter()
-        .map(|md| (*md, app::markdown::render(md)))
+        .map(|md| (*md, platform::markdown::render(md)))
         .collect();
     let mut threads = Vec::new();
     let mut seeding = Vec::new();
@@ -423,7 +423,7 @@ fn bench_preview() {
         let mut samples = Vec::with_capacity(RUNS);
         for round in 0..WARMUP + RUNS {
             let started = Instant::now();
-            let html = app::markdown::render(text);
+            let html = platform::markdown::render(text);
             let took = started.elapsed();
             assert!(html.len() < 4 * CHARS * 3, "{name}");
             if round >= WARMUP {
@@ -448,9 +448,9 @@ async fn seed_thread(
     group: i64,
     authors: [i64; 2],
     posts: i64,
-    bodies: &[(&str, app::SafeHtml)],
+    bodies: &[(&str, platform::SafeHtml)],
 ) -> i64 {
-    let now = app::server::now();
+    let now = platform::now();
     let start = now - posts * 60;
     let created = |seq: i64| start + seq * 60;
     let mut tx = db.pool().begin().await.expect("begin");
@@ -646,7 +646,7 @@ async fn explain(db: &Db, long: &Thread, viewer: i64) {
     let first = (page - 1) * PAGE_SIZE + 1;
     let last = first + PAGE_SIZE - 1;
     let (explain, index, plan): (&str, String, Vec<String>) = match db.backend() {
-        app::server::Backend::Sqlite => {
+        platform::Backend::Sqlite => {
             let index: String = sqlx::query_scalar(
                 "SELECT il.name FROM pragma_index_list('post') il WHERE il.\"unique\" = 1 \
                  AND (SELECT group_concat(name, ',') FROM \
@@ -669,7 +669,7 @@ async fn explain(db: &Db, long: &Thread, viewer: i64) {
                 .collect();
             ("EXPLAIN QUERY PLAN", index, plan)
         }
-        app::server::Backend::Postgres => {
+        platform::Backend::Postgres => {
             let index: String = sqlx::query_scalar(
                 "SELECT indexname::text FROM pg_indexes WHERE tablename = 'post' \
                  AND indexdef LIKE 'CREATE UNIQUE INDEX%(thread_id, seq)'",

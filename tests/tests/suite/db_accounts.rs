@@ -2,8 +2,8 @@
 
 use app::accounts::queries::{self, RoleChange};
 use app::accounts::{Role, throttle};
-use app::server::{LoginLimits, is_unique_violation};
 use app::site::queries as site;
+use platform::{LoginLimits, is_unique_violation};
 use shuxiang_tests::{Backend, TestDb, on_both_backends};
 
 on_both_backends!(
@@ -369,7 +369,7 @@ async fn site_settings_upsert(b: Backend) {
 }
 
 async fn audit_log_records_entries(b: Backend) {
-    use app::admin::audit;
+    use platform::audit;
     let t = TestDb::new(b).await;
     let actor = queries::insert(t.db.pool(), "boss", "管理员", "h", Role::Organiser, 1)
         .await

@@ -2,9 +2,10 @@
 //! and the audit log with its filters.
 
 use app::accounts::Role;
-use app::admin::audit::{self, AuditFilter, Entry};
+use app::admin::audit::{self, AuditFilter};
 use app::admin::record::queries as records;
 use app::groups::GroupRole;
+use platform::audit::Entry;
 use shuxiang_tests::{Backend, GroupSpec, TestDb, on_both_backends};
 
 on_both_backends!(
@@ -130,7 +131,7 @@ async fn audit_log_filters_both_logs(b: Backend) {
         (boss, "group.create", 200),
         (boss, "lecture.publish", 300),
     ] {
-        audit::record(
+        platform::audit::record(
             t.db.pool(),
             Entry {
                 actor_id: actor,

@@ -78,7 +78,7 @@ async fn groups_insert_update_find(b: Backend) {
     let err = queries::update(t.db.pool(), id, &fields, "")
         .await
         .unwrap_err();
-    assert!(app::server::is_unique_violation(&err));
+    assert!(platform::is_unique_violation(&err));
     assert_eq!(queries::count(t.db.pool()).await.unwrap(), 2);
     assert_eq!(
         queries::ends_on(t.db.pool(), id).await.unwrap(),
@@ -248,7 +248,7 @@ async fn seats_hold_their_quota_and_leaving_frees_one(b: Backend) {
 }
 
 /// Takes a seat in a transaction of its own, rolled back when full.
-async fn join(db: &app::server::Db, gid: i64, id: i64, seat: Seat) -> SeatOutcome {
+async fn join(db: &platform::Db, gid: i64, id: i64, seat: Seat) -> SeatOutcome {
     let mut tx = db.pool().begin().await.unwrap();
     let out = queries::take_seat(&mut tx, gid, id, seat, 1).await.unwrap();
     if out == SeatOutcome::Full {

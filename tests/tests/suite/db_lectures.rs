@@ -383,7 +383,7 @@ async fn insert_and_read_back_by_slug_and_id(b: Backend) {
     )
     .await
     .expect_err("duplicate slug");
-    assert!(app::server::is_unique_violation(&dup), "{dup:?}");
+    assert!(platform::is_unique_violation(&dup), "{dup:?}");
     drop(tx);
 
     // A session without venues has no main venue.

@@ -76,7 +76,7 @@ async fn books_insert_search_update_and_unique_isbn(b: Backend) {
         .book_result("重复", Some("9787536692930"))
         .await
         .unwrap_err();
-    assert!(app::server::is_unique_violation(&err));
+    assert!(platform::is_unique_violation(&err));
     assert_eq!(books::count(t.db.pool()).await.unwrap(), 3);
     assert_eq!(books::all(t.db.pool()).await.unwrap().len(), 3);
     assert!(books::get(t.db.pool(), 9999).await.unwrap().is_none());

@@ -36,7 +36,7 @@ async fn thread(t: &TestDb, group: i64, author: i64, title: &str, at: i64) -> i6
 
 async fn post(t: &TestDb, thread: i64, author: i64, md: &str, at: i64) -> i64 {
     let mut conn = t.db.pool().acquire().await.unwrap();
-    let html = app::markdown::render(md);
+    let html = platform::markdown::render(md);
     threads::add_post(
         &mut conn,
         &NewPost {

@@ -58,8 +58,8 @@ async fn person(t: &TestDb, name: &str, role: Role, sector: Option<i64>) -> i64 
 /// check-ins, posts, notes, progress, recommendations and lectures.
 async fn world(b: Backend) -> World {
     let t = TestDb::new(b).await;
-    let now = app::server::now();
-    let today = app::server::today_string();
+    let now = platform::now();
+    let today = platform::today_string();
     let s1 = id(
         &t,
         "INSERT INTO sector (name, position) VALUES ('经济界', 1) RETURNING id",
@@ -113,7 +113,7 @@ async fn world(b: Backend) -> World {
         sqlx::query(check_in)
             .bind(group)
             .bind(who)
-            .bind(app::ui::time::day_string(app::ui::time::day_at(at)))
+            .bind(platform::time::day_string(platform::time::day_at(at)))
             .bind(at)
             .execute(t.db.pool())
             .await
@@ -375,11 +375,11 @@ async fn trends_breakdowns_and_rankings(b: Backend) {
 
 async fn the_annual_report_covers_its_year(b: Backend) {
     let w = world(b).await;
-    let year = app::ui::time::day_at(w.now).year();
+    let year = platform::time::day_at(w.now).year();
     let report = collect::report(&w.t.db, year, &w.today).await.unwrap();
     assert_eq!(report.year, year);
     assert_eq!(report.monthly.len(), 12);
-    let month = usize::from(u8::from(app::ui::time::day_at(w.now).month())) - 1;
+    let month = usize::from(u8::from(platform::time::day_at(w.now).month())) - 1;
     assert!(report.monthly[month].check_ins >= 2);
     assert_eq!(report.figures.posts, 2);
     assert_eq!(report.most_recommended[0].title, "红楼梦");

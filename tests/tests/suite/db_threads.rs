@@ -5,10 +5,10 @@ use app::accounts::Role;
 use app::groups::{GroupRole, GroupVisibility};
 use app::notifications::NotificationKind;
 use app::notifications::queries::{self as notes, NewNotification};
-use app::server::likes;
 use app::threads::moderation;
 use app::threads::queries::{self, NewPost, PostViewer, ThreadFlag};
 use app::threads::{PostState, PostView};
+use platform::likes;
 use shuxiang_tests::{Backend, GroupSpec, TestDb, on_both_backends};
 
 on_both_backends!(

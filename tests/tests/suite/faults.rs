@@ -11,7 +11,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use app::accounts::Role;
-use app::server::Db;
+use platform::Db;
 use serde_json::Value;
 use shuxiang_tests::*;
 use tokio::time::Instant;
@@ -109,7 +109,7 @@ impl PrivatePg {
         let pg = PrivatePg {
             dir,
             port,
-            password: app::server::random_token(),
+            password: platform::random_token(),
         };
         let me = std::process::id().to_string();
         let dir = pg.dir.display().to_string();

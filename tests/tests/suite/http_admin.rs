@@ -48,7 +48,7 @@ async fn only_organisers_use_the_console(b: Backend) {
     ] {
         app.store.account(name, TEST_PASSWORD, role).await;
     }
-    let year = app::ui::time::day_at(app::server::now()).year().to_string();
+    let year = platform::time::day_at(platform::now()).year().to_string();
     let boss_id = boss.to_string();
     let calls: Vec<(&str, Vec<(&str, &str)>)> = vec![
         ("admin/stats", vec![]),
@@ -266,7 +266,7 @@ async fn the_annual_report_and_its_foreword(b: Backend) {
     app.store
         .account("reader", TEST_PASSWORD, Role::Reader)
         .await;
-    let year = app::ui::time::day_at(app::server::now()).year();
+    let year = platform::time::day_at(platform::now()).year();
     let boss = signed_in(&app, "boss").await;
     let hostile =
         "## 致读者\n\n这一年<script>alert(1)</script>我们一起读书。[链接](javascript:alert(2))";
@@ -399,7 +399,7 @@ async fn catalogue_changes_are_in_the_audit_log(b: Backend) {
     );
     // Reading-list changes are recorded too.
     app.store.group(shuxiang_tests::GroupSpec::default()).await;
-    let today = app::server::today_string();
+    let today = platform::today_string();
     let (status, v) = json(
         app.call(
             &boss,
@@ -473,7 +473,7 @@ async fn statistics_are_kept_for_a_stated_freshness(b: Backend) {
             .add_to_group(gid, reader, app::groups::GroupRole::Member)
             .await;
         let boss = signed_in(&app, "boss").await;
-        let year = app::ui::time::day_at(app::server::now()).year();
+        let year = platform::time::day_at(platform::now()).year();
         let check_ins = || async {
             let (status, v) = json(app.call(&boss, "admin/stats", &[]).await).await;
             assert_eq!(status, 200, "{v}");

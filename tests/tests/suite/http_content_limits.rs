@@ -12,7 +12,7 @@
 
 use app::accounts::Role;
 use app::groups::{GroupRole, GroupVisibility};
-use app::server::PostLimits;
+use platform::PostLimits;
 use serde_json::Value;
 use shuxiang_tests::{
     Backend, GroupSpec, TEST_PASSWORD as PW, TestApp, TestDb, field_errors, json, on_both_backends,
@@ -950,7 +950,7 @@ async fn publishing_stores_what_was_rendered_before_the_transaction(b: Backend) 
     assert_eq!(body.html, "<p><strong>先渲染</strong></p>\n");
     let given = PostBody {
         md: body.md.clone(),
-        html: app::SafeHtml::from_stored("<p>事务外渲染的结果</p>".to_owned()),
+        html: platform::SafeHtml::from_stored("<p>事务外渲染的结果</p>".to_owned()),
     };
     let (post, seq) = publish(&mut tx, &thread, &user, None, &given, 2)
         .await

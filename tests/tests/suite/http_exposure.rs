@@ -13,7 +13,7 @@ use std::time::{Duration, Instant};
 use app::accounts::Role;
 use app::groups::{GroupRole, GroupVisibility};
 use app::lectures::{LectureFields, LectureState, VenueFields};
-use app::server::ProxyPolicy;
+use platform::ProxyPolicy;
 use serde_json::Value;
 use shuxiang_tests::{
     Backend, GroupSpec, TEST_PASSWORD as PW, TestApp, field_errors, json, on_both_backends, rows,
@@ -43,7 +43,7 @@ const LIVE_WITHIN: Duration = Duration::from_secs(2);
 
 /// A published session of `owner`, `starts`/`ends` seconds from now; its id.
 async fn lecture(app: &TestApp, slug: &str, owner: i64, starts: i64, ends: i64) -> i64 {
-    let now = app::server::now();
+    let now = platform::now();
     let fields = LectureFields {
         slug: slug.to_owned(),
         title: format!("讲座 {slug}"),
@@ -661,7 +661,7 @@ async fn absolute_links_use_the_public_address(b: Backend) {
 
 /// The session form as a browser submits it, linked to `group`.
 fn lecture_form(slug: &str, original: &str, group: Option<i64>) -> Vec<(String, String)> {
-    let starts = app::server::now() + 86_400;
+    let starts = platform::now() + 86_400;
     let group = group.map(|g| g.to_string()).unwrap_or_default();
     let starts_at = app::lectures::validate::beijing_input(starts);
     let ends_at = app::lectures::validate::beijing_input(starts + 5_400);
@@ -819,10 +819,8 @@ async fn followup_threads_only_where_the_lecturer_may_post(b: Backend) {
     for (k, v) in form.iter_mut() {
         match k.as_str() {
             "venues[0][id]" => *v = venue.to_string(),
-            "starts_at" => {
-                *v = app::lectures::validate::beijing_input(app::server::now() - 3 * 3600)
-            }
-            "ends_at" => *v = app::lectures::validate::beijing_input(app::server::now() - 3600),
+            "starts_at" => *v = app::lectures::validate::beijing_input(platform::now() - 3 * 3600),
+            "ends_at" => *v = app::lectures::validate::beijing_input(platform::now() - 3600),
             _ => {}
         }
     }

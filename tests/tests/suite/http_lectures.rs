@@ -88,7 +88,7 @@ fn venue_row(name: &str, seats: i64) -> (String, String, String, String) {
 impl Spec {
     /// A session tomorrow, 90 minutes, one main venue of 100 seats.
     fn new(slug: &str, title: &str) -> Spec {
-        let starts = app::server::now() + 86_400;
+        let starts = platform::now() + 86_400;
         Spec {
             original: String::new(),
             slug: slug.to_owned(),
@@ -1811,7 +1811,7 @@ async fn questions_become_a_thread_of_the_linked_group_once(b: Backend) {
         .await;
     // A session that ended an hour ago, linked to the group.
     let mut spec = Spec::new("wanjie-jiangzuo", "已结束的讲座");
-    let now = app::server::now();
+    let now = platform::now();
     spec.starts_at = app::lectures::validate::beijing_input(now - 3 * 3600);
     spec.ends_at = app::lectures::validate::beijing_input(now - 3600);
     let id = published(&app, &organiser, &spec).await;

@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 
 use app::accounts::Role;
 use app::groups::GroupRole;
-use app::server::Backend as DbBackend;
+use platform::Backend as DbBackend;
 use shuxiang_tests::{
     Backend, GroupSpec, TEST_PASSWORD as PW, TestApp, json, live_lecture, on_both_backends,
     signed_in,

@@ -61,9 +61,9 @@ async fn post(app: &TestApp, thread: i64, author: i64, md: &str) -> i64 {
             account_id: author,
             quote_id: None,
             body_md: md,
-            body_html: &app::markdown::render(md),
+            body_html: &platform::markdown::render(md),
         },
-        app::server::now(),
+        platform::now(),
     )
     .await
     .unwrap()

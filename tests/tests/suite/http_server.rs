@@ -235,7 +235,7 @@ async fn shutdown_lets_requests_in_flight_finish(b: Backend) {
         );
         let copy = dir.join("copy.db");
         std::fs::copy(dir.join("test.db"), &copy).unwrap();
-        let db = app::server::Db::connect(&format!("sqlite://{}", copy.display()), 1)
+        let db = platform::Db::connect(&format!("sqlite://{}", copy.display()), 1)
             .await
             .unwrap();
         let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM account WHERE username = 'inflight'")

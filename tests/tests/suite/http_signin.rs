@@ -277,15 +277,9 @@ async fn session_rows(app: &TestApp) -> Vec<(String, String, i64)> {
 async fn reset_link(app: &TestApp, account: i64) -> String {
     let token = format!("tok{}", uuid::Uuid::new_v4().simple());
     let mut tx = app.db().pool().begin().await.unwrap();
-    app::admin::access::queries::create_reset(
-        &mut tx,
-        account,
-        account,
-        &token,
-        app::server::now(),
-    )
-    .await
-    .unwrap();
+    app::admin::access::queries::create_reset(&mut tx, account, account, &token, platform::now())
+        .await
+        .unwrap();
     tx.commit().await.unwrap();
     token
 }

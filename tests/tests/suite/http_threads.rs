@@ -8,8 +8,8 @@
 use app::accounts::Role;
 use app::groups::list_queries::{self, ItemFields};
 use app::groups::{GroupRole, GroupVisibility};
-use app::server::PostLimits;
 use app::threads::PAGE_SIZE;
+use platform::PostLimits;
 use serde_json::Value;
 use shuxiang_tests::{Backend, GroupSpec, TestApp, on_both_backends};
 

@@ -108,7 +108,7 @@ async fn reset_tokens_never_reach_the_logs() {
         .await;
     let token = "ResetTokenThatMustNotBeLogged42";
     let mut tx = app.db().pool().begin().await.unwrap();
-    app::admin::access::queries::create_reset(&mut tx, id, id, token, app::server::now())
+    app::admin::access::queries::create_reset(&mut tx, id, id, token, platform::now())
         .await
         .unwrap();
     tx.commit().await.unwrap();

@@ -9,7 +9,7 @@ use crate::ui::{FormAlert, SubmitButton, TextField};
 
 #[component]
 pub fn LoginPage() -> impl IntoView {
-    let action = crate::ui::flash::action::<Login>();
+    let action = platform::flash::action::<Login>();
     let value = action.value();
     let query = use_query_map();
     let next = move || query.with(|q| q.get("next")).unwrap_or_default();

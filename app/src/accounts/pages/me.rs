@@ -7,7 +7,7 @@ use crate::layout::ShellState;
 use crate::notes::components::NoteList;
 use crate::progress::api::my_reading;
 use crate::progress::components::CheckInHeatmap;
-use crate::ui::time::date_zh;
+use platform::time::date_zh;
 
 /// My page: who I am, and (as features land) my groups, progress and notes.
 #[component]

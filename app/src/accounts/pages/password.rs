@@ -8,7 +8,7 @@ use crate::ui::{FormAlert, Notice, SubmitButton, TextField};
 
 #[component]
 pub fn ChangePasswordForm() -> impl IntoView {
-    let action = crate::ui::flash::action::<ChangePassword>();
+    let action = platform::flash::action::<ChangePassword>();
     let value = action.value();
     view! {
         <section class="panel" aria-labelledby="change-password">

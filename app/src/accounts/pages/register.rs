@@ -6,9 +6,9 @@ use crate::accounts::validate::{
     DISPLAY_NAME_MAX, DisplayName, PASSWORD_MIN, USERNAME_MAX, USERNAME_MIN, Username,
     check_new_password,
 };
-use crate::error::AppError;
 use crate::ui::form::{field_error, form_error, kept_value};
 use crate::ui::{FormAlert, SubmitButton, TextField};
+use platform::error::AppError;
 
 /// A field's message: the live check while the person types (after
 /// hydration), else what the server said about the last submission.
@@ -24,7 +24,7 @@ fn live_or_server(
 
 #[component]
 pub fn RegisterPage() -> impl IntoView {
-    let action = crate::ui::flash::action::<Register>();
+    let action = platform::flash::action::<Register>();
     let value = action.value();
     let server_error = move |field| field_error(value, field).get_untracked();
     view! {

@@ -38,7 +38,7 @@ pub fn BookPage() -> impl IntoView {
             {move || Suspend::new(async move {
                 match detail.await {
                     Ok(Some(d)) => view! { <BookView detail=d refresh/> }.into_any(),
-                    Ok(None) | Err(crate::error::AppError::NotFound) => view! { <NotFound/> }.into_any(),
+                    Ok(None) | Err(platform::error::AppError::NotFound) => view! { <NotFound/> }.into_any(),
                     Err(e) => view! { <p class="form-alert" role="alert">{e.to_string()}</p> }.into_any(),
                 }
             })}
@@ -117,7 +117,7 @@ fn BookView(detail: BookDetail, refresh: Callback<()>) -> impl IntoView {
 
 #[component]
 fn RecommendForm(book_id: i64) -> impl IntoView {
-    let action = crate::ui::flash::action::<RecommendBook>();
+    let action = platform::flash::action::<RecommendBook>();
     let value = action.value();
     view! {
         <section class="panel" aria-labelledby="recommend">

@@ -5,9 +5,9 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 use crate::admin::OrganisersOnly;
 use crate::books::BookFields;
 use crate::books::api::{CreateBook, UpdateBook, get_book};
-use crate::error::AppError;
 use crate::ui::form::{field_error, form_error, kept_value, success_message};
 use crate::ui::{FormAlert, Notice, SubmitButton, TextArea, TextField};
+use platform::error::AppError;
 
 fn num(n: Option<i64>) -> String {
     n.map(|n| n.to_string()).unwrap_or_default()
@@ -51,7 +51,7 @@ where
 
 #[component]
 pub fn NewBookPage() -> impl IntoView {
-    let action = crate::ui::flash::action::<CreateBook>();
+    let action = platform::flash::action::<CreateBook>();
     let value = action.value();
     view! {
         <Title text="添加图书"/>
@@ -78,7 +78,7 @@ pub fn EditBookPage() -> impl IntoView {
             .and_then(|s| s.parse::<i64>().ok())
             .unwrap_or(0)
     });
-    let action = crate::ui::flash::action::<UpdateBook>();
+    let action = platform::flash::action::<UpdateBook>();
     let book = Resource::new(
         move || (id.get(), action.version().get()),
         |(id, _)| get_book(id),

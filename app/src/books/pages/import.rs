@@ -23,8 +23,8 @@ pub fn ImportPage() -> impl IntoView {
 /// preview's table and the file's text live in the browser until imported.
 #[island]
 fn ImportForms() -> impl IntoView {
-    let preview = crate::ui::flash::action::<PreviewImport>();
-    let import = crate::ui::flash::action::<ImportBooks>();
+    let preview = platform::flash::action::<PreviewImport>();
+    let import = platform::flash::action::<ImportBooks>();
     let text = RwSignal::new(String::new());
     let file_error = RwSignal::new(None::<String>);
     // A new text invalidates the last preview.

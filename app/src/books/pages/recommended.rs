@@ -6,8 +6,8 @@ use crate::admin::OrganisersOnly;
 use crate::books::api::{ReviewRecommendation, pending_recommendations, recommended_books};
 use crate::books::{BookFields, BookSummary, Recommendation};
 use crate::ui::form::{form_error, success_message};
-use crate::ui::time::date_zh;
 use crate::ui::{FormAlert, Notice};
+use platform::time::date_zh;
 
 fn book_of(r: &Recommendation) -> BookSummary {
     BookSummary {
@@ -63,7 +63,7 @@ pub fn RecommendedPage() -> impl IntoView {
 /// The organisers' queue of recommendations awaiting review.
 #[component]
 pub fn RecommendationQueuePage() -> impl IntoView {
-    let review = crate::ui::flash::action::<ReviewRecommendation>();
+    let review = platform::flash::action::<ReviewRecommendation>();
     let queue = Resource::new(
         move || review.version().get(),
         |_| pending_recommendations(),

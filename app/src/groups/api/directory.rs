@@ -1,8 +1,8 @@
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use crate::error::AppError;
 use crate::groups::GroupSummary;
+use platform::error::AppError;
 
 /// How many groups the directory shows at most.
 pub const DIRECTORY_MAX: i64 = 300;

@@ -5,8 +5,8 @@
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use crate::error::AppError;
 use crate::groups::GroupFields;
+use platform::error::AppError;
 
 /// The organisers' form, filled for editing.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -176,7 +176,7 @@ pub async fn save_group(
         };
         errors.clone().into_result()?;
 
-        let html = crate::markdown::render(&fields.description_md);
+        let html = platform::markdown::render(&fields.description_md);
         let at = now();
         let mut tx = ctx.db.pool().begin().await?;
         let existing = if current_slug.is_empty() {
@@ -190,7 +190,7 @@ pub async fn save_group(
         };
         let saved = match &existing {
             None => {
-                let token = crate::server::random_token();
+                let token = platform::random_token();
                 queries::insert(&mut *tx, &fields, &html, &token, Some(organiser.id), at)
                     .await
                     .map(|id| (id, true))
@@ -201,7 +201,7 @@ pub async fn save_group(
         };
         let (group_id, created) = match saved {
             Ok(v) => v,
-            Err(e) if crate::server::is_unique_violation(&e) => {
+            Err(e) if platform::is_unique_violation(&e) => {
                 errors.add("slug", "这个网址名已被其他读书群使用");
                 return Err(AppError::Invalid(errors));
             }
@@ -221,14 +221,14 @@ pub async fn save_group(
         for id in &guide_ids {
             queries::set_role(&mut tx, group_id, *id, GroupRole::Guide, at).await?;
         }
-        crate::admin::audit::record(
+        platform::audit::record(
             &mut *tx,
-            crate::admin::audit::Entry {
+            platform::audit::Entry {
                 actor_id: organiser.id,
                 action: if created {
-                    crate::admin::audit::AuditAction::GroupCreate
+                    platform::audit::AuditAction::GroupCreate
                 } else {
-                    crate::admin::audit::AuditAction::GroupUpdate
+                    platform::audit::AuditAction::GroupUpdate
                 },
                 target: &format!("group:{group_id}"),
                 before: existing.as_ref().map(|g| g.summary.slug.as_str()),

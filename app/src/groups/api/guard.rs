@@ -1,12 +1,12 @@
 pub use crate::accounts::Role;
 pub use crate::accounts::session::{current_user, require_role};
-pub use crate::error::FormErrors;
 pub use crate::groups::access::{GroupAccess, seat_for};
 pub use crate::groups::queries::{self, SeatOutcome};
 pub use crate::groups::{GroupRole, JoinPolicy, Seat, list_queries};
-pub use crate::server::{ctx, now, respond, today_string};
+pub use platform::error::FormErrors;
+pub use platform::{ctx, now, respond, today_string};
 
-pub async fn load(slug: &str) -> Result<GroupAccess, crate::error::AppError> {
+pub async fn load(slug: &str) -> Result<GroupAccess, platform::error::AppError> {
     GroupAccess::load(&ctx()?.db, slug, &today_string()).await
 }
 

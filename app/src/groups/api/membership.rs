@@ -1,6 +1,6 @@
 use leptos::prelude::*;
 
-use crate::error::AppError;
+use platform::error::AppError;
 
 pub const REQUEST_MESSAGE_MAX: usize = 200;
 
@@ -23,9 +23,9 @@ pub async fn join_group(
         let ctx = ctx()?;
         let gid = access.id();
         let group = &access.group;
-        let invited = invite.as_deref().is_some_and(|t| {
-            !t.is_empty() && crate::server::constant_time_eq(t, &group.invite_token)
-        });
+        let invited = invite
+            .as_deref()
+            .is_some_and(|t| !t.is_empty() && platform::constant_time_eq(t, &group.invite_token));
         match group.summary.join_policy {
             JoinPolicy::Approval if !invited => {
                 let message: String = message
@@ -37,7 +37,7 @@ pub async fn join_group(
                 match queries::request_to_join(ctx.db.pool(), gid, user.id, &message, now()).await?
                 {
                     Some(_) => {
-                        crate::server::redirect_back();
+                        platform::redirect_back();
                         Ok("已提交加入申请，请等待群主审核".to_owned())
                     }
                     None => Ok("你的申请正在等待审核".to_owned()),
@@ -52,7 +52,7 @@ pub async fn join_group(
                 match queries::take_seat(&mut tx, gid, user.id, seat, now()).await? {
                     SeatOutcome::Joined => {
                         tx.commit().await?;
-                        crate::server::redirect_back();
+                        platform::redirect_back();
                         Ok(format!("已加入「{}」", group.summary.name))
                     }
                     SeatOutcome::AlreadyMember => Ok("你已经是本群成员".to_owned()),
@@ -86,7 +86,7 @@ pub async fn leave_group(slug: String) -> Result<String, AppError> {
         let mut tx = ctx.db.pool().begin().await?;
         queries::leave(&mut tx, access.id(), user.id).await?;
         tx.commit().await?;
-        crate::server::redirect_back();
+        platform::redirect_back();
         Ok("已退出本群".to_owned())
     })
     .await
@@ -99,7 +99,7 @@ pub async fn withdraw_join_request(slug: String) -> Result<String, AppError> {
         let access = load(&slug).await?;
         let user = access.user()?.clone();
         queries::withdraw_request(ctx()?.db.pool(), access.id(), user.id, now()).await?;
-        crate::server::redirect_back();
+        platform::redirect_back();
         Ok("已撤回申请".to_owned())
     })
     .await
@@ -149,17 +149,17 @@ pub async fn decide_join_request(
                 ));
             }
         }
-        crate::admin::audit::note(
+        platform::audit::note(
             &mut *tx,
             manager.id,
-            crate::admin::audit::AuditAction::GroupRequest,
+            platform::audit::AuditAction::GroupRequest,
             &format!("group:{slug}"),
             Some("待审核"),
             if accept { "同意" } else { "拒绝" },
         )
         .await?;
         tx.commit().await?;
-        crate::server::redirect_back();
+        platform::redirect_back();
         Ok(if accept {
             "已同意加入申请"
         } else {

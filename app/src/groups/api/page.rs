@@ -1,10 +1,10 @@
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use crate::error::AppError;
 use crate::groups::reading_list::ListItem;
 use crate::groups::{GroupMember, GroupRole, GroupSummary, Seat};
 use crate::notes::NotePage;
+use platform::error::AppError;
 
 /// One member's row of the progress board.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -34,7 +34,7 @@ pub struct MyPlace {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct GroupPage {
     pub summary: GroupSummary,
-    pub description_html: crate::SafeHtml,
+    pub description_html: platform::SafeHtml,
     pub today: String,
     /// Whether the viewer may see the group's people: when false (a
     /// members-only group seen from outside) `members` and `board` are
@@ -125,7 +125,7 @@ pub fn invite_path(slug: &str, token: &str) -> String {
 /// The progress board: each member's progress on each book, and streaks.
 #[cfg(feature = "ssr")]
 async fn board(
-    db: &crate::server::Db,
+    db: &platform::Db,
     group_id: i64,
     members: &[GroupMember],
     items: &[ListItem],
@@ -133,8 +133,8 @@ async fn board(
 ) -> Result<Vec<BoardRow>, AppError> {
     use crate::progress::streak::streaks;
     let progress = crate::progress::queries::board(db.pool(), group_id).await?;
-    let today_date = crate::ui::time::parse_day(today).map_err(AppError::internal)?;
-    let since = crate::ui::time::day_string(today_date - time::Duration::days(400));
+    let today_date = platform::time::parse_day(today).map_err(AppError::internal)?;
+    let since = platform::time::day_string(today_date - time::Duration::days(400));
     let days = crate::progress::queries::group_days(db.pool(), group_id, &since).await?;
     Ok(members
         .iter()

@@ -7,9 +7,9 @@ use serde::{Deserialize, Serialize};
 
 #[cfg(feature = "ssr")]
 use super::invite_path;
-use crate::error::AppError;
 use crate::groups::reading_list::ListItem;
 use crate::groups::{GroupSummary, JoinRequest};
+use platform::error::AppError;
 
 /// What the manage page needs.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -59,8 +59,8 @@ fn list_fields(
     starts_on: &str,
     ends_on: &str,
     guide_md: &str,
-) -> Result<(String, String, String, crate::SafeHtml), AppError> {
-    use crate::ui::time::{day_string, parse_day};
+) -> Result<(String, String, String, platform::SafeHtml), AppError> {
+    use platform::time::{day_string, parse_day};
     let mut f = FormErrors::default()
         .keep("starts_on", starts_on)
         .keep("ends_on", ends_on)
@@ -68,7 +68,7 @@ fn list_fields(
             "guide_md",
             &guide_md
                 .chars()
-                .take(crate::markdown::MAX_SOURCE)
+                .take(platform::markdown::MAX_SOURCE)
                 .collect::<String>(),
         );
     let s = parse_day(starts_on).map_err(|m| f.add("starts_on", m)).ok();
@@ -78,16 +78,16 @@ fn list_fields(
     {
         f.add("ends_on", "结束日期不能早于开始日期");
     }
-    if guide_md.chars().count() > crate::markdown::MAX_SOURCE {
+    if guide_md.chars().count() > platform::markdown::MAX_SOURCE {
         f.add(
             "guide_md",
-            format!("导读不能超过 {} 个字", crate::markdown::MAX_SOURCE),
+            format!("导读不能超过 {} 个字", platform::markdown::MAX_SOURCE),
         );
     }
     f.into_result()?;
     let (s, e) = (s.expect("checked"), e.expect("checked"));
     let guide = guide_md.trim().to_owned();
-    let html = crate::markdown::render(&guide);
+    let html = platform::markdown::render(&guide);
     Ok((day_string(s), day_string(e), guide, html))
 }
 
@@ -116,7 +116,7 @@ pub async fn add_to_list(
                     "guide_md",
                     &guide_md
                         .chars()
-                        .take(crate::markdown::MAX_SOURCE)
+                        .take(platform::markdown::MAX_SOURCE)
                         .collect::<String>(),
                 );
             f.add("book_id", "请选择图书");
@@ -143,7 +143,7 @@ pub async fn add_to_list(
         let change = format!("加入书目：book:{book_id}");
         list_changed(&mut *tx, actor, &slug, &change).await?;
         tx.commit().await?;
-        crate::server::redirect_back();
+        platform::redirect_back();
         Ok("已加入书目".to_owned())
     })
     .await
@@ -176,7 +176,7 @@ pub async fn update_list_item(
         }
         let change = format!("修改日期和导读：item:{item_id}");
         list_changed(&pool, actor, &slug, &change).await?;
-        crate::server::redirect_back();
+        platform::redirect_back();
         Ok("已保存导读".to_owned())
     })
     .await
@@ -194,7 +194,7 @@ pub async fn remove_from_list(slug: String, item_id: i64) -> Result<String, AppE
             return Err(AppError::NotFound);
         }
         list_changed(&pool, actor, &slug, &format!("移出书目：item:{item_id}")).await?;
-        crate::server::redirect_back();
+        platform::redirect_back();
         Ok("已从书目中移除".to_owned())
     })
     .await
@@ -221,7 +221,7 @@ pub async fn move_in_list(
             list_changed(&mut *tx, actor, &slug, &change).await?;
         }
         tx.commit().await?;
-        crate::server::redirect_back();
+        platform::redirect_back();
         Ok(if moved {
             "已调整顺序"
         } else {
@@ -235,15 +235,15 @@ pub async fn move_in_list(
 /// Records a change to a group's reading list in the audit log.
 #[cfg(feature = "ssr")]
 async fn list_changed(
-    e: impl crate::server::Exec<'_>,
+    e: impl platform::Exec<'_>,
     actor: i64,
     slug: &str,
     change: &str,
 ) -> Result<(), sqlx::Error> {
-    crate::admin::audit::note(
+    platform::audit::note(
         e,
         actor,
-        crate::admin::audit::AuditAction::GroupList,
+        platform::audit::AuditAction::GroupList,
         &format!("group:{slug}"),
         None,
         change,

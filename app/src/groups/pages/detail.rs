@@ -3,7 +3,6 @@ use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
 use super::{StatusBadge, seats_text, term_text};
-use crate::error::AppError;
 use crate::groups::api::{
     GroupPage as Page, JoinGroup, LeaveGroup, MyPlace, WithdrawJoinRequest, get_group,
 };
@@ -14,8 +13,9 @@ use crate::notes::group_notes_path;
 use crate::progress::components::{CheckInForm, CheckedIn};
 use crate::threads::pages::ThreadRows;
 use crate::ui::form::{form_error, success_message};
-use crate::ui::time::day_text_zh;
 use crate::ui::{FormAlert, Notice};
+use platform::error::AppError;
+use platform::time::day_text_zh;
 
 #[component]
 pub fn GroupPage() -> impl IntoView {
@@ -23,9 +23,9 @@ pub fn GroupPage() -> impl IntoView {
     let query = use_query_map();
     let slug = Memo::new(move |_| params.with(|p| p.get("slug")).unwrap_or_default());
     let invite = Memo::new(move |_| query.with(|q| q.get("invite")));
-    let join = crate::ui::flash::action::<JoinGroup>();
-    let leave = crate::ui::flash::action::<LeaveGroup>();
-    let withdraw = crate::ui::flash::action::<WithdrawJoinRequest>();
+    let join = platform::flash::action::<JoinGroup>();
+    let leave = platform::flash::action::<LeaveGroup>();
+    let withdraw = platform::flash::action::<WithdrawJoinRequest>();
     let version = RwSignal::new(0u64);
     let page = Resource::new(
         move || {
@@ -110,7 +110,7 @@ fn GroupView(
             {(!page.description_html.is_empty()).then(|| view! {
                 <section class="panel">
                     <h2>"简介"</h2>
-                    // Sanitised when saved (crate::markdown).
+                    // Sanitised when saved (platform::markdown).
                     <div class="prose" inner_html=page.description_html.clone()></div>
                 </section>
             })}

@@ -47,7 +47,7 @@ fn GroupFormLoader(slug: String) -> impl IntoView {
 
 #[component]
 fn GroupFormView(form: GroupFormData) -> impl IntoView {
-    let action = crate::ui::flash::action::<SaveGroup>();
+    let action = platform::flash::action::<SaveGroup>();
     let value = action.value();
     let editing = form.fields.as_ref().map(|f| f.slug.clone());
     let initial = form.fields.clone();

@@ -2,7 +2,6 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 
-use crate::error::AppError;
 use crate::groups::ListMove;
 use crate::groups::api::{
     AddToList, DecideJoinRequest, ManagePage, MoveInList, RemoveFromList, UpdateListItem,
@@ -11,8 +10,9 @@ use crate::groups::api::{
 use crate::groups::reading_list::ListItem;
 use crate::layout::{Forbidden, NotFound};
 use crate::ui::form::{field_error, form_error, kept_value, success_message};
-use crate::ui::time::date_zh;
 use crate::ui::{FormAlert, Notice, SelectField, SubmitButton, TextArea, TextField};
+use platform::error::AppError;
+use platform::time::date_zh;
 
 /// Actions of the management page, shared by its parts.
 #[derive(Clone, Copy)]
@@ -29,11 +29,11 @@ pub fn ManageGroupPage() -> impl IntoView {
     let params = use_params_map();
     let slug = Memo::new(move |_| params.with(|p| p.get("slug")).unwrap_or_default());
     let actions = Actions {
-        add: crate::ui::flash::action(),
-        update: crate::ui::flash::action(),
-        remove: crate::ui::flash::action(),
-        reorder: crate::ui::flash::action(),
-        decide: crate::ui::flash::action(),
+        add: platform::flash::action(),
+        update: platform::flash::action(),
+        remove: platform::flash::action(),
+        reorder: platform::flash::action(),
+        decide: platform::flash::action(),
     };
     let page = Resource::new(
         move || {

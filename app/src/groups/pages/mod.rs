@@ -14,7 +14,7 @@ pub use manage::ManageGroupPage;
 use leptos::prelude::*;
 
 use super::{GroupStatus, GroupSummary};
-use crate::ui::time::day_text_zh;
+use platform::time::day_text_zh;
 
 /// Seats left, as people read it.
 pub fn seats_text(g: &GroupSummary) -> String {

@@ -1,7 +1,9 @@
+#[cfg(feature = "ssr")]
+use crate::lectures::live::LiveHub;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use crate::error::AppError;
+use platform::error::AppError;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CheckinPage {
@@ -18,7 +20,7 @@ pub struct CheckinCode {
     pub venue: String,
     pub kind: String,
     pub url: String,
-    pub qr_svg: crate::SafeHtml,
+    pub qr_svg: platform::SafeHtml,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -33,7 +35,7 @@ pub struct CheckinCodes {
 pub async fn load_checkin(slug: String, venue: i64, code: String) -> Result<CheckinPage, AppError> {
     use crate::accounts::session::current_user;
     use crate::lectures::checkin;
-    use crate::server::{ctx, respond, today_string};
+    use platform::{ctx, respond, today_string};
     use sqlx::Row;
     respond(async move {
         let ctx = ctx()?;
@@ -74,7 +76,7 @@ pub async fn load_checkin(slug: String, venue: i64, code: String) -> Result<Chec
 #[server(prefix = "/api", endpoint = "lectures/checkin")]
 pub async fn check_in(slug: String, venue: i64, code: String) -> Result<String, AppError> {
     use crate::lectures::{Phase, checkin};
-    use crate::server::{now, redirect_back, respond, today_string};
+    use platform::{now, redirect_back, respond, today_string};
     respond(async move {
         let (ctx, user, lecture) = super::guard::signed_in(&slug).await?;
         if !checkin::code_ok(&lecture.checkin_key, venue, &today_string(), &code) {
@@ -92,7 +94,9 @@ pub async fn check_in(slug: String, venue: i64, code: String) -> Result<String, 
             .map(|v| v.name.clone())
             .ok_or(AppError::NotFound)?;
         let new = checkin::record(ctx.db.pool(), lecture.summary.id, user.id, venue, now()).await?;
-        ctx.live.audience_changed(lecture.summary.id).await;
+        ctx.feature::<LiveHub>()?
+            .audience_changed(lecture.summary.id)
+            .await;
         redirect_back();
         Ok(if new {
             format!("签到成功：{name}。欢迎参加！")
@@ -107,8 +111,9 @@ pub async fn check_in(slug: String, venue: i64, code: String) -> Result<String, 
 /// and organisers to print or show at the door.
 #[server(prefix = "/api", endpoint = "lectures/checkin-codes")]
 pub async fn load_checkin_codes(slug: String) -> Result<CheckinCodes, AppError> {
-    use crate::lectures::{checkin, qr, queries};
-    use crate::server::{header, respond, today_string};
+    use crate::lectures::{checkin, queries};
+    use platform::qr;
+    use platform::{header, respond, today_string};
     respond(async move {
         let (ctx, user, lecture) = super::guard::signed_in(&slug).await?;
         if !super::guard::may_edit(&user, &lecture) {

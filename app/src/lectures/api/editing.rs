@@ -1,11 +1,13 @@
 // Server functions take one argument per form field.
 #![allow(clippy::too_many_arguments)]
 
+#[cfg(feature = "ssr")]
+use crate::lectures::live::LiveHub;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use crate::error::AppError;
 use crate::lectures::{LectureFields, VenueInput};
+use platform::error::AppError;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LectureFormData {
@@ -23,7 +25,7 @@ pub struct LectureFormData {
 pub async fn load_lecture_form(slug: String) -> Result<LectureFormData, AppError> {
     use crate::accounts::Role;
     use crate::accounts::session::require_user;
-    use crate::server::{ctx, respond};
+    use platform::{ctx, respond};
     use sqlx::Row;
     respond(async move {
         let ctx = ctx()?;
@@ -68,7 +70,7 @@ pub async fn load_lecture_form(slug: String) -> Result<LectureFormData, AppError
         };
         // Only groups the lecture may be linked to (see `save_lecture`),
         // and the one it is linked to already.
-        let today = crate::server::today_string();
+        let today = platform::today_string();
         let mut groups = crate::groups::queries::open_for_threads(
             pool,
             (!user.is_organiser()).then_some(user.id),
@@ -131,10 +133,10 @@ pub async fn save_lecture(
 ) -> Result<String, AppError> {
     use crate::accounts::Role;
     use crate::accounts::session::require_user;
-    use crate::error::FormErrors;
     use crate::lectures::validate::{RawLecture, lecture_fields};
     use crate::lectures::{LectureState, queries, registration};
-    use crate::server::{ctx, now, random_token, redirect_to, respond};
+    use platform::error::FormErrors;
+    use platform::{ctx, now, random_token, redirect_to, respond};
     respond(async move {
         let ctx = ctx()?;
         let user = require_user().await?;
@@ -234,7 +236,7 @@ pub async fn save_lecture(
         }
         f.into_result()?;
         let fields = fields.ok_or(AppError::BadRequest)?;
-        let html = crate::markdown::render(&fields.abstract_md);
+        let html = platform::markdown::render(&fields.abstract_md);
         let now = now();
         let mut tx = ctx.db.pool().begin().await?;
         let id = match &existing {
@@ -274,17 +276,17 @@ pub async fn save_lecture(
                 l.summary.id
             }
         };
-        crate::admin::audit::note(
+        platform::audit::note(
             &mut *tx,
             user.id,
-            crate::admin::audit::AuditAction::LectureSave,
+            platform::audit::AuditAction::LectureSave,
             &fields.slug,
             (!original.is_empty()).then_some(original.as_str()),
             &fields.title,
         )
         .await?;
         tx.commit().await?;
-        ctx.live.audience_changed(id).await;
+        ctx.feature::<LiveHub>()?.audience_changed(id).await;
         let path = format!("/lectures/{}", fields.slug);
         redirect_to(&path);
         Ok(path)
@@ -296,7 +298,7 @@ pub async fn save_lecture(
 #[server(prefix = "/api", endpoint = "lectures/state")]
 pub async fn set_lecture_state(slug: String, state: String) -> Result<(), AppError> {
     use crate::lectures::{LectureState, queries};
-    use crate::server::{ctx, now, redirect_back, respond};
+    use platform::{ctx, now, redirect_back, respond};
     respond(async move {
         let ctx = ctx()?;
         let user = crate::accounts::session::require_user().await?;
@@ -309,13 +311,13 @@ pub async fn set_lecture_state(slug: String, state: String) -> Result<(), AppErr
             _ => return Err(AppError::BadRequest),
         };
         queries::set_state(ctx.db.pool(), lecture.summary.id, state, now()).await?;
-        crate::admin::audit::record(
+        platform::audit::record(
             ctx.db.pool(),
-            crate::admin::audit::Entry {
+            platform::audit::Entry {
                 actor_id: user.id,
                 action: match state {
-                    LectureState::Cancelled => crate::admin::audit::AuditAction::LectureCancel,
-                    _ => crate::admin::audit::AuditAction::LecturePublish,
+                    LectureState::Cancelled => platform::audit::AuditAction::LectureCancel,
+                    _ => platform::audit::AuditAction::LecturePublish,
                 },
                 target: &lecture.summary.slug,
                 before: Some(lecture.summary.state.as_str()),

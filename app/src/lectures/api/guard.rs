@@ -1,8 +1,8 @@
 use crate::accounts::{Role, SessionUser};
-use crate::error::AppError;
 use crate::lectures::queries::{self, LectureRecord};
 use crate::lectures::{LectureState, Phase};
-use crate::server::{AppContext, ctx, now};
+use platform::error::AppError;
+use platform::{AppContext, ctx, now};
 
 /// The session's lecturer and organisers edit it.
 pub fn may_edit(user: &SessionUser, lecture: &LectureRecord) -> bool {
@@ -62,7 +62,7 @@ pub async fn signed_in(slug: &str) -> Result<(AppContext, SessionUser, LectureRe
 /// does not exist is no place to post either.
 pub async fn may_post_in(ctx: &AppContext, group_id: i64) -> Result<bool, AppError> {
     use crate::groups::access::GroupAccess;
-    match GroupAccess::load_id(&ctx.db, group_id, &crate::server::today_string()).await {
+    match GroupAccess::load_id(&ctx.db, group_id, &platform::today_string()).await {
         Ok(access) => Ok(access.may_start_threads()),
         Err(AppError::NotFound) => Ok(false),
         Err(e) => Err(e),

@@ -1,8 +1,8 @@
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use crate::error::AppError;
 use crate::lectures::{LectureSummary, RegistrationSummary};
+use platform::error::AppError;
 
 /// Sessions the listing shows at most.
 pub const LIST_MAX: i64 = 500;
@@ -24,7 +24,7 @@ pub async fn load_lectures(series: String) -> Result<LectureList, AppError> {
     use crate::accounts::session::current_user;
     use crate::lectures::Phase;
     use crate::lectures::queries::{self, DraftsOf};
-    use crate::server::{ctx, now, respond};
+    use platform::{ctx, now, respond};
     respond(async move {
         let ctx = ctx()?;
         let user = current_user().await?;
@@ -65,7 +65,7 @@ pub async fn load_lectures(series: String) -> Result<LectureList, AppError> {
 
 #[server(prefix = "/api", endpoint = "lectures/mine")]
 pub async fn load_my_registrations() -> Result<Vec<RegistrationSummary>, AppError> {
-    use crate::server::{ctx, now, respond};
+    use platform::{ctx, now, respond};
     respond(async move {
         let ctx = ctx()?;
         let user = crate::accounts::session::require_user().await?;

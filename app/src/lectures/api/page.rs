@@ -1,16 +1,18 @@
+#[cfg(feature = "ssr")]
+use crate::lectures::live::LiveHub;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use crate::error::AppError;
 use crate::lectures::{
     Audience, LectureSummary, MyRegistration, QuestionView, StreamLink, VenueView,
 };
+use platform::error::AppError;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LecturePage {
     pub summary: LectureSummary,
     pub speaker_bio: String,
-    pub abstract_html: crate::SafeHtml,
+    pub abstract_html: platform::SafeHtml,
     pub venues: Vec<VenueView>,
     pub streams: Vec<StreamLink>,
     pub replay_url: String,
@@ -38,9 +40,10 @@ pub struct LecturePage {
 pub async fn load_lecture(slug: String) -> Result<LecturePage, AppError> {
     use crate::accounts::session::current_user;
     use crate::lectures::{
-        StreamKind, StreamLink, audience, qr, queries, questions, registration, viewer,
+        StreamKind, StreamLink, audience, queries, questions, registration, viewer,
     };
-    use crate::server::{append_response_header, cookie, ctx, respond};
+    use platform::qr;
+    use platform::{append_response_header, cookie, ctx, respond};
     use sqlx::Row;
     respond(async move {
         let ctx = ctx()?;
@@ -147,7 +150,7 @@ pub async fn load_lecture(slug: String) -> Result<LecturePage, AppError> {
 #[server(prefix = "/api", endpoint = "lectures/watching")]
 pub async fn report_watching(slug: String) -> Result<bool, AppError> {
     use crate::lectures::{audience, viewer};
-    use crate::server::{cookie, now, respond};
+    use platform::{cookie, now, respond};
     respond(async move {
         let (ctx, user, lecture) = super::guard::signed_in(&slug).await?;
         if lecture.summary.state == crate::lectures::LectureState::Draft {
@@ -159,7 +162,7 @@ pub async fn report_watching(slug: String) -> Result<bool, AppError> {
         let id = lecture.summary.id;
         let new = audience::record_viewer(ctx.db.pool(), id, browser, Some(user.id), now()).await?;
         if new {
-            ctx.live.audience_changed(id).await;
+            ctx.feature::<LiveHub>()?.audience_changed(id).await;
         }
         Ok(new)
     })

@@ -1,7 +1,9 @@
+#[cfg(feature = "ssr")]
+use crate::lectures::live::LiveHub;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use crate::error::AppError;
+use platform::error::AppError;
 
 /// The answer to a vote: which question, and whether the voter now votes
 /// for it (the page marks its button at once).
@@ -13,9 +15,9 @@ pub struct VoteOutcome {
 
 #[server(prefix = "/api", endpoint = "lectures/ask")]
 pub async fn ask_question(slug: String, body: String) -> Result<i64, AppError> {
-    use crate::error::FormErrors;
     use crate::lectures::{Phase, questions, validate};
-    use crate::server::{now, redirect_back, respond};
+    use platform::error::FormErrors;
+    use platform::{now, redirect_back, respond};
     respond(async move {
         let (ctx, user, lecture) = super::guard::signed_in(&slug).await?;
         if matches!(lecture.summary.phase, Phase::Cancelled | Phase::Draft) {
@@ -40,7 +42,7 @@ pub async fn ask_question(slug: String, body: String) -> Result<i64, AppError> {
                 questions::PER_MINUTE
             ))
         })?;
-        ctx.live.questions_changed(id).await;
+        ctx.feature::<LiveHub>()?.questions_changed(id).await;
         redirect_back();
         Ok(qid)
     })
@@ -52,14 +54,16 @@ pub async fn ask_question(slug: String, body: String) -> Result<i64, AppError> {
 #[server(prefix = "/api", endpoint = "lectures/vote")]
 pub async fn vote_question(question_id: i64) -> Result<VoteOutcome, AppError> {
     use crate::lectures::questions;
-    use crate::server::{now, redirect_back, respond};
+    use platform::{now, redirect_back, respond};
     respond(async move {
         let (ctx, user, lecture) = super::guard::question_of(question_id).await?;
         let lecture_id = super::guard::seen_by(lecture, Some(&user))?.summary.id;
         let mut tx = ctx.db.pool().begin().await?;
         let on = questions::toggle_vote(&mut tx, question_id, user.id, now()).await?;
         tx.commit().await?;
-        ctx.live.questions_changed(lecture_id).await;
+        ctx.feature::<LiveHub>()?
+            .questions_changed(lecture_id)
+            .await;
         redirect_back();
         Ok(VoteOutcome {
             question_id,
@@ -75,7 +79,7 @@ pub async fn vote_question(question_id: i64) -> Result<VoteOutcome, AppError> {
 pub async fn mark_question(question_id: i64, action: String) -> Result<(), AppError> {
     use crate::lectures::QuestionMark;
     use crate::lectures::questions::{self, Mark};
-    use crate::server::{now, redirect_back, respond};
+    use platform::{now, redirect_back, respond};
     respond(async move {
         let (ctx, user, lecture) = super::guard::question_of(question_id).await?;
         let lecture_id = lecture.summary.id;
@@ -89,7 +93,9 @@ pub async fn mark_question(question_id: i64, action: String) -> Result<(), AppEr
             QuestionMark::Show => Mark::Hidden(false),
         };
         questions::mark(ctx.db.pool(), question_id, mark, now()).await?;
-        ctx.live.questions_changed(lecture_id).await;
+        ctx.feature::<LiveHub>()?
+            .questions_changed(lecture_id)
+            .await;
         redirect_back();
         Ok(())
     })
@@ -101,7 +107,7 @@ pub async fn mark_question(question_id: i64, action: String) -> Result<(), AppEr
 #[server(prefix = "/api", endpoint = "lectures/followup")]
 pub async fn make_followup(slug: String) -> Result<String, AppError> {
     use crate::lectures::{Phase, queries, questions};
-    use crate::server::{now, redirect_to, respond};
+    use platform::{now, redirect_to, respond};
     respond(async move {
         let (ctx, user, lecture) = super::guard::signed_in(&slug).await?;
         if !super::guard::may_edit(&user, &lecture) {

@@ -1,6 +1,8 @@
 use leptos::prelude::*;
 
-use crate::error::AppError;
+#[cfg(feature = "ssr")]
+use crate::lectures::live::LiveHub;
+use platform::error::AppError;
 
 /// Registers the signed-in person for a venue (`venue` is its id) or for
 /// online attendance (`venue` is `online`); answers with what happened.
@@ -8,7 +10,7 @@ use crate::error::AppError;
 pub async fn register_lecture(slug: String, venue: String) -> Result<String, AppError> {
     use crate::lectures::queries;
     use crate::lectures::registration::{self, Outcome};
-    use crate::server::{now, redirect_back, respond};
+    use platform::{now, redirect_back, respond};
     respond(async move {
         let (ctx, user, lecture) = super::guard::signed_in(&slug).await?;
         super::guard::require_open(&lecture)?;
@@ -30,7 +32,7 @@ pub async fn register_lecture(slug: String, venue: String) -> Result<String, App
         let mut tx = ctx.db.pool().begin().await?;
         let outcome = registration::register(&mut tx, id, user.id, venue_id, now()).await?;
         tx.commit().await?;
-        ctx.live.audience_changed(id).await;
+        ctx.feature::<LiveHub>()?.audience_changed(id).await;
         redirect_back();
         Ok(match outcome {
             Outcome::Confirmed => format!("报名成功：{name}。"),
@@ -46,7 +48,7 @@ pub async fn register_lecture(slug: String, venue: String) -> Result<String, App
 #[server(prefix = "/api", endpoint = "lectures/cancel-registration")]
 pub async fn cancel_registration(slug: String) -> Result<String, AppError> {
     use crate::lectures::registration;
-    use crate::server::{now, redirect_back, respond};
+    use platform::{now, redirect_back, respond};
     respond(async move {
         let (ctx, user, lecture) = super::guard::signed_in(&slug).await?;
         let id = lecture.summary.id;
@@ -56,7 +58,7 @@ pub async fn cancel_registration(slug: String) -> Result<String, AppError> {
         if !cancelled {
             return Err(AppError::message("你没有报名这场讲座"));
         }
-        ctx.live.audience_changed(id).await;
+        ctx.feature::<LiveHub>()?.audience_changed(id).await;
         redirect_back();
         Ok("已取消报名。".to_owned())
     })

@@ -6,12 +6,12 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
-use crate::error::AppError;
 use crate::layout::NotFound;
 use crate::lectures::api::{CheckIn, load_checkin, load_checkin_codes};
 use crate::ui::form::{form_error, success_message};
-use crate::ui::time::day_text_zh;
 use crate::ui::{FormAlert, Notice, SubmitButton};
+use platform::error::AppError;
+use platform::time::day_text_zh;
 
 #[component]
 pub fn CheckinPage() -> impl IntoView {
@@ -23,7 +23,7 @@ pub fn CheckinPage() -> impl IntoView {
         .and_then(|v| v.parse().ok())
         .unwrap_or(0);
     let code = query.with_untracked(|q| q.get("code")).unwrap_or_default();
-    let action = crate::ui::flash::action::<CheckIn>();
+    let action = platform::flash::action::<CheckIn>();
     let data = Resource::new(
         {
             let (slug, code) = (slug.clone(), code.clone());

@@ -7,12 +7,12 @@ use leptos_meta::Title;
 use leptos_router::components::Redirect;
 use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
 
-use crate::error::AppError;
 use crate::lectures::api::{LectureFormData, SaveLecture, load_lecture_form};
 use crate::lectures::validate::beijing_input;
 use crate::lectures::{LectureFields, SPARE_VENUE_ROWS, STREAMS_MAX, VenueFields};
 use crate::ui::form::{field_error, form_error, kept_value, kept_value_named};
 use crate::ui::{FormAlert, Notice, SelectField, SubmitButton, TextArea, TextField};
+use platform::error::AppError;
 
 #[component]
 pub fn NewLecturePage() -> impl IntoView {
@@ -61,7 +61,7 @@ fn FormLoader(slug: String) -> impl IntoView {
 
 #[component]
 fn FormView(form: LectureFormData) -> impl IntoView {
-    let action = crate::ui::flash::action::<SaveLecture>();
+    let action = platform::flash::action::<SaveLecture>();
     let value = action.value();
     let navigate = use_navigate();
     Effect::new(move |_| {

@@ -6,7 +6,7 @@ use leptos_router::hooks::use_query_map;
 
 use crate::lectures::api::{LectureList, load_lectures};
 use crate::lectures::{LectureSummary, Phase};
-use crate::ui::time::datetime_zh;
+use platform::time::datetime_zh;
 
 #[component]
 pub fn LecturesPage() -> impl IntoView {
@@ -93,7 +93,7 @@ pub fn LectureCards(lectures: Vec<LectureSummary>, #[prop(into)] empty: String) 
                         <h3><a href=path>{l.title.clone()}</a></h3>
                         <p class="muted">{format!("主讲人：{}", l.speaker)}</p>
                         <p class="muted small">
-                            <time datetime=crate::ui::time::rfc3339(l.starts_at)>{datetime_zh(l.starts_at)}</time>
+                            <time datetime=platform::time::rfc3339(l.starts_at)>{datetime_zh(l.starts_at)}</time>
                             {l.main_venue.clone().map(|v| format!(" · {v}"))}
                         </p>
                         {(l.phase == Phase::Ended && l.has_replay).then(|| view! { <p><span class="badge">"可看回放"</span></p> })}

@@ -19,9 +19,9 @@ pub struct QuestionActions {
 impl QuestionActions {
     pub fn new() -> QuestionActions {
         QuestionActions {
-            ask: crate::ui::flash::action(),
-            vote: crate::ui::flash::action(),
-            mark: crate::ui::flash::action(),
+            ask: platform::flash::action(),
+            vote: platform::flash::action(),
+            mark: platform::flash::action(),
         }
     }
 }

@@ -3,12 +3,12 @@
 
 use leptos::prelude::*;
 
-use crate::error::AppError;
 use crate::lectures::api::{CancelRegistration, RegisterLecture, load_my_registrations};
 use crate::lectures::{MyRegistration, RegistrationStatus, VenueView};
 use crate::ui::form::{form_error, success_message};
-use crate::ui::time::datetime_zh;
 use crate::ui::{FormAlert, Notice};
+use platform::error::AppError;
+use platform::time::datetime_zh;
 
 #[derive(Clone, Copy)]
 pub struct RegistrationActions {
@@ -22,8 +22,8 @@ impl RegistrationActions {
     /// Made once per page (not in the parts that re-render), so `last`
     /// follows the order the answers came in.
     pub fn new() -> RegistrationActions {
-        let register = crate::ui::flash::action::<RegisterLecture>();
-        let cancel = crate::ui::flash::action::<CancelRegistration>();
+        let register = platform::flash::action::<RegisterLecture>();
+        let cancel = platform::flash::action::<CancelRegistration>();
         // On the server (and so after a form post), the answer carried
         // over the redirect; in an island, whichever came last.
         let last = RwSignal::new(

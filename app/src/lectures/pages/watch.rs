@@ -10,7 +10,6 @@ use leptos_router::hooks::use_params_map;
 use super::live_client::{self, LinkState, LiveSignals};
 use super::questions::{QuestionActions, Questions};
 use super::registration::{RegistrationActions, Venues};
-use crate::error::AppError;
 use crate::layout::NotFound;
 use crate::lectures::api::{
     LecturePage as PageData, MakeFollowup, ReportWatching, SetLectureState, load_lecture,
@@ -18,7 +17,8 @@ use crate::lectures::api::{
 use crate::lectures::{Audience, LectureState, Phase, QuestionView, StreamKind, StreamLink};
 use crate::ui::FormAlert;
 use crate::ui::form::form_error;
-use crate::ui::time::datetime_zh;
+use platform::error::AppError;
+use platform::time::datetime_zh;
 
 #[derive(Clone, Copy)]
 struct EditorActions {
@@ -32,8 +32,8 @@ pub fn LecturePage() -> impl IntoView {
     let slug = Memo::new(move |_| params.with(|p| p.get("slug")).unwrap_or_default());
     let registration = RegistrationActions::new();
     let editor = EditorActions {
-        state: crate::ui::flash::action(),
-        followup: crate::ui::flash::action(),
+        state: platform::flash::action(),
+        followup: platform::flash::action(),
     };
     let data = Resource::new(
         move || {
@@ -83,9 +83,9 @@ fn Watch(
             <h1>{s.title.clone()}</h1>
             <p class="lead">{format!("主讲人：{}", s.speaker)}</p>
             <p>
-                <time datetime=crate::ui::time::rfc3339(s.starts_at)>{datetime_zh(s.starts_at)}</time>
+                <time datetime=platform::time::rfc3339(s.starts_at)>{datetime_zh(s.starts_at)}</time>
                 " 至 "
-                <time datetime=crate::ui::time::rfc3339(s.ends_at)>{datetime_zh(s.ends_at)}</time>
+                <time datetime=platform::time::rfc3339(s.ends_at)>{datetime_zh(s.ends_at)}</time>
                 " （北京时间）"
             </p>
             {(s.phase == Phase::Cancelled).then(|| view! {
@@ -164,7 +164,7 @@ pub fn LivePanel(
 /// person watches (their record counts it then; opening a link does not).
 /// Runs only in the browser.
 fn report_watching(slug: String, link: RwSignal<LinkState>) {
-    let report = crate::ui::flash::action::<ReportWatching>();
+    let report = platform::flash::action::<ReportWatching>();
     let reported = StoredValue::new(false);
     Effect::new(move |_| {
         if link.get() == LinkState::Open && !reported.get_value() {

@@ -7,12 +7,12 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
-use crate::error::AppError;
 use crate::layout::NotFound;
 use crate::threads::api::load_post_history;
 use crate::threads::{HISTORY_PAGE_SIZE, PostHistory, REVISIONS_KEPT};
 use crate::ui::pager::Pager;
-use crate::ui::time::datetime_zh;
+use platform::error::AppError;
+use platform::time::datetime_zh;
 
 #[component]
 pub fn PostHistoryPage() -> impl IntoView {

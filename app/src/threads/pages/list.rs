@@ -7,14 +7,14 @@ use leptos_meta::Title;
 use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
 
 use super::editor::{MarkdownEditor, clear_draft, thread_draft_key};
-use crate::error::AppError;
 use crate::layout::NotFound;
 use crate::threads::api::{CreateThread, load_thread_list};
 use crate::threads::{THREADS_PER_PAGE, ThreadList, ThreadSummary};
 use crate::ui::form::{field_error, form_error, kept_value};
 use crate::ui::pager::Pager;
-use crate::ui::time::datetime_zh;
 use crate::ui::{FormAlert, SelectField, SubmitButton, TextField};
+use platform::error::AppError;
+use platform::time::datetime_zh;
 
 #[component]
 pub fn ThreadListPage() -> impl IntoView {
@@ -27,7 +27,7 @@ pub fn ThreadListPage() -> impl IntoView {
             .and_then(|p| p.parse().ok())
             .unwrap_or(1)
     });
-    let create = crate::ui::flash::action::<CreateThread>();
+    let create = platform::flash::action::<CreateThread>();
     let data = Resource::new(
         move || (slug.get(), page.get()),
         |(s, p)| load_thread_list(s, p),

@@ -32,11 +32,11 @@ pub struct ThreadActions {
 impl ThreadActions {
     fn new() -> ThreadActions {
         ThreadActions {
-            edit: crate::ui::flash::action(),
-            delete: crate::ui::flash::action(),
-            report: crate::ui::flash::action(),
-            flag: crate::ui::flash::action(),
-            guide: crate::ui::flash::action(),
+            edit: platform::flash::action(),
+            delete: platform::flash::action(),
+            report: platform::flash::action(),
+            flag: platform::flash::action(),
+            guide: platform::flash::action(),
         }
     }
 
@@ -55,7 +55,7 @@ impl ThreadActions {
     fn outcome(&self) -> Signal<Option<(bool, String)>> {
         let a = *self;
         Signal::derive(move || {
-            let pick = |v: Option<Result<String, crate::error::AppError>>| {
+            let pick = |v: Option<Result<String, platform::error::AppError>>| {
                 v.map(|r| match r {
                     Ok(m) => (false, m),
                     Err(e) => (true, e.to_string()),

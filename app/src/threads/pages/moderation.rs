@@ -7,11 +7,11 @@ use crate::admin::OrganisersOnly;
 use crate::threads::moderation::{
     Moderate, ModerationQueue, QueuedPost, action_label, load_moderation_queue,
 };
-use crate::ui::time::datetime_zh;
+use platform::time::datetime_zh;
 
 #[component]
 pub fn ModerationPage() -> impl IntoView {
-    let act = crate::ui::flash::action::<Moderate>();
+    let act = platform::flash::action::<Moderate>();
     let data = Resource::new(move || act.version().get(), |_| load_moderation_queue());
     let outcome = move || {
         act.value().get().map(|r| match r {

@@ -5,7 +5,7 @@ use leptos::prelude::*;
 use super::ThreadActions;
 use crate::threads::{PostState, PostView, REASON_MAX, ThreadPage};
 use crate::ui::like::{LikeFields, Likes};
-use crate::ui::time::datetime_zh;
+use platform::time::datetime_zh;
 
 #[component]
 pub fn PostItem(post: PostView, page: ThreadPage, actions: ThreadActions) -> impl IntoView {

@@ -8,13 +8,13 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 use super::ThreadActions;
 use super::editor::{MarkdownEditor, reply_draft_key};
 use super::post::PostItem;
-use crate::error::AppError;
 use crate::layout::NotFound;
 use crate::threads::api::{Reply, load_thread_page};
 use crate::threads::{PAGE_SIZE, ThreadPage as Page};
 use crate::ui::form::{field_error, form_error, kept_value};
 use crate::ui::pager::Pager;
 use crate::ui::{FormAlert, SubmitButton};
+use platform::error::AppError;
 
 #[component]
 pub fn ThreadPage() -> impl IntoView {
@@ -30,7 +30,7 @@ pub fn ThreadPage() -> impl IntoView {
     let page_no = Memo::new(move |_| query.with(|q| q.get("page")).and_then(|p| p.parse().ok()));
     let quote = Memo::new(move |_| query.with(|q| q.get("quote")).and_then(|p| p.parse().ok()));
     let actions = ThreadActions::new();
-    let reply = crate::ui::flash::action::<Reply>();
+    let reply = platform::flash::action::<Reply>();
     let data = Resource::new(
         move || {
             (

@@ -1,7 +1,7 @@
 //! HTML that may be put into a page as it is (`inner_html`).
 //!
 //! Only three things make one, all on the server: the Markdown sanitiser
-//! ([`crate::markdown`]), the QR renderer, and reading a stored column that
+//! (`app::markdown`), the QR renderer, and reading a stored column that
 //! one of them wrote ([`SafeHtml::from_stored`]). It travels to the
 //! browser inside server-function results (as a plain JSON string) and can
 //! be read back there, but no browser code can turn a `String` into one,

@@ -54,7 +54,7 @@ use std::cell::Cell;
 use std::collections::{HashMap, HashSet};
 use std::sync::LazyLock;
 
-use crate::ui::safe_html::SafeHtml;
+use crate::html::SafeHtml;
 use ammonia::{Builder, Url, UrlRelative};
 use linkify::{LinkFinder, LinkKind};
 use pulldown_cmark::{

@@ -3,7 +3,7 @@
 use qrcode::QrCode;
 use qrcode::render::svg;
 
-use crate::ui::safe_html::SafeHtml;
+use crate::html::SafeHtml;
 
 /// The SVG of a QR code for `data`, or `None` if it is too long to encode.
 /// The markup comes from the renderer, never from user text: `data` only

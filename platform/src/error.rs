@@ -130,7 +130,7 @@ impl FromServerFnError for AppError {
             | ServerFnErrorErr::Deserialization(_)
             | ServerFnErrorErr::UnsupportedRequestMethod(_) => {
                 #[cfg(feature = "ssr")]
-                crate::server::set_status(400);
+                crate::request::set_status(400);
                 AppError::BadRequest
             }
             other => {

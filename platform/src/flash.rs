@@ -47,7 +47,7 @@ mod server {
     use serde::de::DeserializeOwned;
 
     use super::COOKIE;
-    use crate::server::{cookie, is_plain_form_post, posted_path};
+    use crate::request::{cookie, is_plain_form_post, posted_path};
 
     /// Values longer than this are not carried (a cookie holds about 4 KB).
     const MAX_BYTES: usize = 1024;
@@ -58,7 +58,7 @@ mod server {
         let Some(res) = leptos::prelude::use_context::<ResponseOptions>() else {
             return;
         };
-        let secure = crate::server::ctx()
+        let secure = crate::request::ctx()
             .map(|c| c.settings.secure_cookies)
             .unwrap_or(false);
         let line = format!(

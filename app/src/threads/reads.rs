@@ -9,7 +9,7 @@
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
-use super::Db;
+use platform::Db;
 
 /// Read positions noted since the last batch, on this server.
 #[derive(Default)]
@@ -57,8 +57,8 @@ impl ReadMarks {
         }
         let written = async {
             let mut tx = db.pool().begin().await?;
-            for chunk in rows.chunks(crate::threads::queries::READS_PER_STATEMENT) {
-                crate::threads::queries::mark_read_many(&mut *tx, chunk).await?;
+            for chunk in rows.chunks(super::queries::READS_PER_STATEMENT) {
+                super::queries::mark_read_many(&mut *tx, chunk).await?;
             }
             tx.commit().await
         }

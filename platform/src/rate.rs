@@ -4,7 +4,8 @@
 //! window. For what a stranger can repeat and that costs us work (creating
 //! accounts, for one).
 
-use super::{Exec, RateLimit};
+use crate::context::RateLimit;
+use crate::db::Exec;
 
 /// Refused: how many seconds until the oldest event leaves the window.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -1,157 +1,15 @@
-//! Server-side plumbing shared by every feature's server functions: the
-//! application context, the database handle, the session, the request.
-//! Compiled only with `ssr`.
-
-pub mod client;
-pub mod csp;
-pub mod csv;
-pub mod db;
-pub mod freshness;
-pub mod likes;
-pub mod rate;
-pub mod reads;
-pub mod tasks;
+//! The request being answered, for server functions and pages: the
+//! application context, headers and cookies, the session, the client's
+//! address, the response status and redirects after plain form posts.
 
 use std::future::Future;
-use std::sync::Arc;
 
 use http::request::Parts;
 use leptos::prelude::*;
 use leptos_axum::ResponseOptions;
 
-pub use client::ProxyPolicy;
-pub use db::{Backend, Db, Exec};
-
+use crate::context::{AppContext, Settings};
 use crate::error::AppError;
-
-/// Limits for sign-in attempts. Configurable so tests can use small numbers.
-#[derive(Debug, Clone)]
-pub struct LoginLimits {
-    /// Failed attempts for one user name from one address within the
-    /// window before that address may not try that name any more.
-    pub per_account: i64,
-    /// Failed attempts from one address within the window before it is locked.
-    pub per_address: i64,
-    /// The window, in seconds; a lock lasts until old failures leave it.
-    pub window_secs: i64,
-}
-
-impl Default for LoginLimits {
-    fn default() -> Self {
-        LoginLimits {
-            per_account: 5,
-            per_address: 30,
-            window_secs: 15 * 60,
-        }
-    }
-}
-
-/// The posting rate limit: at most `per_window` posts per person within
-/// `window_secs` seconds.
-#[derive(Debug, Clone)]
-pub struct PostLimits {
-    pub per_window: i64,
-    pub window_secs: i64,
-}
-
-impl Default for PostLimits {
-    fn default() -> Self {
-        PostLimits {
-            per_window: 6,
-            window_secs: 60,
-        }
-    }
-}
-
-/// A plain rate limit: at most `per_window` actions within `window_secs`.
-#[derive(Debug, Clone)]
-pub struct RateLimit {
-    pub per_window: i64,
-    pub window_secs: i64,
-}
-
-/// Limits of the lecture hall's live side, per client address.
-#[derive(Debug, Clone)]
-pub struct LiveLimits {
-    /// Live connections (open watch pages) at once from one address.
-    pub connections_per_address: i64,
-    /// Distinct browsers counted in a session's audience from one address.
-    pub viewers_per_address: i64,
-}
-
-impl Default for LiveLimits {
-    fn default() -> Self {
-        LiveLimits {
-            connections_per_address: 20,
-            viewers_per_address: 50,
-        }
-    }
-}
-
-/// Settings the server functions need; built by the server from its config.
-/// Holds no secret in printable form (the viewer key's `Debug` hides it).
-#[derive(Debug, Clone)]
-pub struct Settings {
-    pub demo: bool,
-    pub login_limits: LoginLimits,
-    pub post_limits: PostLimits,
-    /// New accounts per client address.
-    pub register_limits: RateLimit,
-    /// Whether and how far to believe `X-Forwarded-For`.
-    pub proxy: ProxyPolicy,
-    pub live_limits: LiveLimits,
-    /// Cookies are marked `Secure` (the site is served over HTTPS).
-    pub secure_cookies: bool,
-    /// A session ends this long after sign-in, however active (seconds).
-    pub session_max_age_secs: i64,
-    /// The site's public address (`https://host`, no trailing slash), for
-    /// the absolute links in calendar files, feeds and QR codes.
-    pub public_url: Option<String>,
-    /// Signs the anonymous viewer cookies of watch pages and hashes client
-    /// addresses; derived from the session secret.
-    pub viewer_key: crate::lectures::viewer::ViewerKey,
-    /// Watch-page opens of one browser within this many seconds are one view.
-    pub view_window_secs: i64,
-    /// The statistics and annual reports are computed again when older.
-    pub stats_fresh_secs: i64,
-}
-
-impl Default for Settings {
-    fn default() -> Self {
-        Settings {
-            demo: false,
-            login_limits: LoginLimits::default(),
-            post_limits: PostLimits::default(),
-            register_limits: RateLimit {
-                per_window: 5,
-                window_secs: 3600,
-            },
-            proxy: ProxyPolicy::default(),
-            live_limits: LiveLimits::default(),
-            secure_cookies: false,
-            session_max_age_secs: 30 * 24 * 3600,
-            public_url: None,
-            viewer_key: crate::lectures::viewer::ViewerKey::random(),
-            view_window_secs: 30 * 60,
-            stats_fresh_secs: 60,
-        }
-    }
-}
-
-/// What every server function and page render gets as context.
-#[derive(Clone)]
-pub struct AppContext {
-    pub db: Db,
-    pub settings: Arc<Settings>,
-    /// Live counts and questions of the watch pages on this server.
-    pub live: Arc<crate::lectures::live::LiveHub>,
-    /// Read positions and notifications read, written in batches.
-    pub reads: Arc<reads::ReadMarks>,
-    /// The statistics and annual reports, computed at most once a window.
-    pub stats: Arc<crate::stats::cache::StatsCache>,
-    /// The site's brand and committee, read once per page generation.
-    pub site: Arc<crate::site::cache::SiteCache>,
-}
 
 /// The application context of the current request.
 pub fn ctx() -> Result<AppContext, AppError> {
@@ -197,7 +55,7 @@ pub fn redirect_to(path: &str) {
 }
 
 /// The path and query of a same-host URL, without an empty `?`.
-pub(crate) fn same_site_path(url: &str, host: Option<&str>) -> Option<String> {
+pub fn same_site_path(url: &str, host: Option<&str>) -> Option<String> {
     let rest = url.split_once("://")?.1;
     let (authority, path) = rest.split_once('/').unwrap_or((rest, ""));
     if Some(authority) != host {
@@ -238,14 +96,14 @@ pub fn set_status(code: u16) {
 /// Runs a server function body and answers its error with the right HTTP
 /// status (403, 422…) instead of the framework's blanket 500, and keeps
 /// a successful answer for the page a plain form post is sent on to
-/// ([`crate::ui::flash`]).
+/// ([`crate::flash`]).
 pub async fn respond<T: serde::Serialize>(
     body: impl Future<Output = Result<T, AppError>>,
 ) -> Result<T, AppError> {
     let result = body.await;
     match &result {
         Err(e) => set_status(e.status()),
-        Ok(value) => crate::ui::flash::give(value),
+        Ok(value) => crate::flash::give(value),
     }
     result
 }
@@ -302,12 +160,12 @@ pub fn client_addr(settings: &Settings) -> Option<std::net::IpAddr> {
         .extensions
         .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
         .map(|c| c.0);
-    client::client_addr(&parts.headers, peer, settings.proxy)
+    crate::client::client_addr(&parts.headers, peer, settings.proxy)
 }
 
 /// The key rate limits count the client under (IPv6 by its /64).
 pub fn client_key(settings: &Settings) -> String {
-    client::limit_key(client_addr(settings))
+    crate::client::limit_key(client_addr(settings))
 }
 
 /// The session of the current request.
@@ -336,7 +194,7 @@ pub fn constant_time_eq(a: &str, b: &str) -> bool {
 
 /// Today's date in Beijing as `YYYY-MM-DD`.
 pub fn today_string() -> String {
-    crate::ui::time::day_string(crate::ui::time::day_at(now()))
+    crate::time::day_string(crate::time::day_at(now()))
 }
 
 /// Whether a database error is a unique-constraint violation (on either backend).
