@@ -64,6 +64,7 @@ test-tools:
 	@scripts/tools.sh test
 
 lint: tools
+	scripts/lint-sql.sh
 	cargo fmt --all -- --check
 	cargo clippy --workspace --all-targets -- -D warnings
 	cargo clippy -p app --no-default-features --features hydrate --target wasm32-unknown-unknown -- -D warnings

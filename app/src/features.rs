@@ -43,11 +43,11 @@ pub fn start(db: &Db, tasks: &mut Tasks, batch_every: Duration) -> Started {
             async move { reads.flush(&db).await }
         }
     });
-    tasks.every(crate::search::index::EVERY, {
+    tasks.every(crate::search::queries::index::EVERY, {
         let db = db.clone();
         move || {
             let db = db.clone();
-            async move { crate::search::index::index_queued(&db).await }
+            async move { crate::search::queries::index::index_queued(&db).await }
         }
     });
     Started {

@@ -151,6 +151,30 @@ pub fn like_pattern(search: &str) -> String {
     p
 }
 
+/// Takes a person's account row lock for the rest of the transaction, so
+/// that what one person sends at the same moment (posts, questions,
+/// registrations) is counted one after another, on both backends.
+pub async fn lock_account(
+    conn: &mut sqlx::AnyConnection,
+    account_id: i64,
+) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE account SET id = id WHERE id = $1")
+        .bind(account_id)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+/// Sends a PostgreSQL notification to the servers listening on `channel`.
+pub async fn notify(pool: &AnyPool, channel: &str, payload: &str) -> Result<(), sqlx::Error> {
+    sqlx::query("SELECT pg_notify($1, $2)")
+        .bind(channel)
+        .bind(payload)
+        .execute(pool)
+        .await?;
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::like_pattern;

@@ -322,7 +322,7 @@ impl Housekeeping {
             tracing::warn!(error = %e, "expired session clean-up failed");
         }
         let before = platform::now() - self.login_window_secs;
-        if let Err(e) = app::accounts::throttle::prune(self.db.pool(), before).await {
+        if let Err(e) = app::accounts::queries::throttle::prune(self.db.pool(), before).await {
             tracing::warn!(error = %e, "sign-in failure clean-up failed");
         }
         let old = platform::now() - self.rate_window_secs;

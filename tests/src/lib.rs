@@ -708,8 +708,11 @@ impl ServerProcess {
 /// test that counts results waits for the queue to empty.
 pub async fn search_settled(db: &Db) {
     for _ in 0..400 {
-        app::search::index::drain(db).await.expect("index");
-        if !app::search::index::pending(db).await.expect("queue") {
+        app::search::queries::index::drain(db).await.expect("index");
+        if !app::search::queries::index::pending(db)
+            .await
+            .expect("queue")
+        {
             return;
         }
         tokio::time::sleep(std::time::Duration::from_millis(25)).await;

@@ -149,7 +149,8 @@ pub async fn login(
     password: String,
     next: Option<String>,
 ) -> Result<(), AppError> {
-    use super::{password as pw, queries, session, throttle};
+    use super::queries::throttle;
+    use super::{password as pw, queries, session};
     use platform::error::FormErrors;
     use platform::{client_key, ctx, now, respond};
 
@@ -202,8 +203,9 @@ pub async fn change_password(
     password: String,
     confirm: String,
 ) -> Result<String, AppError> {
+    use super::queries::throttle;
     use super::validate::check_new_password;
-    use super::{password as pw, queries, session, throttle};
+    use super::{password as pw, queries, session};
     use platform::error::FormErrors;
     use platform::{client_key, ctx, now, respond};
     respond(async move {

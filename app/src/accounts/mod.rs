@@ -12,8 +12,6 @@ pub mod password;
 pub mod queries;
 #[cfg(feature = "ssr")]
 pub mod session;
-#[cfg(feature = "ssr")]
-pub mod throttle;
 
 use serde::{Deserialize, Serialize};
 

@@ -260,10 +260,7 @@ pub async fn update_book(
         };
         let fields = checked_fields(&raw)?;
         let ctx = ctx()?;
-        let before: Option<String> = sqlx::query_scalar("SELECT title FROM book WHERE id = $1")
-            .bind(id)
-            .fetch_optional(ctx.db.pool())
-            .await?;
+        let before = queries::title(ctx.db.pool(), id).await?;
         match queries::update(ctx.db.pool(), id, &fields).await {
             Ok(true) => {
                 let target = format!("book:{id}");

@@ -307,3 +307,11 @@ pub async fn review(
     .await?;
     Ok(done.rows_affected() == 1)
 }
+
+/// A book's title, if the book exists.
+pub async fn title<'c>(e: impl Exec<'c>, id: i64) -> Result<Option<String>, sqlx::Error> {
+    sqlx::query_scalar("SELECT title FROM book WHERE id = $1")
+        .bind(id)
+        .fetch_optional(e)
+        .await
+}

@@ -10,8 +10,6 @@ pub mod validate;
 #[cfg(feature = "ssr")]
 pub mod access;
 #[cfg(feature = "ssr")]
-pub mod list_queries;
-#[cfg(feature = "ssr")]
 pub mod queries;
 #[cfg(feature = "ssr")]
 pub mod readers;

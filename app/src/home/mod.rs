@@ -55,9 +55,7 @@ pub async fn home_data() -> Result<Home, AppError> {
                 .find(|(r, _)| *r == role)
                 .map_or(0, |(_, n)| *n)
         };
-        let sectors: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM sector")
-            .fetch_one(db)
-            .await?;
+        let sectors = crate::site::queries::sector_count(db).await?;
         let today = platform::today_string();
         // Running groups first, then those recruiting.
         let mut groups = Vec::new();

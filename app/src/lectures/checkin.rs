@@ -7,8 +7,6 @@
 
 use sha2::{Digest, Sha256};
 
-use platform::Exec;
-
 /// The check-in code of a venue on a day (`YYYY-MM-DD`): 20 hex digits.
 pub fn code(checkin_key: &str, venue_id: i64, day: &str) -> String {
     let mut h = Sha256::new();
@@ -31,27 +29,6 @@ pub fn code_ok(checkin_key: &str, venue_id: i64, day: &str, given: &str) -> bool
 /// The address the venue's QR code for `day` opens.
 pub fn path(slug: &str, venue_id: i64, code: &str) -> String {
     format!("/lectures/{slug}/checkin?venue={venue_id}&code={code}")
-}
-
-/// Records attendance once per person and session; false if already there.
-pub async fn record<'c>(
-    db: impl Exec<'c>,
-    lecture_id: i64,
-    account_id: i64,
-    venue_id: i64,
-    now: i64,
-) -> Result<bool, sqlx::Error> {
-    let r = sqlx::query(
-        "INSERT INTO attendance (lecture_id, account_id, venue_id, checked_in_at) VALUES ($1, $2, $3, $4) \
-         ON CONFLICT (lecture_id, account_id) DO NOTHING",
-    )
-    .bind(lecture_id)
-    .bind(account_id)
-    .bind(venue_id)
-    .bind(now)
-    .execute(db)
-    .await?;
-    Ok(r.rows_affected() == 1)
 }
 
 #[cfg(test)]

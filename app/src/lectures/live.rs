@@ -22,7 +22,8 @@ use std::time::{Duration, Instant};
 use serde::{Deserialize, Serialize};
 use tokio::sync::broadcast;
 
-use super::{Audience, LiveCounts, audience, queries, questions};
+use super::queries::{self, audience, questions};
+use super::{Audience, LiveCounts};
 use platform::freshness::{self, PageGeneration};
 use platform::{Backend, Db};
 
@@ -642,12 +643,7 @@ impl LiveHub {
         if self.db.backend() != Backend::Postgres {
             return;
         }
-        if let Err(e) = sqlx::query("SELECT pg_notify($1, $2)")
-            .bind(freshness::CHANNEL)
-            .bind(&self.node)
-            .execute(self.db.pool())
-            .await
-        {
+        if let Err(e) = platform::db::notify(self.db.pool(), freshness::CHANNEL, &self.node).await {
             tracing::warn!(error = %e, "page notify failed");
         }
     }
@@ -659,12 +655,7 @@ impl LiveHub {
         let Ok(payload) = serde_json::to_string(&note) else {
             return;
         };
-        if let Err(e) = sqlx::query("SELECT pg_notify($1, $2)")
-            .bind(CHANNEL)
-            .bind(payload)
-            .execute(self.db.pool())
-            .await
-        {
+        if let Err(e) = platform::db::notify(self.db.pool(), CHANNEL, &payload).await {
             tracing::warn!(error = %e, "live notify failed");
         }
     }

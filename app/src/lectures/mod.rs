@@ -8,20 +8,15 @@ pub mod pages;
 pub mod validate;
 
 #[cfg(feature = "ssr")]
-pub mod audience;
-#[cfg(feature = "ssr")]
 pub mod checkin;
 #[cfg(feature = "ssr")]
 pub mod feeds;
 #[cfg(feature = "ssr")]
+pub mod followup;
+#[cfg(feature = "ssr")]
 pub mod live;
 #[cfg(feature = "ssr")]
-#[cfg(feature = "ssr")]
 pub mod queries;
-#[cfg(feature = "ssr")]
-pub mod questions;
-#[cfg(feature = "ssr")]
-pub mod registration;
 #[cfg(feature = "ssr")]
 pub mod routes;
 #[cfg(feature = "ssr")]

@@ -75,7 +75,7 @@ pub async fn search(
                 organiser: false,
             });
         // What was just written is found at once.
-        super::index::catch_up(&ctx.db).await;
+        super::queries::index::catch_up(&ctx.db).await;
         // Counts of every kind, for the kind tabs, whatever kind is shown.
         let all_kinds = Filter {
             kind: None,

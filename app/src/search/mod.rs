@@ -5,8 +5,6 @@
 //! reader's rights applied in SQL; the page is `/search`.
 
 pub mod api;
-#[cfg(feature = "ssr")]
-pub mod index;
 pub mod page;
 #[cfg(feature = "ssr")]
 pub mod queries;

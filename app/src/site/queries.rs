@@ -55,3 +55,10 @@ pub async fn sectors(e: impl Exec<'_>) -> Result<Vec<(i64, String)>, sqlx::Error
         .fetch_all(e)
         .await
 }
+
+/// How many sectors there are.
+pub async fn sector_count(e: impl Exec<'_>) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar("SELECT COUNT(*) FROM sector")
+        .fetch_one(e)
+        .await
+}

@@ -324,7 +324,7 @@ pub async fn lectures<'c, E: Exec<'c> + Copy>(
     .await?;
     let mut out = Vec::with_capacity(rows.len());
     for r in &rows {
-        let audience = crate::lectures::audience::audience(e, r.get("id")).await?;
+        let audience = crate::lectures::queries::audience::audience(e, r.get("id")).await?;
         out.push(LectureRow {
             slug: r.get("slug"),
             title: r.get("title"),

@@ -104,7 +104,7 @@ pub async fn load_thread_list(slug: String, page: i64) -> Result<ThreadList, App
                 }
             }
         }
-        let books = crate::groups::list_queries::items(db, access.id())
+        let books = crate::groups::queries::reading_list::items(db, access.id())
             .await?
             .into_iter()
             .map(|i| (i.book_id, i.title))
@@ -262,11 +262,12 @@ pub async fn create_thread(
         let book = match book_id.trim() {
             "" => None,
             b => {
-                let listed = crate::groups::list_queries::items(ctx.db.pool(), access.id())
-                    .await?
-                    .into_iter()
-                    .map(|i| i.book_id)
-                    .find(|id| Some(*id) == b.parse().ok());
+                let listed =
+                    crate::groups::queries::reading_list::items(ctx.db.pool(), access.id())
+                        .await?
+                        .into_iter()
+                        .map(|i| i.book_id)
+                        .find(|id| Some(*id) == b.parse().ok());
                 if listed.is_none() {
                     f.add("book_id", "请选择本群书目中的图书");
                 }

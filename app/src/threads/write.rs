@@ -91,25 +91,15 @@ pub fn kept(text: &str) -> String {
     text.chars().take(POST_MAX + 100).collect()
 }
 
-/// Takes the author's account row lock for the rest of the transaction, so
-/// that writes sent at the same moment are counted one after another.
-async fn lock_author(conn: &mut AnyConnection, user_id: i64) -> Result<(), sqlx::Error> {
-    sqlx::query("UPDATE account SET id = id WHERE id = $1")
-        .bind(user_id)
-        .execute(&mut *conn)
-        .await?;
-    Ok(())
-}
-
 /// Refuses a post when its author has posted too often lately. Run it in
-/// the posting transaction (see [`lock_author`]).
+/// the posting transaction (see [`platform::db::lock_account`]).
 pub async fn check_rate(
     conn: &mut AnyConnection,
     user_id: i64,
     limits: &PostLimits,
     now: i64,
 ) -> Result<(), AppError> {
-    lock_author(conn, user_id).await?;
+    platform::db::lock_account(conn, user_id).await?;
     let since = now - limits.window_secs;
     let recent = queries::posts_since(&mut *conn, user_id, since).await?;
     if recent < limits.per_window {
@@ -167,7 +157,7 @@ pub async fn check_and_count(
     limits: &PostLimits,
     now: i64,
 ) -> Result<(), AppError> {
-    lock_author(conn, user_id).await?;
+    platform::db::lock_account(conn, user_id).await?;
     let key = user_id.to_string();
     let limit = RateLimit {
         per_window: limits.per_window,

@@ -3,8 +3,9 @@
 //! the build makes, see `scripts/media.sh`), upcoming sessions with a main
 //! venue, branch venues and registrations.
 
-use app::lectures::questions::{self, Mark};
-use app::lectures::{LectureFields, LectureState, VenueFields, queries, registration};
+use app::lectures::queries::questions::{self, Mark};
+use app::lectures::queries::{self, registration};
+use app::lectures::{LectureFields, LectureState, VenueFields};
 use sqlx::AnyConnection;
 
 /// The session kept live in demo mode: each start moves it to "now".
@@ -245,7 +246,7 @@ pub async fn seed(conn: &mut AnyConnection, now: i64) -> Result<(), crate::BoxEr
             if starts < now
                 && let Some(v) = venue_id
             {
-                app::lectures::checkin::record(&mut *conn, id, person, v, starts).await?;
+                app::lectures::queries::checkin::record(&mut *conn, id, person, v, starts).await?;
             }
         }
         for (i, (asker, body, voters, answered)) in l.questions.iter().enumerate() {
@@ -268,7 +269,7 @@ pub async fn seed(conn: &mut AnyConnection, now: i64) -> Result<(), crate::BoxEr
             // Past sessions were watched: views and anonymous viewers.
             queries::add_views(&mut *conn, id, 1_200 + 37 * l.hours).await?;
             for n in 0..25 {
-                app::lectures::audience::record_viewer(
+                app::lectures::queries::audience::record_viewer(
                     &mut *conn,
                     id,
                     &format!("demo{n:02}{}", l.slug.len()),

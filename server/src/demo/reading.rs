@@ -7,7 +7,7 @@ use std::collections::HashMap;
 
 use app::books::queries as books;
 use app::books::{BookFields, RecommendationStatus};
-use app::groups::list_queries::{self, ItemFields};
+use app::groups::queries::reading_list::{self as list_queries, ItemFields};
 use app::groups::queries::{self as groups, SeatOutcome};
 use app::groups::{GroupFields, GroupKind, GroupRole, GroupVisibility, JoinPolicy, Seat};
 use app::notes::Visibility;

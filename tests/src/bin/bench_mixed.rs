@@ -326,7 +326,7 @@ async fn seed(store: &TestDb, base: &str) -> (World, Vec<(usize, reqwest::Client
     let mut questions = Vec::new();
     for (m, id) in ids.iter().enumerate() {
         let mut tx = store.db.pool().begin().await.expect("begin");
-        let q = app::lectures::questions::ask(
+        let q = app::lectures::queries::questions::ask(
             &mut tx,
             lecture,
             *id,

@@ -20,7 +20,7 @@ use std::time::{Duration, Instant};
 
 use app::accounts::Role;
 use app::groups::{GroupRole, GroupVisibility};
-use app::search::index;
+use app::search::queries::index;
 use app::search::queries::{self, Filter, Searcher};
 use app::search::tokens::Query;
 use shuxiang_tests::{Backend, GroupSpec, TestDb};

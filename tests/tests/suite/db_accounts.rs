@@ -1,7 +1,8 @@
 //! Every account query, on SQLite and on PostgreSQL.
 
+use app::accounts::Role;
+use app::accounts::queries::throttle;
 use app::accounts::queries::{self, RoleChange};
-use app::accounts::{Role, throttle};
 use app::site::queries as site;
 use platform::{LoginLimits, is_unique_violation};
 use shuxiang_tests::{Backend, TestDb, on_both_backends};

@@ -1,7 +1,7 @@
 //! Every group, reading-list and join-request query, on SQLite and PostgreSQL.
 
 use app::accounts::Role;
-use app::groups::list_queries::{self, ItemFields};
+use app::groups::queries::reading_list::{self as list_queries, ItemFields};
 use app::groups::queries::{self, SeatOutcome};
 use app::groups::{GroupFilter, GroupKind, GroupRole, GroupStatus, JoinPolicy, Seat};
 use shuxiang_tests::{Backend, GroupSpec, TestDb, day, on_both_backends};

@@ -6,12 +6,11 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use app::accounts::Role;
-use app::lectures::queries::{self, DraftsOf, VenueConflict};
-use app::lectures::questions::{self, Mark, PER_MINUTE};
-use app::lectures::registration::{self, Outcome};
+use app::lectures::queries::questions::{self, Mark, PER_MINUTE};
+use app::lectures::queries::registration::{self, Outcome};
+use app::lectures::queries::{self, DraftsOf, VenueConflict, audience, checkin};
 use app::lectures::{
     Audience, LectureFields, LectureState, Phase, RegistrationStatus, VenueFields, VenueView,
-    audience, checkin,
 };
 use shuxiang_tests::{Backend, GroupSpec, TestDb, on_both_backends};
 
@@ -1589,7 +1588,7 @@ async fn checkin_records_once_per_person(b: Backend) {
 /// cap (counted as the database holds it), and [`audience::standing`]
 /// reads what the channel needs without writing.
 async fn viewers_are_added_in_batches_within_the_address_cap(b: Backend) {
-    use app::lectures::audience::{NewViewer, Standing};
+    use app::lectures::queries::audience::{NewViewer, Standing};
     let t = TestDb::new(b).await;
     let owner = acct(&t, "owner").await;
     let id = create(

@@ -5,7 +5,7 @@ use app::accounts::Role;
 use app::books::RecommendationStatus;
 use app::books::queries as books;
 use app::groups::GroupRole;
-use app::groups::list_queries::{self, ItemFields};
+use app::groups::queries::reading_list::{self as list_queries, ItemFields};
 use app::notes::Visibility;
 use app::notes::queries::{self as notes, NewNote};
 use app::progress::ReadingStatus;

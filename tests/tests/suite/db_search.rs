@@ -7,7 +7,7 @@ use app::groups::{GroupRole, GroupVisibility};
 use app::notes::Visibility;
 use app::notes::queries::{self as notes, NewNote};
 use app::search::SearchKind;
-use app::search::index;
+use app::search::queries::index;
 use app::search::queries::{self, Filter, Searcher};
 use app::search::tokens::Query;
 use app::threads::queries::{self as threads, NewPost};

@@ -6,7 +6,7 @@
 //! rate limit.
 
 use app::accounts::Role;
-use app::groups::list_queries::{self, ItemFields};
+use app::groups::queries::reading_list::{self as list_queries, ItemFields};
 use app::groups::{GroupRole, GroupVisibility};
 use app::threads::PAGE_SIZE;
 use platform::PostLimits;

@@ -2,7 +2,7 @@ pub use crate::accounts::Role;
 pub use crate::accounts::session::{current_user, require_role};
 pub use crate::groups::access::{GroupAccess, seat_for};
 pub use crate::groups::queries::{self, SeatOutcome};
-pub use crate::groups::{GroupRole, JoinPolicy, Seat, list_queries};
+pub use crate::groups::{GroupRole, JoinPolicy, Seat};
 pub use platform::error::FormErrors;
 pub use platform::{ctx, now, respond, today_string};
 

@@ -63,7 +63,7 @@ pub async fn get_group(slug: String) -> Result<GroupPage, AppError> {
         let today = today_string();
         let gid = access.id();
         let people_visible = access.can_see_people();
-        let items = list_queries::items(db, gid).await?;
+        let items = queries::reading_list::items(db, gid).await?;
         let (members, board) = if people_visible {
             let members = queries::members(db, gid).await?;
             let board = board(&ctx.db, gid, &members, &items, &today).await?;

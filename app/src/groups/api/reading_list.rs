@@ -38,7 +38,7 @@ pub async fn manage_group(slug: String) -> Result<ManagePage, AppError> {
             .map(|b| (b.id, format!("{} · {}", b.fields.title, b.fields.author)))
             .collect();
         Ok(ManagePage {
-            items: list_queries::items(db, gid).await?,
+            items: queries::reading_list::items(db, gid).await?,
             requests: if access.can_manage() {
                 queries::pending_requests(db, gid).await?
             } else {
@@ -128,13 +128,13 @@ pub async fn add_to_list(
             .await?
             .ok_or(AppError::NotFound)?;
         let mut tx = ctx.db.pool().begin().await?;
-        let fields = list_queries::ItemFields {
+        let fields = queries::reading_list::ItemFields {
             starts_on: &s,
             ends_on: &e,
             guide_md: &guide,
             guide_html: &html,
         };
-        if list_queries::add(&mut tx, access.id(), book_id, &fields)
+        if queries::reading_list::add(&mut tx, access.id(), book_id, &fields)
             .await?
             .is_none()
         {
@@ -164,14 +164,14 @@ pub async fn update_list_item(
         let actor = access.require_guide()?.id;
         access.require_open()?;
         let (s, e, guide, html) = list_fields(&starts_on, &ends_on, &guide_md)?;
-        let fields = list_queries::ItemFields {
+        let fields = queries::reading_list::ItemFields {
             starts_on: &s,
             ends_on: &e,
             guide_md: &guide,
             guide_html: &html,
         };
         let pool = ctx()?.db.pool().clone();
-        if !list_queries::update(&pool, access.id(), item_id, &fields).await? {
+        if !queries::reading_list::update(&pool, access.id(), item_id, &fields).await? {
             return Err(AppError::NotFound);
         }
         let change = format!("修改日期和导读：item:{item_id}");
@@ -190,7 +190,7 @@ pub async fn remove_from_list(slug: String, item_id: i64) -> Result<String, AppE
         let actor = access.require_manager()?.id;
         access.require_open()?;
         let pool = ctx()?.db.pool().clone();
-        if !list_queries::remove(&pool, access.id(), item_id).await? {
+        if !queries::reading_list::remove(&pool, access.id(), item_id).await? {
             return Err(AppError::NotFound);
         }
         list_changed(&pool, actor, &slug, &format!("移出书目：item:{item_id}")).await?;
@@ -215,7 +215,7 @@ pub async fn move_in_list(
             == crate::groups::ListMove::Up;
         let ctx = ctx()?;
         let mut tx = ctx.db.pool().begin().await?;
-        let moved = list_queries::move_item(&mut tx, access.id(), item_id, up).await?;
+        let moved = queries::reading_list::move_item(&mut tx, access.id(), item_id, up).await?;
         if moved {
             let change = format!("调整顺序：item:{item_id}");
             list_changed(&mut *tx, actor, &slug, &change).await?;

@@ -34,31 +34,17 @@ pub struct CheckinCodes {
 #[server(prefix = "/api", endpoint = "lectures/checkin-page")]
 pub async fn load_checkin(slug: String, venue: i64, code: String) -> Result<CheckinPage, AppError> {
     use crate::accounts::session::current_user;
-    use crate::lectures::checkin;
+    use crate::lectures::{checkin, queries};
     use platform::{ctx, respond, today_string};
-    use sqlx::Row;
     respond(async move {
         let ctx = ctx()?;
         let user = current_user().await?;
         let lecture = super::guard::visible(&ctx, &slug, user.as_ref()).await?;
-        let venue_name = sqlx::query("SELECT name FROM venue WHERE id = $1 AND lecture_id = $2")
-            .bind(venue)
-            .bind(lecture.summary.id)
-            .fetch_optional(ctx.db.pool())
+        let venue_name = queries::venue_name(ctx.db.pool(), lecture.summary.id, venue)
             .await?
-            .map(|r| r.get::<String, _>("name"))
             .ok_or(AppError::NotFound)?;
         let checked_in = match &user {
-            Some(u) => {
-                sqlx::query_scalar::<_, i64>(
-                    "SELECT COUNT(*) FROM attendance WHERE lecture_id = $1 AND account_id = $2",
-                )
-                .bind(lecture.summary.id)
-                .bind(u.id)
-                .fetch_one(ctx.db.pool())
-                .await?
-                    > 0
-            }
+            Some(u) => queries::attended(ctx.db.pool(), lecture.summary.id, u.id).await?,
             None => false,
         };
         Ok(CheckinPage {
@@ -75,7 +61,7 @@ pub async fn load_checkin(slug: String, venue: i64, code: String) -> Result<Chec
 
 #[server(prefix = "/api", endpoint = "lectures/checkin")]
 pub async fn check_in(slug: String, venue: i64, code: String) -> Result<String, AppError> {
-    use crate::lectures::{Phase, checkin};
+    use crate::lectures::{Phase, checkin, queries};
     use platform::{now, redirect_back, respond, today_string};
     respond(async move {
         let (ctx, user, lecture) = super::guard::signed_in(&slug).await?;
@@ -93,7 +79,9 @@ pub async fn check_in(slug: String, venue: i64, code: String) -> Result<String, 
             .find(|v| v.id == venue)
             .map(|v| v.name.clone())
             .ok_or(AppError::NotFound)?;
-        let new = checkin::record(ctx.db.pool(), lecture.summary.id, user.id, venue, now()).await?;
+        let new =
+            queries::checkin::record(ctx.db.pool(), lecture.summary.id, user.id, venue, now())
+                .await?;
         ctx.feature::<LiveHub>()?
             .audience_changed(lecture.summary.id)
             .await;

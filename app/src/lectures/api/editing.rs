@@ -25,8 +25,8 @@ pub struct LectureFormData {
 pub async fn load_lecture_form(slug: String) -> Result<LectureFormData, AppError> {
     use crate::accounts::Role;
     use crate::accounts::session::require_user;
+    use crate::lectures::queries;
     use platform::{ctx, respond};
-    use sqlx::Row;
     respond(async move {
         let ctx = ctx()?;
         let user = require_user().await?;
@@ -83,21 +83,7 @@ pub async fn load_lecture_form(slug: String) -> Result<LectureFormData, AppError
         {
             groups.push((linked, g.summary.name));
         }
-        let books = sqlx::query("SELECT id, title, author FROM book ORDER BY title LIMIT 2000")
-            .fetch_all(pool)
-            .await?
-            .iter()
-            .map(|r| {
-                (
-                    r.get("id"),
-                    format!(
-                        "{} · {}",
-                        r.get::<String, _>("title"),
-                        r.get::<String, _>("author")
-                    ),
-                )
-            })
-            .collect();
+        let books = queries::book_options(pool).await?;
         Ok(LectureFormData {
             fields,
             state,
@@ -133,8 +119,9 @@ pub async fn save_lecture(
 ) -> Result<String, AppError> {
     use crate::accounts::Role;
     use crate::accounts::session::require_user;
+    use crate::lectures::LectureState;
+    use crate::lectures::queries::{self, registration};
     use crate::lectures::validate::{RawLecture, lecture_fields};
-    use crate::lectures::{LectureState, queries, registration};
     use platform::error::FormErrors;
     use platform::{ctx, now, random_token, redirect_to, respond};
     respond(async move {

@@ -40,7 +40,7 @@ pub async fn question_of(
 ) -> Result<(AppContext, SessionUser, LectureRecord), AppError> {
     let ctx = ctx()?;
     let user = crate::accounts::session::require_user().await?;
-    let lecture_id = crate::lectures::questions::lecture_of(ctx.db.pool(), question_id)
+    let lecture_id = crate::lectures::queries::questions::lecture_of(ctx.db.pool(), question_id)
         .await?
         .ok_or(AppError::NotFound)?;
     let lecture = queries::by_id(ctx.db.pool(), lecture_id, now())

@@ -69,7 +69,10 @@ pub async fn load_my_registrations() -> Result<Vec<RegistrationSummary>, AppErro
     respond(async move {
         let ctx = ctx()?;
         let user = crate::accounts::session::require_user().await?;
-        Ok(crate::lectures::registration::of_account(ctx.db.pool(), user.id, now()).await?)
+        Ok(
+            crate::lectures::queries::registration::of_account(ctx.db.pool(), user.id, now())
+                .await?,
+        )
     })
     .await
 }

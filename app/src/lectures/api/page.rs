@@ -39,12 +39,10 @@ pub struct LecturePage {
 #[server(prefix = "/api", endpoint = "lectures/page")]
 pub async fn load_lecture(slug: String) -> Result<LecturePage, AppError> {
     use crate::accounts::session::current_user;
-    use crate::lectures::{
-        StreamKind, StreamLink, audience, queries, questions, registration, viewer,
-    };
+    use crate::lectures::queries::{self, audience, questions, registration};
+    use crate::lectures::{StreamKind, StreamLink, viewer};
     use platform::qr;
     use platform::{append_response_header, cookie, ctx, respond};
-    use sqlx::Row;
     respond(async move {
         let ctx = ctx()?;
         let user = current_user().await?;
@@ -78,19 +76,11 @@ pub async fn load_lecture(slug: String) -> Result<LecturePage, AppError> {
             })
             .collect();
         let group = match lecture.group_id {
-            Some(g) => sqlx::query("SELECT slug, name FROM reading_group WHERE id = $1")
-                .bind(g)
-                .fetch_optional(pool)
-                .await?
-                .map(|r| (r.get("slug"), r.get("name"))),
+            Some(g) => queries::group_link(pool, g).await?,
             None => None,
         };
         let book = match lecture.book_id {
-            Some(b) => sqlx::query("SELECT id, title FROM book WHERE id = $1")
-                .bind(b)
-                .fetch_optional(pool)
-                .await?
-                .map(|r| (r.get("id"), r.get("title"))),
+            Some(b) => queries::book_link(pool, b).await?,
             None => None,
         };
         let followup_path = match (lecture.followup_thread_id, &group) {
@@ -149,7 +139,8 @@ pub async fn load_lecture(slug: String) -> Result<LecturePage, AppError> {
 /// another site can do it. Answers whether this was new.
 #[server(prefix = "/api", endpoint = "lectures/watching")]
 pub async fn report_watching(slug: String) -> Result<bool, AppError> {
-    use crate::lectures::{audience, viewer};
+    use crate::lectures::queries::audience;
+    use crate::lectures::viewer;
     use platform::{cookie, now, respond};
     respond(async move {
         let (ctx, user, lecture) = super::guard::signed_in(&slug).await?;

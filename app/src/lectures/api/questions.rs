@@ -15,7 +15,8 @@ pub struct VoteOutcome {
 
 #[server(prefix = "/api", endpoint = "lectures/ask")]
 pub async fn ask_question(slug: String, body: String) -> Result<i64, AppError> {
-    use crate::lectures::{Phase, questions, validate};
+    use crate::lectures::queries::questions;
+    use crate::lectures::{Phase, validate};
     use platform::error::FormErrors;
     use platform::{now, redirect_back, respond};
     respond(async move {
@@ -53,7 +54,7 @@ pub async fn ask_question(slug: String, body: String) -> Result<i64, AppError> {
 /// person now votes for it.
 #[server(prefix = "/api", endpoint = "lectures/vote")]
 pub async fn vote_question(question_id: i64) -> Result<VoteOutcome, AppError> {
-    use crate::lectures::questions;
+    use crate::lectures::queries::questions;
     use platform::{now, redirect_back, respond};
     respond(async move {
         let (ctx, user, lecture) = super::guard::question_of(question_id).await?;
@@ -78,7 +79,7 @@ pub async fn vote_question(question_id: i64) -> Result<VoteOutcome, AppError> {
 #[server(prefix = "/api", endpoint = "lectures/mark")]
 pub async fn mark_question(question_id: i64, action: String) -> Result<(), AppError> {
     use crate::lectures::QuestionMark;
-    use crate::lectures::questions::{self, Mark};
+    use crate::lectures::queries::questions::{self, Mark};
     use platform::{now, redirect_back, respond};
     respond(async move {
         let (ctx, user, lecture) = super::guard::question_of(question_id).await?;
@@ -106,7 +107,8 @@ pub async fn mark_question(question_id: i64, action: String) -> Result<(), AppEr
 /// group, once; answers with the thread's address.
 #[server(prefix = "/api", endpoint = "lectures/followup")]
 pub async fn make_followup(slug: String) -> Result<String, AppError> {
-    use crate::lectures::{Phase, queries, questions};
+    use crate::lectures::Phase;
+    use crate::lectures::queries::{self, questions};
     use platform::{now, redirect_to, respond};
     respond(async move {
         let (ctx, user, lecture) = super::guard::signed_in(&slug).await?;
@@ -135,10 +137,9 @@ pub async fn make_followup(slug: String) -> Result<String, AppError> {
             .take(crate::threads::TITLE_MAX)
             .collect();
         // Rendered before the transaction, which holds SQLite's write lock.
-        let body = crate::threads::write::PostBody::render(questions::followup_markdown(
-            &lecture.summary.title,
-            &qs,
-        ));
+        let body = crate::threads::write::PostBody::render(
+            crate::lectures::followup::followup_markdown(&lecture.summary.title, &qs),
+        );
         let mut tx = ctx.db.pool().begin().await?;
         let thread_id = crate::threads::queries::create_thread(
             &mut tx,
@@ -156,10 +157,7 @@ pub async fn make_followup(slug: String) -> Result<String, AppError> {
             .await?
             .ok_or(AppError::NotFound)?;
         crate::threads::write::publish(&mut tx, &thread, &user, None, &body, now).await?;
-        let group_slug: String = sqlx::query_scalar("SELECT slug FROM reading_group WHERE id = $1")
-            .bind(group_id)
-            .fetch_one(&mut *tx)
-            .await?;
+        let group_slug = queries::group_slug(&mut *tx, group_id).await?;
         tx.commit().await?;
         let path = format!("/groups/{group_slug}/threads/{thread_id}");
         redirect_to(&path);

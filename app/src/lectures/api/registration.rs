@@ -9,7 +9,7 @@ use platform::error::AppError;
 #[server(prefix = "/api", endpoint = "lectures/register")]
 pub async fn register_lecture(slug: String, venue: String) -> Result<String, AppError> {
     use crate::lectures::queries;
-    use crate::lectures::registration::{self, Outcome};
+    use crate::lectures::queries::registration::{self, Outcome};
     use platform::{now, redirect_back, respond};
     respond(async move {
         let (ctx, user, lecture) = super::guard::signed_in(&slug).await?;
@@ -47,7 +47,7 @@ pub async fn register_lecture(slug: String, venue: String) -> Result<String, App
 
 #[server(prefix = "/api", endpoint = "lectures/cancel-registration")]
 pub async fn cancel_registration(slug: String) -> Result<String, AppError> {
-    use crate::lectures::registration;
+    use crate::lectures::queries::registration;
     use platform::{now, redirect_back, respond};
     respond(async move {
         let (ctx, user, lecture) = super::guard::signed_in(&slug).await?;

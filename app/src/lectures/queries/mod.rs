@@ -1,9 +1,14 @@
 //! SQL for sessions, their venues and livestream links.
 
+pub mod audience;
+pub mod checkin;
+pub mod questions;
+pub mod registration;
+
 use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
 
-use super::{LectureFields, LectureState, LectureSummary, Phase, VenueFields, VenueView};
+use crate::lectures::{LectureFields, LectureState, LectureSummary, Phase, VenueFields, VenueView};
 use platform::Exec;
 
 /// Everything stored about a session. No serde: it holds the check-in key.
@@ -468,4 +473,75 @@ pub async fn add_views<'c>(db: impl Exec<'c>, id: i64, views: i64) -> Result<(),
         .execute(db)
         .await?;
     Ok(())
+}
+
+/// A reading group's address and name (a lecture links to one).
+pub async fn group_link<'c>(
+    db: impl Exec<'c>,
+    group_id: i64,
+) -> Result<Option<(String, String)>, sqlx::Error> {
+    sqlx::query_as("SELECT slug, name FROM reading_group WHERE id = $1")
+        .bind(group_id)
+        .fetch_optional(db)
+        .await
+}
+
+/// A book's id and title (a lecture links to one).
+pub async fn book_link<'c>(
+    db: impl Exec<'c>,
+    book_id: i64,
+) -> Result<Option<(i64, String)>, sqlx::Error> {
+    sqlx::query_as("SELECT id, title FROM book WHERE id = $1")
+        .bind(book_id)
+        .fetch_optional(db)
+        .await
+}
+
+/// The books a lecture may link to, as `title · author`, by title.
+pub async fn book_options<'c>(db: impl Exec<'c>) -> Result<Vec<(i64, String)>, sqlx::Error> {
+    let rows: Vec<(i64, String, String)> =
+        sqlx::query_as("SELECT id, title, author FROM book ORDER BY title LIMIT 2000")
+            .fetch_all(db)
+            .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(id, title, author)| (id, format!("{title} · {author}")))
+        .collect())
+}
+
+/// The name of one of a lecture's venues.
+pub async fn venue_name<'c>(
+    db: impl Exec<'c>,
+    lecture_id: i64,
+    venue_id: i64,
+) -> Result<Option<String>, sqlx::Error> {
+    sqlx::query_scalar("SELECT name FROM venue WHERE id = $1 AND lecture_id = $2")
+        .bind(venue_id)
+        .bind(lecture_id)
+        .fetch_optional(db)
+        .await
+}
+
+/// Whether a person checked in at the session.
+pub async fn attended<'c>(
+    db: impl Exec<'c>,
+    lecture_id: i64,
+    account_id: i64,
+) -> Result<bool, sqlx::Error> {
+    let n: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM attendance WHERE lecture_id = $1 AND account_id = $2",
+    )
+    .bind(lecture_id)
+    .bind(account_id)
+    .fetch_one(db)
+    .await?;
+    Ok(n > 0)
+}
+
+/// A reading group's address segment.
+pub async fn group_slug<'c>(db: impl Exec<'c>, group_id: i64) -> Result<String, sqlx::Error> {
+    sqlx::query_scalar("SELECT slug FROM reading_group WHERE id = $1")
+        .bind(group_id)
+        .fetch_one(db)
+        .await
 }

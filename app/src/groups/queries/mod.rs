@@ -1,13 +1,15 @@
 //! SQL for reading groups, their members and join requests.
 
+pub mod reading_list;
+
 use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
 
-use super::{
+use crate::accounts::Role;
+use crate::groups::{
     GroupFields, GroupFilter, GroupKind, GroupMember, GroupRole, GroupStatus, GroupSummary,
     GroupVisibility, JoinPolicy, JoinRequest, Seat,
 };
-use crate::accounts::Role;
 use platform::Exec;
 
 /// Everything stored about a group. No serde: it holds the invitation token.

@@ -2,7 +2,7 @@
 
 use sqlx::{AnyConnection, Row};
 
-use super::reading_list::ListItem;
+use crate::groups::reading_list::ListItem;
 use platform::Exec;
 
 pub async fn items(e: impl Exec<'_>, group_id: i64) -> Result<Vec<ListItem>, sqlx::Error> {

@@ -6,13 +6,15 @@
 //! - notes shared with a group: its members and the author;
 //! - private notes: the author only.
 
+pub mod index;
+
 use std::sync::LazyLock;
 
 use sqlx::Row;
 
-use super::SearchKind;
-use super::tokens::Query;
 use crate::groups::readers;
+use crate::search::SearchKind;
+use crate::search::tokens::Query;
 use platform::Db;
 use platform::db::Backend;
 
@@ -157,7 +159,7 @@ macro_rules! bind_filter {
 
 /// Counts above this are shown as "1000+": counting every match of a
 /// common word would cost as much as the corpus is large.
-pub const COUNT_CAP: i64 = super::COUNT_CAP;
+pub const COUNT_CAP: i64 = crate::search::COUNT_CAP;
 
 /// How many documents of each kind match, in [`SearchKind::ALL`] order,
 /// leaving out kinds without any; a kind with more than [`COUNT_CAP`]

@@ -6,7 +6,7 @@
 
 use sqlx::Row;
 
-use super::Audience;
+use crate::lectures::Audience;
 use platform::Exec;
 
 /// What the database holds about a browser opening a session's live

@@ -9,8 +9,8 @@
 use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
 
-use super::SearchKind;
-use super::tokens::push_tokens;
+use crate::search::SearchKind;
+use crate::search::tokens::push_tokens;
 use platform::Db;
 use platform::db::Backend;
 use platform::markdown::plain_text;
@@ -211,7 +211,7 @@ pub async fn refresh(
     );
     // The id orders documents by kind and age (see `queries::doc_id`); on
     // the rare clash with another row's, the next free one.
-    let mut doc_id = super::queries::doc_id(kind, doc.created_at, id);
+    let mut doc_id = super::doc_id(kind, doc.created_at, id);
     let mut tries = 0;
     let doc_id = loop {
         let mut insert = sqlx::query_scalar::<_, i64>(&sql)

@@ -8,7 +8,7 @@
 
 use sqlx::{AnyConnection, Row};
 
-use super::{LectureSummary, MyRegistration, RegistrationStatus, RegistrationSummary};
+use crate::lectures::{LectureSummary, MyRegistration, RegistrationStatus, RegistrationSummary};
 use platform::Exec;
 
 /// What a registration attempt came to.
@@ -53,14 +53,6 @@ async fn current(
 /// Serialises one person's registration changes: their account row is
 /// locked first (and on SQLite the write lock taken), so two simultaneous
 /// requests of the same person cannot both take a seat.
-async fn lock_person(conn: &mut AnyConnection, account_id: i64) -> Result<(), sqlx::Error> {
-    sqlx::query("UPDATE account SET id = id WHERE id = $1")
-        .bind(account_id)
-        .execute(&mut *conn)
-        .await?;
-    Ok(())
-}
-
 async fn take_seat(conn: &mut AnyConnection, venue_id: i64) -> Result<bool, sqlx::Error> {
     let r = sqlx::query("UPDATE venue SET taken = taken + 1 WHERE id = $1 AND taken < seats")
         .bind(venue_id)
@@ -104,7 +96,7 @@ pub async fn register(
     venue_id: Option<i64>,
     now: i64,
 ) -> Result<Outcome, sqlx::Error> {
-    lock_person(conn, account_id).await?;
+    platform::db::lock_account(conn, account_id).await?;
     let existing = current(conn, lecture_id, account_id).await?;
     if let Some(c) = &existing
         && c.status != RegistrationStatus::Cancelled
@@ -172,7 +164,7 @@ pub async fn cancel(
     account_id: i64,
     now: i64,
 ) -> Result<bool, sqlx::Error> {
-    lock_person(conn, account_id).await?;
+    platform::db::lock_account(conn, account_id).await?;
     match current(conn, lecture_id, account_id).await? {
         Some(c) if c.status != RegistrationStatus::Cancelled => {
             release(conn, &c, now).await?;
@@ -305,7 +297,7 @@ where
     let mut out = Vec::with_capacity(rows.len());
     for r in rows {
         let slug: String = r.get("slug");
-        let Some(lecture) = super::queries::by_slug(db, &slug, now).await? else {
+        let Some(lecture) = super::by_slug(db, &slug, now).await? else {
             continue;
         };
         let Some(mine) = mine(db, lecture.summary.id, account_id).await? else {

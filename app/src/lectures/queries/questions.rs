@@ -3,7 +3,7 @@
 
 use sqlx::{AnyConnection, Row};
 
-use super::QuestionView;
+use crate::lectures::QuestionView;
 use platform::Exec;
 
 /// Questions one person may ask per minute.
@@ -20,10 +20,7 @@ pub async fn ask(
 ) -> Result<Option<i64>, sqlx::Error> {
     // The author's row first: simultaneous questions queue behind it, so
     // the rate limit below sees them.
-    sqlx::query("UPDATE account SET id = id WHERE id = $1")
-        .bind(account_id)
-        .execute(&mut *conn)
-        .await?;
+    platform::db::lock_account(conn, account_id).await?;
     let recent: i64 = sqlx::query_scalar(
         "SELECT COUNT(*) FROM question WHERE account_id = $1 AND created_at > $2",
     )
@@ -169,61 +166,4 @@ pub async fn voted_by<'c>(
     .bind(account_id)
     .fetch_all(db)
     .await
-}
-
-/// The follow-up thread's first post: the questions as a Markdown list,
-/// most voted first, answered ones marked.
-pub fn followup_markdown(title: &str, questions: &[QuestionView]) -> String {
-    let mut md = format!(
-        "以下是讲座《{}》直播中观众提出的问题，欢迎继续讨论。\n\n",
-        escape_md(title)
-    );
-    for q in questions.iter().filter(|q| !q.hidden) {
-        let mark = if q.answered { "（已解答）" } else { "" };
-        md.push_str(&format!(
-            "1. {}{} —— {}，{} 人赞同\n",
-            escape_md(&q.body.replace('\n', " ")),
-            mark,
-            escape_md(&q.author),
-            q.votes
-        ));
-    }
-    md
-}
-
-/// Takes Markdown's meaning out of plain text.
-fn escape_md(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        if "\\`*_{}[]()#+-.!<>|~&".contains(c) {
-            out.push('\\');
-        }
-        out.push(c);
-    }
-    out
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn followup_lists_visible_questions_as_plain_text() {
-        let q = |id, body: &str, hidden| QuestionView {
-            id,
-            body: body.into(),
-            author: "张三".into(),
-            votes: 3,
-            answered: id == 1,
-            hidden,
-            created_at: 0,
-        };
-        let md = followup_markdown(
-            "读书*方法*",
-            &[q(1, "[链接](javascript:x)", false), q(2, "藏起来", true)],
-        );
-        assert!(md.contains("读书\\*方法\\*"));
-        assert!(md.contains("\\[链接\\]\\(javascript:x\\)（已解答）"));
-        assert!(!md.contains("藏起来"));
-    }
 }

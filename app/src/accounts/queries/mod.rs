@@ -1,5 +1,7 @@
 //! SQL for accounts. Runs unchanged on SQLite and PostgreSQL.
 
+pub mod throttle;
+
 use sqlx::{AnyConnection, Row};
 
 use super::{AccountSummary, Role, SessionUser};
