@@ -151,6 +151,65 @@ pub fn like_pattern(search: &str) -> String {
     p
 }
 
+/// A yes/no column, stored as 0/1 on both backends: read it as `Flag` in
+/// a row struct (`#[sqlx(try_from = "Flag")] pinned: bool`) instead of
+/// comparing an integer with 0.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Flag(pub bool);
+
+impl sqlx::Type<sqlx::Any> for Flag {
+    fn type_info() -> sqlx::any::AnyTypeInfo {
+        <i64 as sqlx::Type<sqlx::Any>>::type_info()
+    }
+
+    fn compatible(ty: &sqlx::any::AnyTypeInfo) -> bool {
+        <i64 as sqlx::Type<sqlx::Any>>::compatible(ty)
+    }
+}
+
+impl<'r> sqlx::Decode<'r, sqlx::Any> for Flag {
+    fn decode(value: sqlx::any::AnyValueRef<'r>) -> Result<Self, sqlx::error::BoxDynError> {
+        Ok(Flag(
+            <i64 as sqlx::Decode<'r, sqlx::Any>>::decode(value)? != 0,
+        ))
+    }
+}
+
+impl From<Flag> for bool {
+    fn from(flag: Flag) -> bool {
+        flag.0
+    }
+}
+
+/// A nullable timestamp read as "is it set" (`deleted_at`, `hidden_at`):
+/// `#[sqlx(rename = "deleted_at", try_from = "IsSet")] deleted: bool`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct IsSet(pub bool);
+
+impl sqlx::Type<sqlx::Any> for IsSet {
+    fn type_info() -> sqlx::any::AnyTypeInfo {
+        <i64 as sqlx::Type<sqlx::Any>>::type_info()
+    }
+
+    fn compatible(ty: &sqlx::any::AnyTypeInfo) -> bool {
+        <i64 as sqlx::Type<sqlx::Any>>::compatible(ty)
+    }
+}
+
+impl<'r> sqlx::Decode<'r, sqlx::Any> for IsSet {
+    fn decode(value: sqlx::any::AnyValueRef<'r>) -> Result<Self, sqlx::error::BoxDynError> {
+        Ok(IsSet(
+            <Option<i64> as sqlx::Decode<'r, sqlx::Any>>::decode(value)?.is_some(),
+        ))
+    }
+}
+
+impl From<IsSet> for bool {
+    fn from(set: IsSet) -> bool {
+        set.0
+    }
+}
+
 /// Takes a person's account row lock for the rest of the transaction, so
 /// that what one person sends at the same moment (posts, questions,
 /// registrations) is counted one after another, on both backends.

@@ -48,31 +48,28 @@ impl FontSize {
         )
     }
 
-    /// The size chosen earlier, read the same way on the server and in the
-    /// browser so hydration agrees.
+    /// The size chosen earlier. The server reads the cookie (with the
+    /// `cookie` crate, `platform::cookie`) and puts the size's class on
+    /// `<html>`; the browser reads that class back, so it parses no cookie
+    /// and hydration agrees with what the server rendered.
     pub fn from_request() -> FontSize {
         #[cfg(feature = "ssr")]
-        let cookie = platform::cookie(COOKIE);
-        #[cfg(all(feature = "hydrate", not(feature = "ssr")))]
-        let cookie = browser_cookie();
-        #[cfg(not(any(feature = "ssr", feature = "hydrate")))]
-        let cookie: Option<String> = None;
-        cookie
+        let large = platform::cookie(COOKIE)
             .as_deref()
             .and_then(FontSize::parse)
-            .unwrap_or(FontSize::Standard)
+            == Some(FontSize::Large);
+        #[cfg(all(feature = "hydrate", not(feature = "ssr")))]
+        let large = document()
+            .document_element()
+            .is_some_and(|root| root.class_list().contains(FontSize::Large.class()));
+        #[cfg(not(any(feature = "ssr", feature = "hydrate")))]
+        let large = false;
+        if large {
+            FontSize::Large
+        } else {
+            FontSize::Standard
+        }
     }
-}
-
-#[cfg(all(feature = "hydrate", not(feature = "ssr")))]
-fn browser_cookie() -> Option<String> {
-    use wasm_bindgen::JsCast;
-    let doc = document().unchecked_into::<web_sys::HtmlDocument>();
-    let all = doc.cookie().ok()?;
-    all.split(';').find_map(|pair| {
-        let (k, v) = pair.trim().split_once('=')?;
-        (k == COOKIE).then(|| v.to_owned())
-    })
 }
 
 /// The no-script path of the switch: sets the cookie, then the framework

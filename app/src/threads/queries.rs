@@ -11,6 +11,7 @@ use sqlx::{AnyConnection, Row};
 use super::{PostState, PostView, QuoteView, REVISIONS_KEPT, Revision, ThreadSummary, excerpt};
 use crate::groups::readers;
 use platform::Exec;
+use platform::db::{Flag, IsSet};
 
 /// Shown where an account no longer exists.
 pub const GONE_ACCOUNT: &str = "已注销用户";
@@ -31,64 +32,75 @@ const SUMMARY_FROM: &str = "FROM thread t JOIN reading_group g ON g.id = t.group
      LEFT JOIN book b ON b.id = t.book_id LEFT JOIN account a ON a.id = t.account_id \
      LEFT JOIN thread_read r ON r.thread_id = t.id AND r.account_id = $1";
 
-fn summary(r: &AnyRow, viewer: i64) -> ThreadSummary {
-    let post_count: i64 = r.get("post_count");
-    let last_read_seq: i64 = r.get("last_seq");
-    ThreadSummary {
-        id: r.get("id"),
-        group_slug: r.get("slug"),
-        group_name: r.get("group_name"),
-        title: r.get("title"),
-        book_id: r.get("book_id"),
-        book_title: r.get("book_title"),
-        author: r
-            .get::<Option<String>, _>("display_name")
-            .unwrap_or_else(|| GONE_ACCOUNT.to_owned()),
-        pinned: r.get::<i64, _>("pinned") != 0,
-        locked: r.get::<i64, _>("locked") != 0,
-        post_count,
-        last_post_at: r.get("last_post_at"),
-        created_at: r.get("created_at"),
-        unread: if viewer > 0 {
-            (post_count - last_read_seq).max(0)
-        } else {
-            0
-        },
-        last_read_seq,
+/// A row of [`SUMMARY_COLUMNS`].
+#[derive(sqlx::FromRow)]
+struct SummaryRow {
+    id: i64,
+    slug: String,
+    group_name: String,
+    title: String,
+    book_id: Option<i64>,
+    book_title: Option<String>,
+    display_name: Option<String>,
+    #[sqlx(try_from = "Flag")]
+    pinned: bool,
+    #[sqlx(try_from = "Flag")]
+    locked: bool,
+    post_count: i64,
+    last_post_at: i64,
+    created_at: i64,
+    last_seq: i64,
+}
+
+impl SummaryRow {
+    fn summary(self, viewer: i64) -> ThreadSummary {
+        ThreadSummary {
+            id: self.id,
+            group_slug: self.slug,
+            group_name: self.group_name,
+            title: self.title,
+            book_id: self.book_id,
+            book_title: self.book_title,
+            author: self.display_name.unwrap_or_else(|| GONE_ACCOUNT.to_owned()),
+            pinned: self.pinned,
+            locked: self.locked,
+            post_count: self.post_count,
+            last_post_at: self.last_post_at,
+            created_at: self.created_at,
+            unread: if viewer > 0 {
+                (self.post_count - self.last_seq).max(0)
+            } else {
+                0
+            },
+            last_read_seq: self.last_seq,
+        }
     }
 }
 
 /// A thread with what the server functions check.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, sqlx::FromRow)]
 pub struct ThreadRecord {
     pub id: i64,
     pub group_id: i64,
+    #[sqlx(rename = "slug")]
     pub group_slug: String,
     pub title: String,
     pub account_id: Option<i64>,
+    #[sqlx(try_from = "Flag")]
     pub pinned: bool,
+    #[sqlx(try_from = "Flag")]
     pub locked: bool,
     pub post_count: i64,
 }
 
 pub async fn thread(e: impl Exec<'_>, id: i64) -> Result<Option<ThreadRecord>, sqlx::Error> {
-    let row = sqlx::query(
+    sqlx::query_as(
         "SELECT t.id, t.group_id, g.slug, t.title, t.account_id, t.pinned, t.locked, t.post_count \
          FROM thread t JOIN reading_group g ON g.id = t.group_id WHERE t.id = $1",
     )
     .bind(id)
     .fetch_optional(e)
-    .await?;
-    Ok(row.map(|r| ThreadRecord {
-        id: r.get("id"),
-        group_id: r.get("group_id"),
-        group_slug: r.get("slug"),
-        title: r.get("title"),
-        account_id: r.get("account_id"),
-        pinned: r.get::<i64, _>("pinned") != 0,
-        locked: r.get::<i64, _>("locked") != 0,
-        post_count: r.get("post_count"),
-    }))
+    .await
 }
 
 /// One thread as a list shows it, with the viewer's read position.
@@ -98,12 +110,12 @@ pub async fn summary_of(
     viewer: i64,
 ) -> Result<Option<ThreadSummary>, sqlx::Error> {
     let sql = format!("SELECT {SUMMARY_COLUMNS} {SUMMARY_FROM} WHERE t.id = $2");
-    let row = sqlx::query(&sql)
+    let row: Option<SummaryRow> = sqlx::query_as(&sql)
         .bind(viewer)
         .bind(thread_id)
         .fetch_optional(e)
         .await?;
-    Ok(row.map(|r| summary(&r, viewer)))
+    Ok(row.map(|r| r.summary(viewer)))
 }
 
 /// A page of a group's threads: pinned first, then by latest post.
@@ -118,14 +130,14 @@ pub async fn group_threads(
         "SELECT {SUMMARY_COLUMNS} {SUMMARY_FROM} WHERE t.group_id = $2 \
          ORDER BY t.pinned DESC, t.last_post_at DESC, t.id DESC LIMIT $3 OFFSET $4"
     );
-    let rows = sqlx::query(&sql)
+    let rows: Vec<SummaryRow> = sqlx::query_as(&sql)
         .bind(viewer)
         .bind(group_id)
         .bind(limit)
         .bind(offset)
         .fetch_all(e)
         .await?;
-    Ok(rows.iter().map(|r| summary(r, viewer)).collect())
+    Ok(rows.into_iter().map(|r| r.summary(viewer)).collect())
 }
 
 pub async fn count_group_threads(e: impl Exec<'_>, group_id: i64) -> Result<i64, sqlx::Error> {
@@ -147,13 +159,13 @@ pub async fn book_threads(
          ORDER BY t.last_post_at DESC, t.id DESC LIMIT 50",
         readable = *READABLE
     );
-    let rows = sqlx::query(&sql)
+    let rows: Vec<SummaryRow> = sqlx::query_as(&sql)
         .bind(viewer)
         .bind(i64::from(organiser))
         .bind(book_id)
         .fetch_all(e)
         .await?;
-    Ok(rows.iter().map(|r| summary(r, viewer)).collect())
+    Ok(rows.into_iter().map(|r| r.summary(viewer)).collect())
 }
 
 /// Whether an account may read a group's threads.
@@ -238,49 +250,38 @@ pub async fn add_post(
 }
 
 /// A post with where it lives, for checks and permalinks.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, sqlx::FromRow)]
 pub struct PostRecord {
     pub id: i64,
     pub thread_id: i64,
     pub group_id: i64,
+    #[sqlx(rename = "slug")]
     pub group_slug: String,
     pub seq: i64,
     pub account_id: Option<i64>,
     pub author: String,
     pub body_md: String,
+    #[sqlx(rename = "deleted_at", try_from = "IsSet")]
     pub deleted: bool,
+    #[sqlx(rename = "hidden_at", try_from = "IsSet")]
     pub hidden: bool,
     pub edits: i64,
     pub edited_at: Option<i64>,
 }
 
 pub async fn post(e: impl Exec<'_>, id: i64) -> Result<Option<PostRecord>, sqlx::Error> {
-    let row = sqlx::query(
-        "SELECT p.id, p.thread_id, t.group_id, g.slug, p.seq, p.account_id, a.display_name, \
+    sqlx::query_as(
+        "SELECT p.id, p.thread_id, t.group_id, g.slug, p.seq, p.account_id, \
+         COALESCE(a.display_name, $2) AS author, \
          p.body_md, p.deleted_at, p.hidden_at, p.edits, p.edited_at \
          FROM post p JOIN thread t ON t.id = p.thread_id \
          JOIN reading_group g ON g.id = t.group_id LEFT JOIN account a ON a.id = p.account_id \
          WHERE p.id = $1",
     )
     .bind(id)
+    .bind(GONE_ACCOUNT)
     .fetch_optional(e)
-    .await?;
-    Ok(row.map(|r| PostRecord {
-        id: r.get("id"),
-        thread_id: r.get("thread_id"),
-        group_id: r.get("group_id"),
-        group_slug: r.get("slug"),
-        seq: r.get("seq"),
-        account_id: r.get("account_id"),
-        author: r
-            .get::<Option<String>, _>("display_name")
-            .unwrap_or_else(|| GONE_ACCOUNT.to_owned()),
-        body_md: r.get("body_md"),
-        deleted: r.get::<Option<i64>, _>("deleted_at").is_some(),
-        hidden: r.get::<Option<i64>, _>("hidden_at").is_some(),
-        edits: r.get("edits"),
-        edited_at: r.get("edited_at"),
-    }))
+    .await
 }
 
 /// Who looks at posts, for what they may see of them.

@@ -3,6 +3,11 @@
 //! page's signals. The browser reconnects by itself after a network error;
 //! if it gives up (the server answered with an error), a new channel is
 //! opened after a few seconds. Closed when the page goes away.
+//!
+//! Owned here rather than taken from `leptos-use` (`use_event_source`):
+//! the browser's `EventSource` does the protocol, this module only wires
+//! two events to signals, and the bundle every phone downloads stays free
+//! of a general-purpose utility crate.
 
 use leptos::prelude::*;
 
