@@ -9,7 +9,18 @@ use server_fn::ServerFn;
 use platform::error::AppError;
 
 pub const COOKIE: &str = "sx_font";
-const ONE_YEAR: u32 = 365 * 24 * 3600;
+
+/// The `Set-Cookie`/`document.cookie` line of a size (a year; the browser
+/// sends it back to this site only).
+macro_rules! font_cookie {
+    ($value:literal) => {
+        concat!(
+            "sx_font=",
+            $value,
+            "; Path=/; Max-Age=31536000; SameSite=Lax"
+        )
+    };
+}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum FontSize {
@@ -41,11 +52,11 @@ impl FontSize {
         }
     }
 
-    fn set_cookie_value(self) -> String {
-        format!(
-            "{COOKIE}={}; Path=/; Max-Age={ONE_YEAR}; SameSite=Lax",
-            self.as_str()
-        )
+    fn set_cookie_value(self) -> &'static str {
+        match self {
+            FontSize::Standard => font_cookie!("standard"),
+            FontSize::Large => font_cookie!("large"),
+        }
     }
 
     /// The size chosen earlier. The server reads the cookie (with the
@@ -78,7 +89,7 @@ impl FontSize {
 pub async fn set_font_size(size: String) -> Result<(), AppError> {
     platform::respond(async move {
         let size = FontSize::parse(&size).ok_or(AppError::BadRequest)?;
-        platform::append_response_header(http::header::SET_COOKIE, &size.set_cookie_value());
+        platform::append_response_header(http::header::SET_COOKIE, size.set_cookie_value());
         platform::redirect_back();
         Ok(())
     })
@@ -98,7 +109,7 @@ pub fn FontSwitch() -> impl IntoView {
             {
                 use wasm_bindgen::JsCast;
                 let doc = document().unchecked_into::<web_sys::HtmlDocument>();
-                let _ = doc.set_cookie(&size.set_cookie_value());
+                let _ = doc.set_cookie(size.set_cookie_value());
                 if let Some(root) = doc.document_element() {
                     for s in [FontSize::Standard, FontSize::Large] {
                         let _ = root.class_list().remove_1(s.class());
@@ -133,7 +144,9 @@ mod tests {
     fn cookie_values_parse_back() {
         for s in [FontSize::Standard, FontSize::Large] {
             assert_eq!(FontSize::parse(s.as_str()), Some(s));
-            assert!(s.set_cookie_value().contains("SameSite=Lax"));
+            let line = s.set_cookie_value();
+            assert!(line.starts_with(&format!("{COOKIE}={}; ", s.as_str())));
+            assert!(line.contains("Max-Age=31536000") && line.contains("SameSite=Lax"));
         }
         assert_eq!(FontSize::parse("huge"), None);
     }

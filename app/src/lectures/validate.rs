@@ -6,6 +6,64 @@ use super::*;
 use crate::groups::validate::slug as group_slug;
 use platform::time::{BEIJING, parse_day};
 
+/// The session form's text fields exactly as typed: the argument of
+/// `save_lecture`, flattened, so the form's field names are these names.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct LectureText {
+    pub slug: String,
+    pub title: String,
+    pub series: String,
+    pub speaker: String,
+    pub speaker_bio: String,
+    pub abstract_md: String,
+    pub starts_at: String,
+    pub ends_at: String,
+    pub replay_url: String,
+    pub group_id: String,
+    pub book_id: String,
+}
+
+impl LectureText {
+    /// The whole form for [`lecture_fields`].
+    pub fn with<'a>(&'a self, venues: &'a [VenueInput], streams: &'a [String]) -> RawLecture<'a> {
+        RawLecture {
+            slug: &self.slug,
+            title: &self.title,
+            series: &self.series,
+            speaker: &self.speaker,
+            speaker_bio: &self.speaker_bio,
+            abstract_md: &self.abstract_md,
+            starts_at: &self.starts_at,
+            ends_at: &self.ends_at,
+            venues,
+            streams,
+            replay_url: &self.replay_url,
+            group_id: &self.group_id,
+            book_id: &self.book_id,
+        }
+    }
+
+    /// Puts what was typed back into a form's errors, so the form shows it.
+    #[cfg(feature = "ssr")]
+    pub fn keep(&self, f: platform::FormErrors) -> platform::FormErrors {
+        [
+            ("slug", &self.slug),
+            ("title", &self.title),
+            ("series", &self.series),
+            ("speaker", &self.speaker),
+            ("speaker_bio", &self.speaker_bio),
+            ("abstract_md", &self.abstract_md),
+            ("starts_at", &self.starts_at),
+            ("ends_at", &self.ends_at),
+            ("replay_url", &self.replay_url),
+            ("group_id", &self.group_id),
+            ("book_id", &self.book_id),
+        ]
+        .into_iter()
+        .fold(f, |f, (name, value)| f.keep(name, value))
+    }
+}
+
 /// The session form exactly as typed.
 pub struct RawLecture<'a> {
     pub slug: &'a str,

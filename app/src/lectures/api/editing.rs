@@ -1,11 +1,11 @@
 // Server functions take one argument per form field.
-#![allow(clippy::too_many_arguments)]
 
 #[cfg(feature = "ssr")]
 use crate::lectures::live::LiveHub;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
+use crate::lectures::validate::LectureText;
 use crate::lectures::{LectureFields, VenueInput};
 use platform::error::AppError;
 
@@ -102,26 +102,16 @@ pub async fn load_lecture_form(slug: String) -> Result<LectureFormData, AppError
 #[server(prefix = "/api", endpoint = "lectures/save")]
 pub async fn save_lecture(
     original: String,
-    slug: String,
-    title: String,
-    series: String,
-    speaker: String,
-    speaker_bio: String,
-    abstract_md: String,
-    starts_at: String,
-    ends_at: String,
+    #[server(flatten)] text: LectureText,
     #[server(default)] venues: Vec<VenueInput>,
     #[server(default)] streams: Vec<String>,
-    replay_url: String,
-    group_id: String,
-    book_id: String,
     #[server(default)] publish: String,
 ) -> Result<String, AppError> {
     use crate::accounts::Role;
     use crate::accounts::session::require_user;
     use crate::lectures::LectureState;
     use crate::lectures::queries::{self, registration};
-    use crate::lectures::validate::{RawLecture, lecture_fields};
+    use crate::lectures::validate::lecture_fields;
     use platform::error::FormErrors;
     use platform::{ctx, now, random_token, redirect_to, respond};
     respond(async move {
@@ -139,34 +129,9 @@ pub async fn save_lecture(
             }
             Some(l)
         };
-        let raw = RawLecture {
-            slug: &slug,
-            title: &title,
-            series: &series,
-            speaker: &speaker,
-            speaker_bio: &speaker_bio,
-            abstract_md: &abstract_md,
-            starts_at: &starts_at,
-            ends_at: &ends_at,
-            venues: &venues,
-            streams: &streams,
-            replay_url: &replay_url,
-            group_id: &group_id,
-            book_id: &book_id,
-        };
+        let raw = text.with(&venues, &streams);
         let keep = |f: FormErrors| {
-            let mut f = f
-                .keep("slug", &slug)
-                .keep("title", &title)
-                .keep("series", &series)
-                .keep("speaker", &speaker)
-                .keep("speaker_bio", &speaker_bio)
-                .keep("abstract_md", &abstract_md)
-                .keep("starts_at", &starts_at)
-                .keep("ends_at", &ends_at)
-                .keep("replay_url", &replay_url)
-                .keep("group_id", &group_id)
-                .keep("book_id", &book_id);
+            let mut f = text.keep(f);
             for (i, v) in venues
                 .iter()
                 .enumerate()
