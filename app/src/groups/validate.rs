@@ -10,6 +10,72 @@ pub const COMMITTEE_MAX: usize = 40;
 pub const DESCRIPTION_MAX: usize = 20_000;
 pub const SEATS_MAX: i64 = 10_000;
 
+/// The organisers' group form as posted: the argument of `save_group`,
+/// flattened, so the form's field names are these names.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct GroupInput {
+    pub slug: String,
+    pub name: String,
+    pub theme: String,
+    pub description_md: String,
+    pub kind: String,
+    pub sector_id: String,
+    pub committee: String,
+    pub starts_on: String,
+    pub ends_on: String,
+    pub join_policy: String,
+    /// Empty means public (forms written before the setting existed).
+    #[serde(default)]
+    pub visibility: String,
+    pub member_seats: String,
+    pub reader_seats: String,
+    /// The leader's and the guides' user names.
+    pub leader: String,
+    pub guides: String,
+}
+
+impl GroupInput {
+    /// The fields [`group_fields`] checks.
+    pub fn raw(&self) -> RawGroup<'_> {
+        RawGroup {
+            slug: &self.slug,
+            name: &self.name,
+            theme: &self.theme,
+            description_md: &self.description_md,
+            kind: &self.kind,
+            sector_id: &self.sector_id,
+            committee: &self.committee,
+            starts_on: &self.starts_on,
+            ends_on: &self.ends_on,
+            join_policy: &self.join_policy,
+            visibility: &self.visibility,
+            member_seats: &self.member_seats,
+            reader_seats: &self.reader_seats,
+        }
+    }
+
+    /// Every field by its name, to put what was typed back into the form.
+    pub fn typed(&self) -> [(&'static str, &str); 15] {
+        [
+            ("slug", &self.slug),
+            ("name", &self.name),
+            ("theme", &self.theme),
+            ("description_md", &self.description_md),
+            ("kind", &self.kind),
+            ("sector_id", &self.sector_id),
+            ("committee", &self.committee),
+            ("starts_on", &self.starts_on),
+            ("ends_on", &self.ends_on),
+            ("join_policy", &self.join_policy),
+            ("visibility", &self.visibility),
+            ("member_seats", &self.member_seats),
+            ("reader_seats", &self.reader_seats),
+            ("leader", &self.leader),
+            ("guides", &self.guides),
+        ]
+    }
+}
+
 /// The group form exactly as typed.
 pub struct RawGroup<'a> {
     pub slug: &'a str,

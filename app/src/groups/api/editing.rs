@@ -1,11 +1,8 @@
-// Server functions take one argument per form field, and the generated
-// browser-side functions cannot carry an `allow` of their own.
-#![allow(clippy::too_many_arguments)]
-
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use crate::groups::GroupFields;
+use crate::groups::validate::GroupInput;
 use platform::error::AppError;
 
 /// The organisers' form, filled for editing.
@@ -68,60 +65,16 @@ pub async fn group_form(slug: String) -> Result<GroupFormData, AppError> {
 #[server(prefix = "/api", endpoint = "group/save")]
 pub async fn save_group(
     current_slug: String,
-    slug: String,
-    name: String,
-    theme: String,
-    description_md: String,
-    kind: String,
-    sector_id: String,
-    committee: String,
-    starts_on: String,
-    ends_on: String,
-    join_policy: String,
-    #[server(default)] visibility: String,
-    member_seats: String,
-    reader_seats: String,
-    leader: String,
-    guides: String,
+    #[server(flatten)] form: GroupInput,
 ) -> Result<String, AppError> {
     use super::guard::*;
-    use crate::groups::validate::{RawGroup, group_fields};
+    use crate::groups::validate::group_fields;
     respond(async move {
         let organiser = require_role(Role::Organiser).await?;
         let ctx = ctx()?;
-        let raw = RawGroup {
-            slug: &slug,
-            name: &name,
-            theme: &theme,
-            description_md: &description_md,
-            kind: &kind,
-            sector_id: &sector_id,
-            committee: &committee,
-            starts_on: &starts_on,
-            ends_on: &ends_on,
-            join_policy: &join_policy,
-            visibility: &visibility,
-            member_seats: &member_seats,
-            reader_seats: &reader_seats,
-        };
+        let raw = form.raw();
         let mut errors = FormErrors::default();
-        for (k, v) in [
-            ("slug", &slug),
-            ("name", &name),
-            ("theme", &theme),
-            ("description_md", &description_md),
-            ("kind", &kind),
-            ("sector_id", &sector_id),
-            ("committee", &committee),
-            ("starts_on", &starts_on),
-            ("ends_on", &ends_on),
-            ("join_policy", &join_policy),
-            ("visibility", &visibility),
-            ("member_seats", &member_seats),
-            ("reader_seats", &reader_seats),
-            ("leader", &leader),
-            ("guides", &guides),
-        ] {
+        for (k, v) in form.typed() {
             errors = errors.keep(
                 k,
                 &v.chars()
@@ -137,7 +90,7 @@ pub async fn save_group(
             AppError::Invalid(e.clone())
         });
         // Staff by user name: resolved before anything is written.
-        let leader_id = match leader.trim() {
+        let leader_id = match form.leader.trim() {
             "" => None,
             name => {
                 match crate::accounts::queries::credentials(ctx.db.pool(), &name.to_lowercase())
@@ -152,7 +105,8 @@ pub async fn save_group(
             }
         };
         let mut guide_ids = Vec::new();
-        for g in guides
+        for g in form
+            .guides
             .split([',', '，', ' ', '、'])
             .map(str::trim)
             .filter(|g| !g.is_empty())
