@@ -1,11 +1,9 @@
 //! Server functions of the catalogue, recommendations and CSV import.
-// Server functions take one argument per form field, and the generated
-// browser-side functions cannot carry an `allow` of their own.
-#![allow(clippy::too_many_arguments)]
 
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
+use super::validate::BookInput;
 use super::{BookSummary, Recommendation};
 use crate::groups::GroupSummary;
 use crate::notes::NotePage;
@@ -191,27 +189,11 @@ fn duplicate_isbn(raw: &super::validate::RawBook) -> AppError {
 
 /// Saves a new book (organisers); the ISBN must not be in the catalogue yet.
 #[server(prefix = "/api", endpoint = "book/create")]
-pub async fn create_book(
-    title: String,
-    author: String,
-    publisher: String,
-    year: String,
-    isbn: String,
-    pages: String,
-    summary: String,
-) -> Result<i64, AppError> {
+pub async fn create_book(#[server(flatten)] book: BookInput) -> Result<i64, AppError> {
     use ssr::*;
     respond(async move {
         let user = require_role(Role::Organiser).await?;
-        let raw = validate::RawBook {
-            title: &title,
-            author: &author,
-            publisher: &publisher,
-            year: &year,
-            isbn: &isbn,
-            pages: &pages,
-            summary: &summary,
-        };
+        let raw = book.raw();
         let fields = checked_fields(&raw)?;
         let ctx = ctx()?;
         match queries::insert(ctx.db.pool(), &fields, Some(user.id), now()).await {
@@ -236,28 +218,11 @@ pub async fn create_book(
 }
 
 #[server(prefix = "/api", endpoint = "book/update")]
-pub async fn update_book(
-    id: i64,
-    title: String,
-    author: String,
-    publisher: String,
-    year: String,
-    isbn: String,
-    pages: String,
-    summary: String,
-) -> Result<String, AppError> {
+pub async fn update_book(id: i64, #[server(flatten)] book: BookInput) -> Result<String, AppError> {
     use ssr::*;
     respond(async move {
         let user = require_role(Role::Organiser).await?;
-        let raw = validate::RawBook {
-            title: &title,
-            author: &author,
-            publisher: &publisher,
-            year: &year,
-            isbn: &isbn,
-            pages: &pages,
-            summary: &summary,
-        };
+        let raw = book.raw();
         let fields = checked_fields(&raw)?;
         let ctx = ctx()?;
         let before = queries::title(ctx.db.pool(), id).await?;

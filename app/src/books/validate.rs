@@ -33,6 +33,34 @@ pub fn field_label(field: &str) -> Option<&'static str> {
         .map(|(_, label)| *label)
 }
 
+/// The book form as posted: the argument of `create_book` and
+/// `update_book`, flattened, so the form's field names are these names.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct BookInput {
+    pub title: String,
+    pub author: String,
+    pub publisher: String,
+    pub year: String,
+    pub isbn: String,
+    pub pages: String,
+    pub summary: String,
+}
+
+impl BookInput {
+    /// The fields [`book_fields`] checks.
+    pub fn raw(&self) -> RawBook<'_> {
+        RawBook {
+            title: &self.title,
+            author: &self.author,
+            publisher: &self.publisher,
+            year: &self.year,
+            isbn: &self.isbn,
+            pages: &self.pages,
+            summary: &self.summary,
+        }
+    }
+}
+
 /// A book's fields exactly as typed in a form or a CSV cell.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct RawBook<'a> {
