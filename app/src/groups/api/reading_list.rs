@@ -1,7 +1,3 @@
-// Server functions take one argument per form field, and the generated
-// browser-side functions cannot carry an `allow` of their own.
-#![allow(clippy::too_many_arguments)]
-
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
