@@ -135,6 +135,34 @@ pub struct AppContext {
     features: Arc<Features>,
 }
 
+/// Who is asking: a visitor, or a signed-in account.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Viewer {
+    Visitor,
+    Account(i64),
+}
+
+impl Viewer {
+    /// A signed-in account's id, or a visitor.
+    pub fn of(account_id: Option<i64>) -> Viewer {
+        account_id.map_or(Viewer::Visitor, Viewer::Account)
+    }
+
+    pub fn account(self) -> Option<i64> {
+        match self {
+            Viewer::Visitor => None,
+            Viewer::Account(id) => Some(id),
+        }
+    }
+
+    /// The value SQL compares account columns with: the account's id, and
+    /// for a visitor 0, which no account has (ids start at 1), so a visitor
+    /// matches no membership, read position or like.
+    pub fn sql_id(self) -> i64 {
+        self.account().unwrap_or(0)
+    }
+}
+
 /// The state features put in at start-up, one value per type.
 #[derive(Clone, Default)]
 pub struct Features(HashMap<TypeId, Arc<dyn Any + Send + Sync>>);

@@ -107,7 +107,7 @@ pub async fn get_book(id: i64) -> Result<BookDetail, AppError> {
         let db = ctx.db.pool();
         let book = queries::get(db, id).await?.ok_or(AppError::NotFound)?;
         let user = current_user().await?;
-        let viewer = user.as_ref().map_or(0, |u| u.id);
+        let viewer = platform::Viewer::of(user.as_ref().map(|u| u.id));
         let today = today_string();
         let groups = crate::groups::queries::reading_book(db, id, &today).await?;
         let notes =
@@ -128,7 +128,7 @@ pub async fn get_book(id: i64) -> Result<BookDetail, AppError> {
         let threads = crate::threads::queries::book_threads(
             ctx.db.pool(),
             id,
-            user.as_ref().map_or(0, |u| u.id),
+            platform::Viewer::of(user.as_ref().map(|u| u.id)),
             user.as_ref().is_some_and(|u| u.is_organiser()),
         )
         .await?;

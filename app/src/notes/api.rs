@@ -141,7 +141,7 @@ pub async fn like_note(id: i64, like: String) -> Result<i64, AppError> {
     respond(async move {
         let user = crate::accounts::session::require_user().await?;
         let ctx = ctx()?;
-        super::queries::visible(ctx.db.pool(), id, user.id)
+        super::queries::visible(ctx.db.pool(), id, platform::Viewer::Account(user.id))
             .await?
             .ok_or(AppError::NotFound)?;
         let mut tx = ctx.db.pool().begin().await?;
@@ -171,8 +171,13 @@ pub async fn load_book_notes(book_id: i64, page: i64) -> Result<NoteListPage, Ap
             back: format!("/books/{book_id}"),
             path: super::book_notes_path(book_id),
             show_book: false,
-            notes: queries::page(db.pool(), NotesOf::Book(book_id), viewer.unwrap_or(0), page)
-                .await?,
+            notes: queries::page(
+                db.pool(),
+                NotesOf::Book(book_id),
+                platform::Viewer::of(viewer),
+                page,
+            )
+            .await?,
             viewer,
         })
     })
@@ -197,7 +202,7 @@ pub async fn load_group_notes(slug: String, page: i64) -> Result<NoteListPage, A
             notes: queries::page(
                 db.pool(),
                 NotesOf::Group(access.id()),
-                viewer.unwrap_or(0),
+                platform::Viewer::of(viewer),
                 page,
             )
             .await?,

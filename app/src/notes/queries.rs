@@ -8,8 +8,7 @@ use sqlx::{AnyConnection, AnyPool, Row};
 use super::{NotePage, NoteView, Visibility};
 use platform::Exec;
 
-/// Who reads: an account id, or 0 for a visitor (no account has id 0).
-pub type Viewer = i64;
+pub use platform::Viewer;
 
 const VISIBLE: &str = "(n.visibility = 'public' OR n.account_id = $1 OR (n.visibility = 'group' AND EXISTS \
      (SELECT 1 FROM group_member gm WHERE gm.group_id = n.group_id AND gm.account_id = $1)))";
@@ -110,7 +109,7 @@ pub async fn page(
     let total: i64 = sqlx::query_scalar(&format!(
         "SELECT COUNT(*) FROM note n WHERE {condition} AND {VISIBLE}"
     ))
-    .bind(viewer)
+    .bind(viewer.sql_id())
     .bind(id)
     .fetch_one(pool)
     .await?;
@@ -121,7 +120,7 @@ pub async fn page(
          ORDER BY n.created_at DESC, n.id DESC LIMIT $3 OFFSET $4"
     );
     let rows = sqlx::query(&sql)
-        .bind(viewer)
+        .bind(viewer.sql_id())
         .bind(id)
         .bind(NOTES_PER_PAGE)
         .bind((page - 1) * NOTES_PER_PAGE)
@@ -165,7 +164,7 @@ pub async fn visible(
 ) -> Result<Option<NoteView>, sqlx::Error> {
     let sql = format!("SELECT {COLUMNS} {FROM} WHERE n.id = $2 AND {VISIBLE}");
     let row = sqlx::query(&sql)
-        .bind(viewer)
+        .bind(viewer.sql_id())
         .bind(note_id)
         .fetch_optional(e)
         .await?;

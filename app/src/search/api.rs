@@ -67,11 +67,11 @@ pub async fn search(
         let who = current_user()
             .await?
             .map(|u| Searcher {
-                id: u.id,
+                viewer: platform::Viewer::Account(u.id),
                 organiser: u.is_organiser(),
             })
             .unwrap_or(Searcher {
-                id: 0,
+                viewer: platform::Viewer::Visitor,
                 organiser: false,
             });
         // What was just written is found at once.

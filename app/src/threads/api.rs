@@ -78,11 +78,11 @@ mod guard {
 #[server(prefix = "/api", endpoint = "threads/list")]
 pub async fn load_thread_list(slug: String, page: i64) -> Result<ThreadList, AppError> {
     use super::{THREADS_PER_PAGE, queries};
-    use platform::respond;
+    use platform::{Viewer, respond};
     respond(async move {
         let (ctx, access) = guard::readable_group(&slug).await?;
         let db = ctx.db.pool();
-        let viewer = access.user.as_ref().map_or(0, |u| u.id);
+        let viewer = Viewer::of(access.user.as_ref().map(|u| u.id));
         let total = queries::count_group_threads(db, access.id()).await?;
         let pages = ((total + THREADS_PER_PAGE - 1) / THREADS_PER_PAGE).max(1);
         let page = page.clamp(1, pages);
@@ -94,11 +94,11 @@ pub async fn load_thread_list(slug: String, page: i64) -> Result<ThreadList, App
             (page - 1) * THREADS_PER_PAGE,
         )
         .await?;
-        if viewer > 0 {
+        if let Some(account) = viewer.account() {
             for t in &mut threads {
                 if let Some(seq) = ctx
                     .feature::<crate::threads::reads::ReadMarks>()?
-                    .thread_position(viewer, t.id)
+                    .thread_position(account, t.id)
                 {
                     t.read_up_to(seq);
                 }
@@ -139,13 +139,15 @@ pub async fn load_thread_page(
 ) -> Result<ThreadPage, AppError> {
     use super::queries::{self, PostViewer};
     use super::{PAGE_SIZE, PostState, QuoteView, page_count, page_of};
-    use platform::respond;
+    use platform::{Viewer, respond};
     respond(async move {
         // The thread as its list shows it carries what the access check
         // needs (its group) too: one query, not shown before the check.
-        let viewer = crate::accounts::session::current_user()
-            .await?
-            .map_or(0, |u| u.id);
+        let viewer = Viewer::of(
+            crate::accounts::session::current_user()
+                .await?
+                .map(|u| u.id),
+        );
         let mut summary = queries::summary_of(platform::ctx()?.db.pool(), id, viewer)
             .await?
             .ok_or(AppError::NotFound)?;
@@ -154,16 +156,16 @@ pub async fn load_thread_page(
         }
         let (ctx, access) = guard::readable_group(&summary.group_slug).await?;
         let db = ctx.db.pool();
-        if viewer > 0
+        if let Some(account) = viewer.account()
             && let Some(seq) = ctx
                 .feature::<crate::threads::reads::ReadMarks>()?
-                .thread_position(viewer, id)
+                .thread_position(account, id)
         {
             summary.read_up_to(seq);
         }
         let pages = page_count(summary.post_count);
         let first_unread_seq =
-            (viewer > 0 && summary.unread > 0).then_some(summary.last_read_seq + 1);
+            (viewer != Viewer::Visitor && summary.unread > 0).then_some(summary.last_read_seq + 1);
         let page = match (page, first_unread_seq) {
             (Some(p), _) => p.clamp(1, pages),
             (None, Some(seq)) => page_of(seq),
@@ -180,18 +182,18 @@ pub async fn load_thread_page(
             first,
             first + PAGE_SIZE - 1,
             PostViewer {
-                id: viewer,
+                viewer,
                 sees_hidden,
                 moderates: access.can_manage(),
             },
         )
         .await?;
         // Written with the next batch: reading writes nothing on the request path.
-        if viewer > 0
+        if let Some(account) = viewer.account()
             && let Some(last) = posts.last()
         {
             ctx.feature::<crate::threads::reads::ReadMarks>()?
-                .thread_read(viewer, id, last.seq);
+                .thread_read(account, id, last.seq);
         }
         let quoting = match quote {
             Some(q) => queries::post(db, q)
@@ -222,7 +224,7 @@ pub async fn load_thread_page(
             posts,
             page,
             pages,
-            viewer: (viewer > 0).then_some(viewer),
+            viewer: viewer.account(),
             can_post: cannot_post_reason.is_none(),
             cannot_post_reason,
             can_steer: access.can_guide(),

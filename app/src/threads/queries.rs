@@ -1,7 +1,7 @@
 //! SQL of threads and posts. A page of a thread is a range of `post.seq`
 //! on the `(thread_id, seq)` index, so page 500 of a long thread costs what
-//! page 1 does. Reads that depend on who asks take the viewer's id as `$1`
-//! (0 for a visitor).
+//! page 1 does. Reads that depend on who asks take a [`Viewer`], bound as
+//! `$1` with [`Viewer::sql_id`].
 
 use std::sync::LazyLock;
 
@@ -10,8 +10,8 @@ use sqlx::{AnyConnection, Row};
 
 use super::{PostState, PostView, QuoteView, REVISIONS_KEPT, Revision, ThreadSummary, excerpt};
 use crate::groups::readers;
-use platform::Exec;
 use platform::db::{Flag, IsSet};
+use platform::{Exec, Viewer};
 
 /// Shown where an account no longer exists.
 pub const GONE_ACCOUNT: &str = "已注销用户";
@@ -53,7 +53,7 @@ struct SummaryRow {
 }
 
 impl SummaryRow {
-    fn summary(self, viewer: i64) -> ThreadSummary {
+    fn summary(self, viewer: Viewer) -> ThreadSummary {
         ThreadSummary {
             id: self.id,
             group_slug: self.slug,
@@ -67,7 +67,7 @@ impl SummaryRow {
             post_count: self.post_count,
             last_post_at: self.last_post_at,
             created_at: self.created_at,
-            unread: if viewer > 0 {
+            unread: if viewer != Viewer::Visitor {
                 (self.post_count - self.last_seq).max(0)
             } else {
                 0
@@ -107,11 +107,11 @@ pub async fn thread(e: impl Exec<'_>, id: i64) -> Result<Option<ThreadRecord>, s
 pub async fn summary_of(
     e: impl Exec<'_>,
     thread_id: i64,
-    viewer: i64,
+    viewer: Viewer,
 ) -> Result<Option<ThreadSummary>, sqlx::Error> {
     let sql = format!("SELECT {SUMMARY_COLUMNS} {SUMMARY_FROM} WHERE t.id = $2");
     let row: Option<SummaryRow> = sqlx::query_as(&sql)
-        .bind(viewer)
+        .bind(viewer.sql_id())
         .bind(thread_id)
         .fetch_optional(e)
         .await?;
@@ -122,7 +122,7 @@ pub async fn summary_of(
 pub async fn group_threads(
     e: impl Exec<'_>,
     group_id: i64,
-    viewer: i64,
+    viewer: Viewer,
     limit: i64,
     offset: i64,
 ) -> Result<Vec<ThreadSummary>, sqlx::Error> {
@@ -131,7 +131,7 @@ pub async fn group_threads(
          ORDER BY t.pinned DESC, t.last_post_at DESC, t.id DESC LIMIT $3 OFFSET $4"
     );
     let rows: Vec<SummaryRow> = sqlx::query_as(&sql)
-        .bind(viewer)
+        .bind(viewer.sql_id())
         .bind(group_id)
         .bind(limit)
         .bind(offset)
@@ -151,7 +151,7 @@ pub async fn count_group_threads(e: impl Exec<'_>, group_id: i64) -> Result<i64,
 pub async fn book_threads(
     e: impl Exec<'_>,
     book_id: i64,
-    viewer: i64,
+    viewer: Viewer,
     organiser: bool,
 ) -> Result<Vec<ThreadSummary>, sqlx::Error> {
     let sql = format!(
@@ -160,7 +160,7 @@ pub async fn book_threads(
         readable = *READABLE
     );
     let rows: Vec<SummaryRow> = sqlx::query_as(&sql)
-        .bind(viewer)
+        .bind(viewer.sql_id())
         .bind(i64::from(organiser))
         .bind(book_id)
         .fetch_all(e)
@@ -172,14 +172,14 @@ pub async fn book_threads(
 pub async fn may_read(
     e: impl Exec<'_>,
     group_id: i64,
-    account_id: i64,
+    viewer: Viewer,
 ) -> Result<bool, sqlx::Error> {
     let sql = format!(
         "SELECT COUNT(*) FROM reading_group g WHERE g.id = $2 AND {}",
         &*READABLE_BY_ACCOUNT
     );
     let n: i64 = sqlx::query_scalar(&sql)
-        .bind(account_id)
+        .bind(viewer.sql_id())
         .bind(group_id)
         .fetch_one(e)
         .await?;
@@ -287,8 +287,7 @@ pub async fn post(e: impl Exec<'_>, id: i64) -> Result<Option<PostRecord>, sqlx:
 /// Who looks at posts, for what they may see of them.
 #[derive(Debug, Clone, Copy)]
 pub struct PostViewer {
-    /// Account id, 0 for a visitor.
-    pub id: i64,
+    pub viewer: Viewer,
     /// Organisers see the text of hidden posts (to restore them).
     pub sees_hidden: bool,
     /// Leaders and organisers get every post's source (to edit it).
@@ -316,7 +315,7 @@ pub async fn posts_between(
     viewer: PostViewer,
 ) -> Result<Vec<PostView>, sqlx::Error> {
     let rows = sqlx::query(POSTS_PAGE_SQL)
-        .bind(viewer.id)
+        .bind(viewer.viewer.sql_id())
         .bind(thread_id)
         .bind(first)
         .bind(last)
@@ -334,7 +333,7 @@ fn post_view(r: &AnyRow, viewer: PostViewer) -> PostView {
     } else {
         PostState::Visible
     };
-    let mine = viewer.id > 0 && account_id == Some(viewer.id);
+    let mine = account_id.is_some() && account_id == viewer.viewer.account();
     let shows_text = match state {
         PostState::Visible => true,
         PostState::Hidden => viewer.sees_hidden,

@@ -51,8 +51,8 @@ async fn target(
     let Some(post) = queries::post(db, id).await? else {
         return Ok(None);
     };
-    // A visitor is account 0, which is nobody's member.
-    if !queries::may_read(db, post.group_id, user.map_or(0, |u| u.id)).await? {
+    let viewer = platform::Viewer::of(user.map(|u| u.id));
+    if !queries::may_read(db, post.group_id, viewer).await? {
         return Ok(None);
     }
     if let (Some(u), Some(n)) = (user, notification) {

@@ -213,7 +213,13 @@ pub async fn publish(
     // Someone who has left a members-only group no longer hears of it.
     let mut readers = BTreeMap::new();
     for (account_id, kind) in recipients {
-        if queries::may_read(&mut *conn, thread.group_id, account_id).await? {
+        if queries::may_read(
+            &mut *conn,
+            thread.group_id,
+            platform::Viewer::Account(account_id),
+        )
+        .await?
+        {
             readers.insert(account_id, kind);
         }
     }

@@ -261,7 +261,11 @@ async fn bench(b: Backend) {
             let mut row = Vec::new();
             for c in [&small, &large] {
                 let who = Searcher {
-                    id: if member { c.member } else { 0 },
+                    viewer: if member {
+                        platform::Viewer::Account(c.member)
+                    } else {
+                        platform::Viewer::Visitor
+                    },
                     organiser: false,
                 };
                 let hits = page_work(c, who, &q).await;
@@ -291,7 +295,7 @@ async fn bench(b: Backend) {
         ..Filter::default()
     };
     let who = Searcher {
-        id: 0,
+        viewer: platform::Viewer::Visitor,
         organiser: false,
     };
     let (p50, p95) = measure(|| async {

@@ -192,7 +192,7 @@ async fn bench(backend: Backend) {
     // (a) The database work of one page.
     let db = app.db().clone();
     let viewer = PostViewer {
-        id: reader,
+        viewer: platform::Viewer::Account(reader),
         sees_hidden: false,
         moderates: false,
     };
@@ -206,7 +206,7 @@ async fn bench(backend: Backend) {
                 .await
                 .expect("posts_between");
             let between = started.elapsed();
-            let summary = queries::summary_of(db.pool(), id, reader)
+            let summary = queries::summary_of(db.pool(), id, platform::Viewer::Account(reader))
                 .await
                 .expect("summary_of");
             let total = started.elapsed();

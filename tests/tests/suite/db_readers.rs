@@ -52,9 +52,13 @@ async fn rust_and_sql_agree_on_who_reads_a_group(b: Backend) {
     for (visibility, group) in groups {
         for &(account, organiser, member) in &people {
             let rust = readers::may_read(visibility, member, organiser);
-            let by_account = app::threads::queries::may_read(pool, group, account)
-                .await
-                .expect("may_read");
+            let by_account = app::threads::queries::may_read(
+                pool,
+                group,
+                platform::Viewer::of((account != 0).then_some(account)),
+            )
+            .await
+            .expect("may_read");
             let n: i64 = sqlx::query_scalar(&with_flag)
                 .bind(account)
                 .bind(i64::from(organiser))

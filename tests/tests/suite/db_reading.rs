@@ -12,6 +12,11 @@ use app::progress::ReadingStatus;
 use app::progress::queries as progress;
 use shuxiang_tests::{Backend, GroupSpec, TestDb, day, on_both_backends};
 
+/// The viewer of an account id as the tests write it: 0 is a visitor.
+fn who(id: i64) -> platform::Viewer {
+    platform::Viewer::of((id != 0).then_some(id))
+}
+
 on_both_backends!(
     books_insert_search_update_and_unique_isbn,
     covers_are_stored_served_and_replaced,
@@ -391,40 +396,46 @@ async fn notes_follow_visibility(b: Backend) {
     let ids = |p: app::notes::NotePage| p.notes.into_iter().map(|n| n.id).collect::<Vec<_>>();
     let (on_book, in_group) = (notes::NotesOf::Book(book), notes::NotesOf::Group(gid));
     assert_eq!(
-        ids(notes::page(t.db.pool(), on_book, author, 1).await.unwrap()),
+        ids(notes::page(t.db.pool(), on_book, who(author), 1)
+            .await
+            .unwrap()),
         vec![private, group_only, public]
     );
     assert_eq!(
-        ids(notes::page(t.db.pool(), on_book, member, 1).await.unwrap()),
+        ids(notes::page(t.db.pool(), on_book, who(member), 1)
+            .await
+            .unwrap()),
         vec![group_only, public]
     );
     assert_eq!(
-        ids(notes::page(t.db.pool(), on_book, stranger, 1)
+        ids(notes::page(t.db.pool(), on_book, who(stranger), 1)
             .await
             .unwrap()),
         vec![public]
     );
     assert_eq!(
-        ids(notes::page(t.db.pool(), on_book, 0, 1).await.unwrap()),
+        ids(notes::page(t.db.pool(), on_book, who(0), 1).await.unwrap()),
         vec![public],
         "visitors"
     );
     assert_eq!(
-        ids(notes::page(t.db.pool(), in_group, member, 1).await.unwrap()),
+        ids(notes::page(t.db.pool(), in_group, who(member), 1)
+            .await
+            .unwrap()),
         vec![group_only]
     );
-    let none = notes::page(t.db.pool(), in_group, stranger, 1)
+    let none = notes::page(t.db.pool(), in_group, who(stranger), 1)
         .await
         .unwrap();
     assert!(none.notes.is_empty() && none.total == 0);
     assert!(
-        notes::visible(t.db.pool(), private, member)
+        notes::visible(t.db.pool(), private, who(member))
             .await
             .unwrap()
             .is_none()
     );
     assert!(
-        notes::visible(t.db.pool(), private, author)
+        notes::visible(t.db.pool(), private, who(author))
             .await
             .unwrap()
             .is_some()
@@ -477,7 +488,10 @@ async fn likes_count_once_per_person(b: Backend) {
     );
     assert_eq!(notes::set_like(&mut conn, n, a, true, 4).await.unwrap(), 2);
     drop(conn);
-    let seen = notes::visible(t.db.pool(), n, c).await.unwrap().unwrap();
+    let seen = notes::visible(t.db.pool(), n, who(c))
+        .await
+        .unwrap()
+        .unwrap();
     assert!(seen.liked);
     assert_eq!(seen.likes, 2);
     let mut conn = t.db.pool().acquire().await.unwrap();
@@ -485,7 +499,7 @@ async fn likes_count_once_per_person(b: Backend) {
     assert_eq!(notes::set_like(&mut conn, n, c, false, 6).await.unwrap(), 1);
     drop(conn);
     assert!(
-        !notes::visible(t.db.pool(), n, c)
+        !notes::visible(t.db.pool(), n, who(c))
             .await
             .unwrap()
             .unwrap()

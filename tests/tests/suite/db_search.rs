@@ -115,7 +115,7 @@ async fn found(t: &TestDb, who: Searcher, q: &str, filter: Filter) -> Vec<(Searc
 }
 
 const VISITOR: Searcher = Searcher {
-    id: 0,
+    viewer: platform::Viewer::Visitor,
     organiser: false,
 };
 
@@ -282,7 +282,10 @@ async fn nobody_finds_what_they_may_not_read(b: Backend) {
         13,
     )
     .await;
-    let as_of = |id, organiser| Searcher { id, organiser };
+    let as_of = |id, organiser| Searcher {
+        viewer: platform::Viewer::of((id != 0).then_some(id)),
+        organiser,
+    };
     let kinds = |v: Vec<(SearchKind, String)>| v.into_iter().map(|(k, _)| k).collect::<Vec<_>>();
 
     assert!(
@@ -525,7 +528,7 @@ async fn common_words_are_counted_up_to_the_cap(b: Backend) {
             .is_empty()
     );
     let member = Searcher {
-        id: alice,
+        viewer: platform::Viewer::Account(alice),
         organiser: false,
     };
     assert_eq!(

@@ -8,8 +8,14 @@ use app::notifications::queries::{self as notes, NewNotification};
 use app::threads::moderation;
 use app::threads::queries::{self, NewPost, PostViewer, ThreadFlag};
 use app::threads::{PostState, PostView};
+use platform::Viewer;
 use platform::likes;
 use shuxiang_tests::{Backend, GroupSpec, TestDb, on_both_backends};
+
+/// The viewer of an account id as the tests write it: 0 is a visitor.
+fn who(id: i64) -> Viewer {
+    Viewer::of((id != 0).then_some(id))
+}
 
 on_both_backends!(
     posts_are_numbered_and_locked_threads_refuse_them,
@@ -98,7 +104,7 @@ async fn page(
         first,
         last,
         PostViewer {
-            id: viewer,
+            viewer: who(viewer),
             sees_hidden,
             moderates: false,
         },
@@ -149,7 +155,7 @@ async fn posts_are_numbered_and_locked_threads_refuse_them(b: Backend) {
     assert_eq!(seqs, vec![1, 2, 3]);
     let rec = queries::thread(t.db.pool(), tid).await.unwrap().unwrap();
     assert_eq!(rec.post_count, 3);
-    let summary = queries::summary_of(t.db.pool(), tid, 0)
+    let summary = queries::summary_of(t.db.pool(), tid, who(0))
         .await
         .unwrap()
         .unwrap();
@@ -576,11 +582,11 @@ async fn read_positions_never_move_back(b: Backend) {
     let unread = |viewer: i64| {
         let t = &t;
         async move {
-            let s = queries::summary_of(t.db.pool(), tid, viewer)
+            let s = queries::summary_of(t.db.pool(), tid, who(viewer))
                 .await
                 .unwrap()
                 .unwrap();
-            let listed = queries::group_threads(t.db.pool(), gid, viewer, 30, 0)
+            let listed = queries::group_threads(t.db.pool(), gid, who(viewer), 30, 0)
                 .await
                 .unwrap();
             assert_eq!(listed.len(), 1);
@@ -615,7 +621,7 @@ async fn read_positions_never_move_back(b: Backend) {
     );
     assert_eq!(unread(alice).await, (7, 4));
     assert!(
-        queries::summary_of(t.db.pool(), 9999, bob)
+        queries::summary_of(t.db.pool(), 9999, who(bob))
             .await
             .unwrap()
             .is_none()
@@ -645,7 +651,7 @@ async fn group_threads_put_pinned_first_then_latest(b: Backend) {
         .await
         .unwrap();
     let ids = |v: Vec<app::threads::ThreadSummary>| v.into_iter().map(|s| s.id).collect::<Vec<_>>();
-    let all = queries::group_threads(t.db.pool(), gid, alice, 30, 0)
+    let all = queries::group_threads(t.db.pool(), gid, who(alice), 30, 0)
         .await
         .unwrap();
     assert_eq!(all[0].title, "置顶的老帖");
@@ -657,7 +663,7 @@ async fn group_threads_put_pinned_first_then_latest(b: Backend) {
     assert_eq!(m.group_name, "测试群 test-group");
     assert_eq!(m.author, "测试alice");
     assert_eq!(
-        ids(queries::group_threads(t.db.pool(), gid, alice, 2, 1)
+        ids(queries::group_threads(t.db.pool(), gid, who(alice), 2, 1)
             .await
             .unwrap()),
         vec![old, new]
@@ -710,9 +716,11 @@ async fn book_threads_and_may_read_follow_group_visibility(b: Backend) {
         (boss, true, vec![secret_thread, public_thread]),
     ] {
         assert_eq!(
-            ids(queries::book_threads(t.db.pool(), book, viewer, organiser)
-                .await
-                .unwrap()),
+            ids(
+                queries::book_threads(t.db.pool(), book, who(viewer), organiser)
+                    .await
+                    .unwrap()
+            ),
             expected,
             "viewer {viewer}"
         );
@@ -729,7 +737,9 @@ async fn book_threads_and_may_read_follow_group_visibility(b: Backend) {
         (9999, insider, false),
     ] {
         assert_eq!(
-            queries::may_read(t.db.pool(), group, viewer).await.unwrap(),
+            queries::may_read(t.db.pool(), group, who(viewer))
+                .await
+                .unwrap(),
             expected,
             "group {group}, viewer {viewer}"
         );

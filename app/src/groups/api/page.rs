@@ -71,7 +71,7 @@ pub async fn get_group(slug: String) -> Result<GroupPage, AppError> {
         } else {
             (Vec::new(), Vec::new())
         };
-        let viewer = access.user.as_ref().map_or(0, |u| u.id);
+        let viewer = platform::Viewer::of(access.user.as_ref().map(|u| u.id));
         let notes =
             crate::notes::queries::page(db, crate::notes::queries::NotesOf::Group(gid), viewer, 1)
                 .await?;
@@ -92,7 +92,7 @@ pub async fn get_group(slug: String) -> Result<GroupPage, AppError> {
             .can_manage()
             .then(|| invite_path(&access.group.summary.slug, &access.group.invite_token));
         let threads = if access.can_read_threads() {
-            let viewer = access.user.as_ref().map_or(0, |u| u.id);
+            let viewer = platform::Viewer::of(access.user.as_ref().map(|u| u.id));
             Some(
                 crate::threads::queries::group_threads(ctx.db.pool(), access.id(), viewer, 5, 0)
                     .await?,

@@ -18,10 +18,10 @@ use crate::search::tokens::Query;
 use platform::Db;
 use platform::db::Backend;
 
-/// Who is searching: an account id (0 for a visitor) and whether an organiser.
+/// Who is searching, and whether an organiser.
 #[derive(Debug, Clone, Copy)]
 pub struct Searcher {
-    pub id: i64,
+    pub viewer: platform::Viewer,
     pub organiser: bool,
 }
 
@@ -146,7 +146,7 @@ fn id_range(kind: Option<SearchKind>, filter: Filter) -> (i64, i64) {
 macro_rules! bind_filter {
     ($q:expr, $who:expr, $m:expr, $f:expr, $kind:expr) => {{
         let (lo, hi) = id_range($kind, $f);
-        $q.bind($who.id)
+        $q.bind($who.viewer.sql_id())
             .bind(i64::from($who.organiser))
             .bind($m)
             .bind($f.from.unwrap_or(i64::MIN / 2))

@@ -96,7 +96,9 @@ pub async fn report_post(id: i64, reason: String) -> Result<String, AppError> {
         let post = super::queries::post(db.pool(), id)
             .await?
             .ok_or(AppError::NotFound)?;
-        if !super::queries::may_read(db.pool(), post.group_id, user.id).await? {
+        if !super::queries::may_read(db.pool(), post.group_id, platform::Viewer::Account(user.id))
+            .await?
+        {
             return Err(AppError::NotFound);
         }
         let reason = reason.trim();
