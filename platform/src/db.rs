@@ -210,6 +210,11 @@ impl From<IsSet> for bool {
     }
 }
 
+/// The answer of a `SELECT COUNT(*) …` with one id bound as `$1`.
+pub async fn count_of<'c>(e: impl Exec<'c>, sql: &str, id: i64) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar(sql).bind(id).fetch_one(e).await
+}
+
 /// Takes a person's account row lock for the rest of the transaction, so
 /// that what one person sends at the same moment (posts, questions,
 /// registrations) is counted one after another, on both backends.

@@ -37,6 +37,7 @@ pub mod error;
 pub mod flash;
 pub mod html;
 pub mod time;
+pub mod validate;
 
 #[cfg(feature = "ssr")]
 pub mod client;

@@ -2,6 +2,7 @@
 
 use super::{GroupFields, GroupKind, GroupVisibility, JoinPolicy};
 use platform::time::parse_day;
+use platform::validate::{chars, text};
 
 pub const SLUG_MAX: usize = 40;
 pub const NAME_MAX: usize = 40;
@@ -94,14 +95,6 @@ pub struct RawGroup<'a> {
     pub reader_seats: &'a str,
 }
 
-fn chars(s: &str) -> usize {
-    s.chars().count()
-}
-
-fn no_controls(s: &str) -> bool {
-    !s.chars().any(char::is_control)
-}
-
 /// A web address part: lower-case letters, digits and single hyphens.
 pub fn slug(s: &str) -> Result<String, String> {
     let s = s.trim().to_lowercase();
@@ -136,20 +129,6 @@ fn seats(s: &str, what: &str) -> Result<i64, String> {
         Ok(n) if (0..=SEATS_MAX).contains(&n) => Ok(n),
         _ => Err(format!("{what}应为 0 到 {SEATS_MAX} 之间的整数")),
     }
-}
-
-fn text(s: &str, max: usize, what: &str, required: bool) -> Result<String, String> {
-    let t = s.trim();
-    if required && t.is_empty() {
-        return Err(format!("请填写{what}"));
-    }
-    if chars(t) > max {
-        return Err(format!("{what}不能超过 {max} 个字"));
-    }
-    if !no_controls(t) {
-        return Err(format!("{what}不能包含控制字符"));
-    }
-    Ok(t.to_owned())
 }
 
 /// Validates the whole form, collecting every field's problem.

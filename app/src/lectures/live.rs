@@ -460,30 +460,30 @@ impl LiveHub {
 
     /// Registrations, check-ins or viewers of a session changed.
     pub async fn audience_changed(&self, lecture_id: i64) {
-        if let Some(room) = self.existing_room(lecture_id) {
-            room.audience_dirty.store(true, Ordering::Relaxed);
-        }
-        self.tell(Note {
-            n: self.node.clone(),
-            l: lecture_id,
-            w: None,
-            q: false,
-            a: true,
-        })
-        .await;
+        self.changed(lecture_id, false).await;
     }
 
     /// A question of a session was asked, voted on, answered or hidden.
     pub async fn questions_changed(&self, lecture_id: i64) {
+        self.changed(lecture_id, true).await;
+    }
+
+    /// Marks a room's questions or audience stale here and tells the others.
+    async fn changed(&self, lecture_id: i64, questions: bool) {
         if let Some(room) = self.existing_room(lecture_id) {
-            room.questions_dirty.store(true, Ordering::Relaxed);
+            let dirty = if questions {
+                &room.questions_dirty
+            } else {
+                &room.audience_dirty
+            };
+            dirty.store(true, Ordering::Relaxed);
         }
         self.tell(Note {
             n: self.node.clone(),
             l: lecture_id,
             w: None,
-            q: true,
-            a: false,
+            q: questions,
+            a: !questions,
         })
         .await;
     }
@@ -500,16 +500,20 @@ impl LiveHub {
         })
     }
 
-    /// One look at every room: send what changed, announce counts, add
-    /// views, forget rooms nobody watched for a minute.
-    async fn tick(&self) {
-        let rooms: Vec<(i64, Arc<Room>)> = self
-            .rooms
+    /// Every room on this server, taken out of the lock.
+    fn all_rooms(&self) -> Vec<(i64, Arc<Room>)> {
+        self.rooms
             .lock()
             .expect("rooms lock")
             .iter()
             .map(|(id, r)| (*id, Arc::clone(r)))
-            .collect();
+            .collect()
+    }
+
+    /// One look at every room: send what changed, announce counts, add
+    /// views, forget rooms nobody watched for a minute.
+    async fn tick(&self) {
+        let rooms = self.all_rooms();
         let due = {
             let mut at = self.flushed_at.lock().expect("flush time lock");
             // Half a tick early rather than a tick late.
@@ -618,13 +622,7 @@ impl LiveHub {
     pub async fn flush(&self) {
         let _writing = self.flushing.lock().await;
         self.flush_viewers().await;
-        let rooms: Vec<(i64, Arc<Room>)> = self
-            .rooms
-            .lock()
-            .expect("rooms lock")
-            .iter()
-            .map(|(id, r)| (*id, Arc::clone(r)))
-            .collect();
+        let rooms = self.all_rooms();
         for (id, room) in rooms {
             self.flush_room_views(id, &room).await;
         }

@@ -5,6 +5,7 @@ use time::{Date, PrimitiveDateTime, Time};
 use super::*;
 use crate::groups::validate::slug as group_slug;
 use platform::time::{BEIJING, parse_day};
+use platform::validate::{chars, text};
 
 /// The session form's text fields exactly as typed: the argument of
 /// `save_lecture`, flattened, so the form's field names are these names.
@@ -79,24 +80,6 @@ pub struct RawLecture<'a> {
     pub replay_url: &'a str,
     pub group_id: &'a str,
     pub book_id: &'a str,
-}
-
-fn chars(s: &str) -> usize {
-    s.chars().count()
-}
-
-fn text(s: &str, max: usize, what: &str, required: bool) -> Result<String, String> {
-    let t = s.trim();
-    if required && t.is_empty() {
-        return Err(format!("请填写{what}"));
-    }
-    if chars(t) > max {
-        return Err(format!("{what}不能超过 {max} 个字"));
-    }
-    if t.chars().any(char::is_control) {
-        return Err(format!("{what}不能包含控制字符"));
-    }
-    Ok(t.to_owned())
 }
 
 fn long_text(s: &str, max: usize, what: &str) -> Result<String, String> {

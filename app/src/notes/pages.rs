@@ -26,13 +26,7 @@ fn page_number() -> Memo<i64> {
 
 #[component]
 pub fn BookNotesPage() -> impl IntoView {
-    let params = use_params_map();
-    let id = Memo::new(move |_| {
-        params
-            .with(|p| p.get("id"))
-            .and_then(|s| s.parse::<i64>().ok())
-            .unwrap_or(0)
-    });
+    let id = crate::ui::params::id_param();
     let page = page_number();
     let data = Resource::new(
         move || (id.get(), page.get()),

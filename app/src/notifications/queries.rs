@@ -60,12 +60,8 @@ pub async fn insert_lecture(
 }
 
 pub async fn unread_count(e: impl Exec<'_>, account_id: i64) -> Result<i64, sqlx::Error> {
-    sqlx::query_scalar(
-        "SELECT COUNT(*) FROM notification WHERE account_id = $1 AND read_at IS NULL",
-    )
-    .bind(account_id)
-    .fetch_one(e)
-    .await
+    let sql = "SELECT COUNT(*) FROM notification WHERE account_id = $1 AND read_at IS NULL";
+    platform::db::count_of(e, sql, account_id).await
 }
 
 /// Someone's notifications, newest first.
@@ -105,10 +101,8 @@ pub async fn list(
 }
 
 pub async fn count(e: impl Exec<'_>, account_id: i64) -> Result<i64, sqlx::Error> {
-    sqlx::query_scalar("SELECT COUNT(*) FROM notification WHERE account_id = $1")
-        .bind(account_id)
-        .fetch_one(e)
-        .await
+    let sql = "SELECT COUNT(*) FROM notification WHERE account_id = $1";
+    platform::db::count_of(e, sql, account_id).await
 }
 
 /// Marks all of someone's notifications read.

@@ -141,10 +141,8 @@ pub async fn group_threads(
 }
 
 pub async fn count_group_threads(e: impl Exec<'_>, group_id: i64) -> Result<i64, sqlx::Error> {
-    sqlx::query_scalar("SELECT COUNT(*) FROM thread WHERE group_id = $1")
-        .bind(group_id)
-        .fetch_one(e)
-        .await
+    let sql = "SELECT COUNT(*) FROM thread WHERE group_id = $1";
+    platform::db::count_of(e, sql, group_id).await
 }
 
 /// Threads about a book in every group the viewer may read, latest first.
@@ -407,10 +405,8 @@ pub async fn revisions_page(
 
 /// How many earlier versions of a post are kept.
 pub async fn revision_count(e: impl Exec<'_>, post_id: i64) -> Result<i64, sqlx::Error> {
-    sqlx::query_scalar("SELECT COUNT(*) FROM post_revision WHERE post_id = $1")
-        .bind(post_id)
-        .fetch_one(e)
-        .await
+    let sql = "SELECT COUNT(*) FROM post_revision WHERE post_id = $1";
+    platform::db::count_of(e, sql, post_id).await
 }
 
 /// What becomes of the text an edit replaces.

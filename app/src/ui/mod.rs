@@ -3,6 +3,7 @@
 pub mod form;
 pub mod like;
 pub mod pager;
+pub mod params;
 
 pub use form::{FormAlert, Notice, SelectField, SubmitButton, TextArea, TextField};
 pub use pager::Pager;

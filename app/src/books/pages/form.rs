@@ -1,6 +1,6 @@
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::hooks::{use_params_map, use_query_map};
+use leptos_router::hooks::use_query_map;
 
 use crate::admin::OrganisersOnly;
 use crate::books::BookFields;
@@ -70,14 +70,8 @@ pub fn NewBookPage() -> impl IntoView {
 
 #[component]
 pub fn EditBookPage() -> impl IntoView {
-    let params = use_params_map();
     let query = use_query_map();
-    let id = Memo::new(move |_| {
-        params
-            .with(|p| p.get("id"))
-            .and_then(|s| s.parse::<i64>().ok())
-            .unwrap_or(0)
-    });
+    let id = crate::ui::params::id_param();
     let action = platform::flash::action::<UpdateBook>();
     let book = Resource::new(
         move || (id.get(), action.version().get()),

@@ -101,9 +101,7 @@ pub async fn add_to_list(
 ) -> Result<String, AppError> {
     use super::guard::*;
     respond(async move {
-        let access = load(&slug).await?;
-        let actor = access.require_manager()?.id;
-        access.require_open()?;
+        let (access, actor) = open_list(&slug, false).await?;
         let Ok(book_id) = book_id.parse::<i64>() else {
             let mut f = FormErrors::default()
                 .keep("starts_on", &starts_on)
@@ -156,9 +154,7 @@ pub async fn update_list_item(
 ) -> Result<String, AppError> {
     use super::guard::*;
     respond(async move {
-        let access = load(&slug).await?;
-        let actor = access.require_guide()?.id;
-        access.require_open()?;
+        let (access, actor) = open_list(&slug, true).await?;
         let (s, e, guide, html) = list_fields(&starts_on, &ends_on, &guide_md)?;
         let fields = queries::reading_list::ItemFields {
             starts_on: &s,
@@ -167,12 +163,8 @@ pub async fn update_list_item(
             guide_html: &html,
         };
         let pool = ctx()?.db.pool().clone();
-        if !queries::reading_list::update(&pool, access.id(), item_id, &fields).await? {
-            return Err(AppError::NotFound);
-        }
-        let change = format!("修改日期和导读：item:{item_id}");
-        list_changed(&pool, actor, &slug, &change).await?;
-        platform::redirect_back();
+        let found = queries::reading_list::update(&pool, access.id(), item_id, &fields).await?;
+        entry_changed(&pool, found, actor, &slug, ("修改日期和导读", item_id)).await?;
         Ok("已保存导读".to_owned())
     })
     .await
@@ -182,15 +174,10 @@ pub async fn update_list_item(
 pub async fn remove_from_list(slug: String, item_id: i64) -> Result<String, AppError> {
     use super::guard::*;
     respond(async move {
-        let access = load(&slug).await?;
-        let actor = access.require_manager()?.id;
-        access.require_open()?;
+        let (access, actor) = open_list(&slug, false).await?;
         let pool = ctx()?.db.pool().clone();
-        if !queries::reading_list::remove(&pool, access.id(), item_id).await? {
-            return Err(AppError::NotFound);
-        }
-        list_changed(&pool, actor, &slug, &format!("移出书目：item:{item_id}")).await?;
-        platform::redirect_back();
+        let found = queries::reading_list::remove(&pool, access.id(), item_id).await?;
+        entry_changed(&pool, found, actor, &slug, ("移出书目", item_id)).await?;
         Ok("已从书目中移除".to_owned())
     })
     .await
@@ -204,9 +191,7 @@ pub async fn move_in_list(
 ) -> Result<String, AppError> {
     use super::guard::*;
     respond(async move {
-        let access = load(&slug).await?;
-        let actor = access.require_manager()?.id;
-        access.require_open()?;
+        let (access, actor) = open_list(&slug, false).await?;
         let up = crate::groups::ListMove::parse(&direction).ok_or(AppError::BadRequest)?
             == crate::groups::ListMove::Up;
         let ctx = ctx()?;
@@ -226,6 +211,43 @@ pub async fn move_in_list(
         .to_owned())
     })
     .await
+}
+
+/// The group whose list is changed, which must still be open, and who
+/// changes it: a manager, or with `guides` also a guide (dates and guided
+/// reading).
+#[cfg(feature = "ssr")]
+async fn open_list(
+    slug: &str,
+    guides: bool,
+) -> Result<(crate::groups::access::GroupAccess, i64), AppError> {
+    let access = super::guard::load(slug).await?;
+    let actor = if guides {
+        access.require_guide()?.id
+    } else {
+        access.require_manager()?.id
+    };
+    access.require_open()?;
+    Ok((access, actor))
+}
+
+/// After a change to one entry of the list: not found when there was no
+/// such entry; otherwise the change (what, which item) is logged and the
+/// plain form sent back.
+#[cfg(feature = "ssr")]
+async fn entry_changed(
+    pool: &sqlx::AnyPool,
+    found: bool,
+    actor: i64,
+    slug: &str,
+    (what, item_id): (&str, i64),
+) -> Result<(), AppError> {
+    if !found {
+        return Err(AppError::NotFound);
+    }
+    list_changed(pool, actor, slug, &format!("{what}：item:{item_id}")).await?;
+    platform::redirect_back();
+    Ok(())
 }
 
 /// Records a change to a group's reading list in the audit log.

@@ -601,3 +601,14 @@ pub async fn count(e: impl Exec<'_>) -> Result<i64, sqlx::Error> {
         .fetch_one(e)
         .await
 }
+
+/// A group's address segment and name, for a link to it from elsewhere.
+pub async fn link<'c>(
+    e: impl Exec<'c>,
+    group_id: i64,
+) -> Result<Option<(String, String)>, sqlx::Error> {
+    sqlx::query_as("SELECT slug, name FROM reading_group WHERE id = $1")
+        .bind(group_id)
+        .fetch_optional(e)
+        .await
+}

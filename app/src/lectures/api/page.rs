@@ -76,11 +76,13 @@ pub async fn load_lecture(slug: String) -> Result<LecturePage, AppError> {
             })
             .collect();
         let group = match lecture.group_id {
-            Some(g) => queries::group_link(pool, g).await?,
+            Some(g) => crate::groups::queries::link(pool, g).await?,
             None => None,
         };
         let book = match lecture.book_id {
-            Some(b) => queries::book_link(pool, b).await?,
+            Some(b) => crate::books::queries::title(pool, b)
+                .await?
+                .map(|title| (b, title)),
             None => None,
         };
         let followup_path = match (lecture.followup_thread_id, &group) {

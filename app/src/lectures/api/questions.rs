@@ -157,7 +157,9 @@ pub async fn make_followup(slug: String) -> Result<String, AppError> {
             .await?
             .ok_or(AppError::NotFound)?;
         crate::threads::write::publish(&mut tx, &thread, &user, None, &body, now).await?;
-        let group_slug = queries::group_slug(&mut *tx, group_id).await?;
+        let (group_slug, _) = crate::groups::queries::link(&mut *tx, group_id)
+            .await?
+            .ok_or(AppError::NotFound)?;
         tx.commit().await?;
         let path = format!("/groups/{group_slug}/threads/{thread_id}");
         redirect_to(&path);

@@ -400,16 +400,13 @@ pub async fn upcoming<'c>(
     now: i64,
     limit: i64,
 ) -> Result<Vec<LectureRecord>, sqlx::Error> {
-    let sql = format!(
-        "SELECT {SUMMARY_COLUMNS}, {RECORD_COLUMNS} FROM lecture l \
-         WHERE l.state = 'published' AND l.ends_at > $1 ORDER BY l.starts_at, l.id LIMIT $2"
-    );
-    let rows = sqlx::query(&sql)
-        .bind(now)
-        .bind(limit)
-        .fetch_all(db)
-        .await?;
-    Ok(rows.iter().map(|r| record_of(r, now)).collect())
+    records(
+        db,
+        "l.state = 'published' AND l.ends_at > $1 ORDER BY l.starts_at, l.id LIMIT $2",
+        &[now, limit],
+        now,
+    )
+    .await
 }
 
 /// The newest published or cancelled sessions by last change (the feed).
@@ -418,11 +415,28 @@ pub async fn recently_changed<'c>(
     now: i64,
     limit: i64,
 ) -> Result<Vec<LectureRecord>, sqlx::Error> {
-    let sql = format!(
-        "SELECT {SUMMARY_COLUMNS}, {RECORD_COLUMNS} FROM lecture l \
-         WHERE l.state <> 'draft' ORDER BY l.updated_at DESC, l.id DESC LIMIT $1"
-    );
-    let rows = sqlx::query(&sql).bind(limit).fetch_all(db).await?;
+    records(
+        db,
+        "l.state <> 'draft' ORDER BY l.updated_at DESC, l.id DESC LIMIT $1",
+        &[limit],
+        now,
+    )
+    .await
+}
+
+/// Whole records, as of `now`: `rest` is the condition, the order and the
+/// limit, with `binds` as `$1`, `$2`….
+async fn records<'c>(
+    db: impl Exec<'c>,
+    rest: &str,
+    binds: &[i64],
+    now: i64,
+) -> Result<Vec<LectureRecord>, sqlx::Error> {
+    let sql = format!("SELECT {SUMMARY_COLUMNS}, {RECORD_COLUMNS} FROM lecture l WHERE {rest}");
+    let query = binds
+        .iter()
+        .fold(sqlx::query(&sql), |query, value| query.bind(*value));
+    let rows = query.fetch_all(db).await?;
     Ok(rows.iter().map(|r| record_of(r, now)).collect())
 }
 
@@ -475,28 +489,6 @@ pub async fn add_views<'c>(db: impl Exec<'c>, id: i64, views: i64) -> Result<(),
     Ok(())
 }
 
-/// A reading group's address and name (a lecture links to one).
-pub async fn group_link<'c>(
-    db: impl Exec<'c>,
-    group_id: i64,
-) -> Result<Option<(String, String)>, sqlx::Error> {
-    sqlx::query_as("SELECT slug, name FROM reading_group WHERE id = $1")
-        .bind(group_id)
-        .fetch_optional(db)
-        .await
-}
-
-/// A book's id and title (a lecture links to one).
-pub async fn book_link<'c>(
-    db: impl Exec<'c>,
-    book_id: i64,
-) -> Result<Option<(i64, String)>, sqlx::Error> {
-    sqlx::query_as("SELECT id, title FROM book WHERE id = $1")
-        .bind(book_id)
-        .fetch_optional(db)
-        .await
-}
-
 /// The books a lecture may link to, as `title · author`, by title.
 pub async fn book_options<'c>(db: impl Exec<'c>) -> Result<Vec<(i64, String)>, sqlx::Error> {
     let rows: Vec<(i64, String, String)> =
@@ -536,12 +528,4 @@ pub async fn attended<'c>(
     .fetch_one(db)
     .await?;
     Ok(n > 0)
-}
-
-/// A reading group's address segment.
-pub async fn group_slug<'c>(db: impl Exec<'c>, group_id: i64) -> Result<String, sqlx::Error> {
-    sqlx::query_scalar("SELECT slug FROM reading_group WHERE id = $1")
-        .bind(group_id)
-        .fetch_one(db)
-        .await
 }

@@ -5,7 +5,7 @@
 
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::hooks::{use_params_map, use_query_map};
+use leptos_router::hooks::use_query_map;
 
 use crate::layout::NotFound;
 use crate::threads::api::load_post_history;
@@ -16,14 +16,8 @@ use platform::time::datetime_zh;
 
 #[component]
 pub fn PostHistoryPage() -> impl IntoView {
-    let params = use_params_map();
     let query = use_query_map();
-    let id = Memo::new(move |_| {
-        params
-            .with(|p| p.get("id"))
-            .and_then(|s| s.parse::<i64>().ok())
-            .unwrap_or(0)
-    });
+    let id = crate::ui::params::id_param();
     let page = Memo::new(move |_| {
         query
             .with(|q| q.get("page"))

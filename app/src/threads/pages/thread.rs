@@ -21,12 +21,7 @@ pub fn ThreadPage() -> impl IntoView {
     let params = use_params_map();
     let query = use_query_map();
     let slug = Memo::new(move |_| params.with(|p| p.get("slug")).unwrap_or_default());
-    let id = Memo::new(move |_| {
-        params
-            .with(|p| p.get("id"))
-            .and_then(|s| s.parse::<i64>().ok())
-            .unwrap_or(0)
-    });
+    let id = crate::ui::params::id_param();
     let page_no = Memo::new(move |_| query.with(|q| q.get("page")).and_then(|p| p.parse().ok()));
     let quote = Memo::new(move |_| query.with(|q| q.get("quote")).and_then(|p| p.parse().ok()));
     let actions = ThreadActions::new();
