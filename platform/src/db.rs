@@ -151,21 +151,33 @@ pub fn like_pattern(search: &str) -> String {
     p
 }
 
+/// Column types read from an integer column into a `bool` field
+/// (`#[sqlx(try_from = "…")]`).
+macro_rules! integer_column {
+    ($name:ident) => {
+        impl sqlx::Type<sqlx::Any> for $name {
+            fn type_info() -> sqlx::any::AnyTypeInfo {
+                <i64 as sqlx::Type<sqlx::Any>>::type_info()
+            }
+
+            fn compatible(ty: &sqlx::any::AnyTypeInfo) -> bool {
+                <i64 as sqlx::Type<sqlx::Any>>::compatible(ty)
+            }
+        }
+
+        impl From<$name> for bool {
+            fn from(value: $name) -> bool {
+                value.0
+            }
+        }
+    };
+}
+
 /// A yes/no column, stored as 0/1 on both backends: read it as `Flag` in
 /// a row struct (`#[sqlx(try_from = "Flag")] pinned: bool`) instead of
 /// comparing an integer with 0.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Flag(pub bool);
-
-impl sqlx::Type<sqlx::Any> for Flag {
-    fn type_info() -> sqlx::any::AnyTypeInfo {
-        <i64 as sqlx::Type<sqlx::Any>>::type_info()
-    }
-
-    fn compatible(ty: &sqlx::any::AnyTypeInfo) -> bool {
-        <i64 as sqlx::Type<sqlx::Any>>::compatible(ty)
-    }
-}
 
 impl<'r> sqlx::Decode<'r, sqlx::Any> for Flag {
     fn decode(value: sqlx::any::AnyValueRef<'r>) -> Result<Self, sqlx::error::BoxDynError> {
@@ -175,26 +187,10 @@ impl<'r> sqlx::Decode<'r, sqlx::Any> for Flag {
     }
 }
 
-impl From<Flag> for bool {
-    fn from(flag: Flag) -> bool {
-        flag.0
-    }
-}
-
 /// A nullable timestamp read as "is it set" (`deleted_at`, `hidden_at`):
 /// `#[sqlx(rename = "deleted_at", try_from = "IsSet")] deleted: bool`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct IsSet(pub bool);
-
-impl sqlx::Type<sqlx::Any> for IsSet {
-    fn type_info() -> sqlx::any::AnyTypeInfo {
-        <i64 as sqlx::Type<sqlx::Any>>::type_info()
-    }
-
-    fn compatible(ty: &sqlx::any::AnyTypeInfo) -> bool {
-        <i64 as sqlx::Type<sqlx::Any>>::compatible(ty)
-    }
-}
 
 impl<'r> sqlx::Decode<'r, sqlx::Any> for IsSet {
     fn decode(value: sqlx::any::AnyValueRef<'r>) -> Result<Self, sqlx::error::BoxDynError> {
@@ -204,11 +200,8 @@ impl<'r> sqlx::Decode<'r, sqlx::Any> for IsSet {
     }
 }
 
-impl From<IsSet> for bool {
-    fn from(set: IsSet) -> bool {
-        set.0
-    }
-}
+integer_column!(Flag);
+integer_column!(IsSet);
 
 /// The answer of a `SELECT COUNT(*) …` with one id bound as `$1`.
 pub async fn count_of<'c>(e: impl Exec<'c>, sql: &str, id: i64) -> Result<i64, sqlx::Error> {

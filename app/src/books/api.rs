@@ -225,7 +225,9 @@ pub async fn update_book(id: i64, #[server(flatten)] book: BookInput) -> Result<
         let raw = book.raw();
         let fields = checked_fields(&raw)?;
         let ctx = ctx()?;
-        let before = queries::title(ctx.db.pool(), id).await?;
+        let before = queries::get(ctx.db.pool(), id)
+            .await?
+            .map(|b| b.fields.title);
         match queries::update(ctx.db.pool(), id, &fields).await {
             Ok(true) => {
                 let target = format!("book:{id}");

@@ -308,10 +308,14 @@ pub async fn review(
     Ok(done.rows_affected() == 1)
 }
 
-/// A book's title, if the book exists.
-pub async fn title<'c>(e: impl Exec<'c>, id: i64) -> Result<Option<String>, sqlx::Error> {
-    sqlx::query_scalar("SELECT title FROM book WHERE id = $1")
-        .bind(id)
-        .fetch_optional(e)
-        .await
+/// The books a form may link to, as `title · author`, by title.
+pub async fn choices(e: impl Exec<'_>) -> Result<Vec<(i64, String)>, sqlx::Error> {
+    let rows: Vec<(i64, String, String)> =
+        sqlx::query_as("SELECT id, title, author FROM book ORDER BY title LIMIT 2000")
+            .fetch_all(e)
+            .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(id, title, author)| (id, format!("{title} · {author}")))
+        .collect())
 }

@@ -10,18 +10,6 @@ use platform::error::AppError;
 
 pub const COOKIE: &str = "sx_font";
 
-/// The `Set-Cookie`/`document.cookie` line of a size (a year; the browser
-/// sends it back to this site only).
-macro_rules! font_cookie {
-    ($value:literal) => {
-        concat!(
-            "sx_font=",
-            $value,
-            "; Path=/; Max-Age=31536000; SameSite=Lax"
-        )
-    };
-}
-
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum FontSize {
     Standard,
@@ -52,10 +40,11 @@ impl FontSize {
         }
     }
 
+    /// The `Set-Cookie` / `document.cookie` line of this size (a year).
     fn set_cookie_value(self) -> &'static str {
         match self {
-            FontSize::Standard => font_cookie!("standard"),
-            FontSize::Large => font_cookie!("large"),
+            FontSize::Standard => "sx_font=standard; Path=/; Max-Age=31536000; SameSite=Lax",
+            FontSize::Large => "sx_font=large; Path=/; Max-Age=31536000; SameSite=Lax",
         }
     }
 

@@ -95,11 +95,9 @@ pub async fn load_thread_list(slug: String, page: i64) -> Result<ThreadList, App
         )
         .await?;
         if let Some(account) = viewer.account() {
+            let marks = ctx.feature::<crate::threads::reads::ReadMarks>()?;
             for t in &mut threads {
-                if let Some(seq) = ctx
-                    .feature::<crate::threads::reads::ReadMarks>()?
-                    .thread_position(account, t.id)
-                {
+                if let Some(seq) = marks.thread_position(account, t.id) {
                     t.read_up_to(seq);
                 }
             }
@@ -156,10 +154,13 @@ pub async fn load_thread_page(
         }
         let (ctx, access) = guard::readable_group(&summary.group_slug).await?;
         let db = ctx.db.pool();
-        if let Some(account) = viewer.account()
-            && let Some(seq) = ctx
-                .feature::<crate::threads::reads::ReadMarks>()?
-                .thread_position(account, id)
+        // Read positions not written yet (signed-in readers only).
+        let marks = match viewer.account() {
+            Some(account) => Some((account, ctx.feature::<crate::threads::reads::ReadMarks>()?)),
+            None => None,
+        };
+        if let Some((account, marks)) = &marks
+            && let Some(seq) = marks.thread_position(*account, id)
         {
             summary.read_up_to(seq);
         }
@@ -189,11 +190,10 @@ pub async fn load_thread_page(
         )
         .await?;
         // Written with the next batch: reading writes nothing on the request path.
-        if let Some(account) = viewer.account()
+        if let Some((account, marks)) = &marks
             && let Some(last) = posts.last()
         {
-            ctx.feature::<crate::threads::reads::ReadMarks>()?
-                .thread_read(account, id, last.seq);
+            marks.thread_read(*account, id, last.seq);
         }
         let quoting = match quote {
             Some(q) => queries::post(db, q)

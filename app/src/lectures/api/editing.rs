@@ -25,7 +25,6 @@ pub struct LectureFormData {
 pub async fn load_lecture_form(slug: String) -> Result<LectureFormData, AppError> {
     use crate::accounts::Role;
     use crate::accounts::session::require_user;
-    use crate::lectures::queries;
     use platform::{ctx, respond};
     respond(async move {
         let ctx = ctx()?;
@@ -83,7 +82,7 @@ pub async fn load_lecture_form(slug: String) -> Result<LectureFormData, AppError
         {
             groups.push((linked, g.summary.name));
         }
-        let books = queries::book_options(pool).await?;
+        let books = crate::books::queries::choices(pool).await?;
         Ok(LectureFormData {
             fields,
             state,

@@ -80,9 +80,9 @@ pub async fn load_lecture(slug: String) -> Result<LecturePage, AppError> {
             None => None,
         };
         let book = match lecture.book_id {
-            Some(b) => crate::books::queries::title(pool, b)
+            Some(b) => crate::books::queries::get(pool, b)
                 .await?
-                .map(|title| (b, title)),
+                .map(|book| (book.id, book.fields.title)),
             None => None,
         };
         let followup_path = match (lecture.followup_thread_id, &group) {

@@ -489,18 +489,6 @@ pub async fn add_views<'c>(db: impl Exec<'c>, id: i64, views: i64) -> Result<(),
     Ok(())
 }
 
-/// The books a lecture may link to, as `title · author`, by title.
-pub async fn book_options<'c>(db: impl Exec<'c>) -> Result<Vec<(i64, String)>, sqlx::Error> {
-    let rows: Vec<(i64, String, String)> =
-        sqlx::query_as("SELECT id, title, author FROM book ORDER BY title LIMIT 2000")
-            .fetch_all(db)
-            .await?;
-    Ok(rows
-        .into_iter()
-        .map(|(id, title, author)| (id, format!("{title} · {author}")))
-        .collect())
-}
-
 /// The name of one of a lecture's venues.
 pub async fn venue_name<'c>(
     db: impl Exec<'c>,
