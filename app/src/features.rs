@@ -7,7 +7,8 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use axum::Router;
-use platform::freshness::PageGeneration;
+use platform::bus::Bus;
+use platform::freshness::Pages;
 use platform::tasks::Tasks;
 use platform::{AppContext, Db, Features};
 use tower_http::limit::RequestBodyLimitLayer;
@@ -20,8 +21,9 @@ use crate::threads::reads::ReadMarks;
 /// What the features keep in memory while the server runs, and what must be
 /// written out when it stops.
 pub struct Started {
-    /// Live counts and questions of the watch pages on this server; it also
-    /// carries the news that visitors' pages changed (see `PageGeneration`).
+    /// The generation of visitors' pages, kept in step on every server.
+    pub pages: Arc<Pages>,
+    /// Live counts and questions of the watch pages on this server.
     pub live: Arc<LiveHub>,
     /// Read positions, written in batches.
     pub reads: Arc<ReadMarks>,
@@ -33,8 +35,11 @@ pub struct Started {
 /// (all stopped together at shutdown). `batch_every` is how often counted
 /// views and read positions are written.
 pub fn start(db: &Db, tasks: &mut Tasks, batch_every: Duration) -> Started {
-    let live = LiveHub::new(db.clone(), batch_every);
+    let bus = Bus::new(db.clone());
+    let pages = Pages::new(&bus);
+    let live = LiveHub::new(db.clone(), &bus, batch_every);
     live.start(tasks);
+    bus.start(tasks);
     let reads = ReadMarks::new();
     tasks.every(batch_every, {
         let (reads, db) = (Arc::clone(&reads), db.clone());
@@ -51,6 +56,7 @@ pub fn start(db: &Db, tasks: &mut Tasks, batch_every: Duration) -> Started {
         }
     });
     Started {
+        pages,
         live,
         reads,
         stats: Arc::default(),
@@ -64,7 +70,7 @@ impl Started {
         let mut features = Features::default();
         features
             .insert(Arc::clone(&self.live))
-            .insert(Arc::<PageGeneration>::clone(self.live.pages()))
+            .insert(Arc::clone(&self.pages))
             .insert(Arc::clone(&self.reads))
             .insert(Arc::clone(&self.stats))
             .insert(Arc::clone(&self.site));

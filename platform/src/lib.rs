@@ -40,6 +40,8 @@ pub mod time;
 pub mod validate;
 
 #[cfg(feature = "ssr")]
+pub mod bus;
+#[cfg(feature = "ssr")]
 pub mod client;
 #[cfg(feature = "ssr")]
 pub mod context;

@@ -84,7 +84,7 @@ pub fn router(config: &Config, db: Db, started: &Started) -> Router {
             ttl: Duration::from_secs(config.page_cache_secs),
             max_bytes: config.page_cache_mb.saturating_mul(1024 * 1024),
         },
-        Arc::clone(&started.live),
+        Arc::clone(&started.pages),
         settings.viewer_key.clone(),
         config.secure_cookies,
     ));

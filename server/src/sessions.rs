@@ -18,7 +18,6 @@ use std::sync::Arc;
 use async_trait::async_trait;
 use platform::Db;
 use sha2::{Digest, Sha256};
-use sqlx::Row;
 use time::OffsetDateTime;
 use tower_sessions::session::{Id, Record};
 use tower_sessions::session_store::{self, ExpiredDeletion, SessionStore};
@@ -145,16 +144,17 @@ impl SessionStore for DbSessionStore {
 
     async fn load(&self, id: &Id) -> session_store::Result<Option<Record>> {
         let now = OffsetDateTime::now_utc().unix_timestamp();
-        let row =
-            sqlx::query("SELECT data, expires_at FROM session WHERE id = $1 AND expires_at > $2")
-                .bind(key(id))
-                .bind(now)
-                .fetch_optional(self.db.pool())
-                .await
-                .map_err(backend)?;
-        let Some(row) = row else { return Ok(None) };
-        let raw: String = row.get("data");
-        let expires_at: i64 = row.get("expires_at");
+        let row: Option<(String, i64)> = sqlx::query_as(
+            "SELECT data, expires_at FROM session WHERE id = $1 AND expires_at > $2",
+        )
+        .bind(key(id))
+        .bind(now)
+        .fetch_optional(self.db.pool())
+        .await
+        .map_err(backend)?;
+        let Some((raw, expires_at)) = row else {
+            return Ok(None);
+        };
         let data =
             serde_json::from_str(&raw).map_err(|e| session_store::Error::Decode(e.to_string()))?;
         let expiry_date = OffsetDateTime::from_unix_timestamp(expires_at)

@@ -11,8 +11,7 @@
 //! servers share one database and tell each other through LISTEN/NOTIFY:
 //! each announces its own watcher count every second, and that questions or
 //! the audience changed; every server adds the others' counts to its own.
-//! The same connection carries the news that visitors' pages changed
-//! (`server::freshness`), so each server keeps one LISTEN connection.
+//! The notes travel on the server's one LISTEN connection, `platform::bus`.
 
 use std::collections::{HashMap, HashSet};
 use std::sync::atomic::{AtomicBool, AtomicI64, Ordering};
@@ -24,7 +23,7 @@ use tokio::sync::broadcast;
 
 use super::queries::{self, audience, questions};
 use super::{Audience, LiveCounts};
-use platform::freshness::{self, PageGeneration};
+use platform::bus::{Bus, Heard};
 use platform::{Backend, Db};
 
 /// The NOTIFY channel servers share.
@@ -148,7 +147,7 @@ pub struct LiveHub {
     flushed_at: Mutex<Instant>,
     connections: Connections,
     closing: tokio::sync::watch::Sender<bool>,
-    pages: Arc<PageGeneration>,
+    bus: Arc<Bus>,
 }
 
 /// An open watch page: counted as watching while it lives, if `counted`.
@@ -188,10 +187,10 @@ impl LiveHub {
     /// A hub for one server that writes what it counts every `flush_every`
     /// (a crash loses at most that much); `start` sets its ticker (and, on
     /// PostgreSQL, its listener) going.
-    pub fn new(db: Db, flush_every: Duration) -> Arc<LiveHub> {
-        Arc::new(LiveHub {
+    pub fn new(db: Db, bus: &Arc<Bus>, flush_every: Duration) -> Arc<LiveHub> {
+        let hub = Arc::new(LiveHub {
             db,
-            node: uuid_like(),
+            node: bus.node().to_owned(),
             rooms: Mutex::new(HashMap::new()),
             seen: Mutex::new(HashMap::new()),
             pending_viewers: Mutex::new(PendingViewers::default()),
@@ -200,8 +199,20 @@ impl LiveHub {
             flushed_at: Mutex::new(Instant::now()),
             connections: Arc::new(Mutex::new(HashMap::new())),
             closing: tokio::sync::watch::channel(false).0,
-            pages: Arc::default(),
-        })
+            bus: Arc::clone(bus),
+        });
+        let weak = Arc::downgrade(&hub);
+        bus.on(CHANNEL, move |heard| {
+            let Some(hub) = weak.upgrade() else { return };
+            match heard {
+                Heard::Note(payload) => match serde_json::from_str::<Note>(payload) {
+                    Ok(note) => hub.heard(note),
+                    Err(e) => tracing::warn!(error = %e, "bad live note"),
+                },
+                Heard::Missed => hub.missed_notes(),
+            }
+        });
+        hub
     }
 
     /// Ends every live channel (the server is shutting down: open pages
@@ -226,9 +237,6 @@ impl LiveHub {
             let hub = Arc::clone(&hub);
             async move { hub.tick().await }
         });
-        if self.db.backend() == Backend::Postgres {
-            tasks.spawn(Arc::clone(self).listen());
-        }
     }
 
     fn room(&self, lecture_id: i64) -> Arc<Room> {
@@ -628,24 +636,6 @@ impl LiveHub {
         }
     }
 
-    /// The generation of visitors' pages on this server.
-    pub fn pages(&self) -> &Arc<PageGeneration> {
-        &self.pages
-    }
-
-    /// Visitors' pages changed (a write committed): stale on this server at
-    /// once, and on the others as soon as they hear it. Returns once the
-    /// news is sent, so the writer's answer leaves after it.
-    pub async fn pages_changed(&self) {
-        self.pages.advance();
-        if self.db.backend() != Backend::Postgres {
-            return;
-        }
-        if let Err(e) = platform::db::notify(self.db.pool(), freshness::CHANNEL, &self.node).await {
-            tracing::warn!(error = %e, "page notify failed");
-        }
-    }
-
     async fn tell(&self, note: Note) {
         if self.db.backend() != Backend::Postgres {
             return;
@@ -653,9 +643,7 @@ impl LiveHub {
         let Ok(payload) = serde_json::to_string(&note) else {
             return;
         };
-        if let Err(e) = platform::db::notify(self.db.pool(), CHANNEL, &payload).await {
-            tracing::warn!(error = %e, "live notify failed");
-        }
+        self.bus.send(CHANNEL, &payload).await;
     }
 
     fn heard(&self, note: Note) {
@@ -684,63 +672,9 @@ impl LiveHub {
         }
     }
 
-    /// Listens to the other servers, reconnecting when the connection drops.
-    async fn listen(self: Arc<Self>) {
-        loop {
-            match self.listener().await {
-                Ok(mut listener) => {
-                    if let Err(e) = listener.listen_all([CHANNEL, freshness::CHANNEL]).await {
-                        tracing::warn!(error = %e, "LISTEN failed");
-                    } else {
-                        self.missed_notes();
-                        loop {
-                            match listener.try_recv().await {
-                                Ok(Some(n)) if n.channel() == freshness::CHANNEL => {
-                                    if n.payload() != self.node {
-                                        self.pages.advance();
-                                    }
-                                }
-                                Ok(Some(n)) => match serde_json::from_str::<Note>(n.payload()) {
-                                    Ok(note) => self.heard(note),
-                                    Err(e) => tracing::warn!(error = %e, "bad live note"),
-                                },
-                                // The connection dropped and sqlx made a new one.
-                                Ok(None) => {
-                                    tracing::warn!("live listener reconnected");
-                                    self.missed_notes();
-                                }
-                                Err(e) => {
-                                    tracing::warn!(error = %e, "live listener lost its connection");
-                                    break;
-                                }
-                            }
-                        }
-                    }
-                }
-                Err(e) => tracing::warn!(error = %e, "live listener could not connect"),
-            }
-            tokio::time::sleep(Duration::from_secs(1)).await;
-        }
-    }
-
-    /// The LISTEN connection, on a pool of its own whose short acquire
-    /// timeout keeps sqlx's reconnection back-off (a fifth of it) near a
-    /// second: after a database restart, pages hear the other servers again
-    /// soon after the database is back.
-    async fn listener(&self) -> Result<sqlx::postgres::PgListener, sqlx::Error> {
-        let pool = sqlx::postgres::PgPoolOptions::new()
-            .max_connections(1)
-            .acquire_timeout(Duration::from_secs(5))
-            .max_lifetime(None)
-            .idle_timeout(None)
-            .connect_lazy(self.db.url())?;
-        sqlx::postgres::PgListener::connect_with(&pool).await
-    }
-
     /// Notes sent while this server was not listening are lost: reload what
-    /// they could have changed in every room, and render pages afresh.
+    /// they could have changed in every room.
     fn missed_notes(&self) {
-        self.pages.advance();
         for room in self.rooms.lock().expect("rooms lock").values() {
             room.questions_dirty.store(true, Ordering::Relaxed);
             room.audience_dirty.store(true, Ordering::Relaxed);
@@ -766,9 +700,4 @@ fn counts_frame(counts: &LiveCounts) -> Frame {
             .unwrap_or_else(|_| "{}".to_owned())
             .into(),
     }
-}
-
-/// A random id for this server process.
-fn uuid_like() -> String {
-    platform::random_token()
 }

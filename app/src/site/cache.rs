@@ -1,14 +1,14 @@
 //! The site's brand and committee, read from the database once per page
 //! generation rather than on every page: they change only through a
 //! write, and every write moves the generation on (on every server; see
-//! `LiveHub::pages_changed`). A minute's limit covers a setting written
+//! `Pages::changed`). A minute's limit covers a setting written
 //! outside the web (the demo seed, a migration).
 
 use std::sync::RwLock;
 use std::time::{Duration, Instant};
 
 use super::SiteInfo;
-use platform::freshness::PageGeneration;
+use platform::freshness::Pages;
 use platform::{AppContext, AppError};
 
 const MAX_AGE: Duration = Duration::from_secs(60);
@@ -36,7 +36,7 @@ impl SiteCache {
 pub async fn site_info(ctx: &AppContext) -> Result<SiteInfo, AppError> {
     // Read before the database, so a write during the read leaves the
     // entry stale.
-    let generation = ctx.feature::<PageGeneration>()?.current();
+    let generation = ctx.feature::<Pages>()?.current();
     let cache = ctx.feature::<SiteCache>()?;
     if let Some(site) = cache.fresh(generation) {
         return Ok(site);

@@ -5,8 +5,7 @@
 
 use std::sync::LazyLock;
 
-use sqlx::any::AnyRow;
-use sqlx::{AnyConnection, Row};
+use sqlx::AnyConnection;
 
 use super::{PostState, PostView, QuoteView, REVISIONS_KEPT, Revision, ThreadSummary, excerpt};
 use crate::groups::readers;
@@ -312,69 +311,95 @@ pub async fn posts_between(
     last: i64,
     viewer: PostViewer,
 ) -> Result<Vec<PostView>, sqlx::Error> {
-    let rows = sqlx::query(POSTS_PAGE_SQL)
+    let rows: Vec<PostRow> = sqlx::query_as(POSTS_PAGE_SQL)
         .bind(viewer.viewer.sql_id())
         .bind(thread_id)
         .bind(first)
         .bind(last)
         .fetch_all(e)
         .await?;
-    Ok(rows.iter().map(|r| post_view(r, viewer)).collect())
+    Ok(rows.into_iter().map(|r| r.view(viewer)).collect())
 }
 
-fn post_view(r: &AnyRow, viewer: PostViewer) -> PostView {
-    let account_id: Option<i64> = r.get("account_id");
-    let state = if r.get::<Option<i64>, _>("deleted_at").is_some() {
-        PostState::Deleted
-    } else if r.get::<Option<i64>, _>("hidden_at").is_some() {
-        PostState::Hidden
-    } else {
-        PostState::Visible
-    };
-    let mine = account_id.is_some() && account_id == viewer.viewer.account();
-    let shows_text = match state {
-        PostState::Visible => true,
-        PostState::Hidden => viewer.sees_hidden,
-        PostState::Deleted => false,
-    };
-    let quote = r.get::<Option<i64>, _>("quote_id").map(|post_id| {
-        let gone = r.get::<Option<i64>, _>("q_deleted").is_some()
-            || r.get::<Option<i64>, _>("q_hidden").is_some();
-        QuoteView {
+/// A row of [`POSTS_PAGE_SQL`]. The quoted post's columns are NULL when
+/// there is no quote.
+#[derive(sqlx::FromRow)]
+struct PostRow {
+    id: i64,
+    seq: i64,
+    account_id: Option<i64>,
+    display_name: Option<String>,
+    body_md: String,
+    body_html: String,
+    #[sqlx(try_from = "Flag")]
+    guide: bool,
+    likes: i64,
+    edits: i64,
+    edited_at: Option<i64>,
+    #[sqlx(rename = "deleted_at", try_from = "IsSet")]
+    deleted: bool,
+    #[sqlx(rename = "hidden_at", try_from = "IsSet")]
+    hidden: bool,
+    created_at: i64,
+    quote_id: Option<i64>,
+    q_seq: Option<i64>,
+    q_author: Option<String>,
+    q_md: Option<String>,
+    #[sqlx(try_from = "IsSet")]
+    q_deleted: bool,
+    #[sqlx(try_from = "IsSet")]
+    q_hidden: bool,
+    #[sqlx(try_from = "Flag")]
+    liked: bool,
+}
+
+impl PostRow {
+    fn view(self, viewer: PostViewer) -> PostView {
+        let state = if self.deleted {
+            PostState::Deleted
+        } else if self.hidden {
+            PostState::Hidden
+        } else {
+            PostState::Visible
+        };
+        let mine = self.account_id.is_some() && self.account_id == viewer.viewer.account();
+        let shows_text = match state {
+            PostState::Visible => true,
+            PostState::Hidden => viewer.sees_hidden,
+            PostState::Deleted => false,
+        };
+        let quote_gone = self.q_deleted || self.q_hidden;
+        let quote = self.quote_id.map(|post_id| QuoteView {
             post_id,
-            seq: r.get("q_seq"),
-            author: r
-                .get::<Option<String>, _>("q_author")
-                .unwrap_or_else(|| GONE_ACCOUNT.to_owned()),
-            excerpt: if gone {
+            seq: self.q_seq.unwrap_or_default(),
+            author: self.q_author.unwrap_or_else(|| GONE_ACCOUNT.to_owned()),
+            excerpt: if quote_gone {
                 String::new()
             } else {
-                excerpt(r.get::<&str, _>("q_md"), 120)
+                excerpt(self.q_md.as_deref().unwrap_or_default(), 120)
             },
+        });
+        PostView {
+            id: self.id,
+            seq: self.seq,
+            account_id: self.account_id,
+            author: self.display_name.unwrap_or_else(|| GONE_ACCOUNT.to_owned()),
+            state,
+            body_html: if shows_text {
+                platform::SafeHtml::from_stored(self.body_html)
+            } else {
+                platform::SafeHtml::default()
+            },
+            body_md: ((mine || viewer.moderates) && state == PostState::Visible)
+                .then_some(self.body_md),
+            guide: self.guide,
+            likes: self.likes,
+            liked: self.liked,
+            edits: self.edits,
+            edited_at: self.edited_at,
+            created_at: self.created_at,
+            quote,
         }
-    });
-    PostView {
-        id: r.get("id"),
-        seq: r.get("seq"),
-        account_id,
-        author: r
-            .get::<Option<String>, _>("display_name")
-            .unwrap_or_else(|| GONE_ACCOUNT.to_owned()),
-        state,
-        body_html: if shows_text {
-            platform::SafeHtml::from_stored(r.get("body_html"))
-        } else {
-            platform::SafeHtml::default()
-        },
-        body_md: ((mine || viewer.moderates) && state == PostState::Visible)
-            .then(|| r.get("body_md")),
-        guide: r.get::<i64, _>("guide") != 0,
-        likes: r.get("likes"),
-        liked: r.get::<i64, _>("liked") != 0,
-        edits: r.get("edits"),
-        edited_at: r.get("edited_at"),
-        created_at: r.get("created_at"),
-        quote,
     }
 }
 
@@ -385,7 +410,7 @@ pub async fn revisions_page(
     limit: i64,
     offset: i64,
 ) -> Result<Vec<Revision>, sqlx::Error> {
-    let rows = sqlx::query(
+    let rows: Vec<(String, i64)> = sqlx::query_as(
         "SELECT body_html, written_at FROM post_revision WHERE post_id = $1 \
          ORDER BY id DESC LIMIT $2 OFFSET $3",
     )
@@ -395,10 +420,10 @@ pub async fn revisions_page(
     .fetch_all(e)
     .await?;
     Ok(rows
-        .iter()
-        .map(|r| Revision {
-            body_html: platform::SafeHtml::from_stored(r.get("body_html")),
-            written_at: r.get("written_at"),
+        .into_iter()
+        .map(|(body_html, written_at)| Revision {
+            body_html: platform::SafeHtml::from_stored(body_html),
+            written_at,
         })
         .collect())
 }
@@ -644,7 +669,7 @@ pub async fn mention_candidates(
     // `%typed%`; without its first character, `typed%`. LIKE ignores case
     // on SQLite but not on PostgreSQL, so both sides are lower-cased.
     let contains = platform::db::like_pattern(&typed.to_lowercase());
-    let rows = sqlx::query(
+    sqlx::query_as(
         "SELECT a.username, a.display_name FROM group_member m JOIN account a ON a.id = m.account_id \
          WHERE m.group_id = $1 AND a.disabled = 0 \
          AND (LOWER(a.username) LIKE $2 ESCAPE '\\' OR LOWER(a.display_name) LIKE $3 ESCAPE '\\') \
@@ -655,11 +680,7 @@ pub async fn mention_candidates(
     .bind(&contains)
     .bind(limit)
     .fetch_all(e)
-    .await?;
-    Ok(rows
-        .iter()
-        .map(|r| (r.get("username"), r.get("display_name")))
-        .collect())
+    .await
 }
 
 /// Active accounts with these user names: `(id, username)`.
@@ -676,13 +697,9 @@ pub async fn accounts_named(
         .join(", ");
     let sql =
         format!("SELECT id, username FROM account WHERE disabled = 0 AND username IN ({marks})");
-    let mut q = sqlx::query(&sql);
+    let mut q = sqlx::query_as(&sql);
     for n in names {
         q = q.bind(n.as_str());
     }
-    let rows = q.fetch_all(e).await?;
-    Ok(rows
-        .iter()
-        .map(|r| (r.get("id"), r.get("username")))
-        .collect())
+    q.fetch_all(e).await
 }

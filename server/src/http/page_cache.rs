@@ -13,7 +13,7 @@
 //!   DELETE except the few in [`CHANGES_NO_PAGE`]) moves the generation on
 //!   once its answer is ready, that is after its write committed, and
 //!   before the writer sees the answer. On PostgreSQL the other servers
-//!   hear it through the live hub's LISTEN connection. New endpoints that
+//!   hear it on the bus (`platform::bus`). New endpoints that
 //!   write are covered without anyone remembering to list them.
 //! - Counts that change without such a request (views added in batches, a
 //!   lecture's phase as its start time passes) may lag by up to the
@@ -46,13 +46,13 @@
 use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime};
 
-use app::lectures::live::LiveHub;
 use app::lectures::viewer;
 use axum::body::{Body, Bytes};
 use axum::extract::{Request, State};
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
+use platform::freshness::Pages;
 use platform::keys::SiteKey;
 
 use super::single_flight::{SingleFlight, Turn};
@@ -137,7 +137,7 @@ const PRIVATE_SENSITIVE_RULE: &str = "private, no-store";
 pub struct PageCache {
     ttl: Duration,
     entries: quick_cache::sync::Cache<String, Arc<Entry>, Weight>,
-    live: Arc<LiveHub>,
+    pages: Arc<Pages>,
     viewer_key: SiteKey,
     secure_cookies: bool,
     flight: SingleFlight,
@@ -207,7 +207,7 @@ struct Asked {
 impl PageCache {
     pub fn new(
         limits: Limits,
-        live: Arc<LiveHub>,
+        pages: Arc<Pages>,
         viewer_key: SiteKey,
         secure_cookies: bool,
     ) -> PageCache {
@@ -221,7 +221,7 @@ impl PageCache {
                 max_bytes,
                 Weight,
             ),
-            live,
+            pages,
             viewer_key,
             secure_cookies,
             flight: SingleFlight::default(),
@@ -233,7 +233,7 @@ impl PageCache {
     }
 
     fn fresh(&self, entry: &Entry) -> Option<()> {
-        (entry.generation == self.live.pages().current() && entry.rendered.elapsed() < self.ttl)
+        (entry.generation == self.pages.current() && entry.rendered.elapsed() < self.ttl)
             .then_some(())
     }
 }
@@ -245,7 +245,7 @@ pub async fn layer(State(cache): State<Arc<PageCache>>, req: Request, next: Next
         let changes = !CHANGES_NO_PAGE.contains(&req.uri().path());
         let res = next.run(req).await;
         if changes && succeeded(&res) {
-            cache.live.pages_changed().await;
+            cache.pages.changed().await;
         }
         return res;
     }
@@ -286,7 +286,7 @@ pub async fn layer(State(cache): State<Arc<PageCache>>, req: Request, next: Next
     };
     // Read before the render: a write that commits during it moves the
     // generation on, and the page stored below is then stale at once.
-    let generation = cache.live.pages().current();
+    let generation = cache.pages.current();
     let res = next.run(req).await;
     let Some(entry) = storable(res, kind, generation).await else {
         return StatusCode::INTERNAL_SERVER_ERROR.into_response();

@@ -2,7 +2,6 @@
 
 pub mod reading_list;
 
-use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
 
 use crate::accounts::Role;
@@ -26,29 +25,49 @@ const SUMMARY_COLUMNS: &str = "g.id, g.slug, g.name, g.theme, g.kind, s.name AS 
      g.starts_on, g.ends_on, g.join_policy, g.visibility, g.member_seats, g.reader_seats, g.member_taken, \
      g.reader_taken, (SELECT COUNT(*) FROM group_member m WHERE m.group_id = g.id) AS members";
 
-fn summary(r: &AnyRow, today: &str) -> GroupSummary {
-    let starts_on: String = r.get("starts_on");
-    let ends_on: String = r.get("ends_on");
-    GroupSummary {
-        id: r.get("id"),
-        slug: r.get("slug"),
-        name: r.get("name"),
-        theme: r.get("theme"),
-        kind: GroupKind::parse(r.get::<&str, _>("kind")).unwrap_or(GroupKind::ReaderGroup),
-        sector: r.get("sector"),
-        committee: r.get("committee"),
-        status: GroupStatus::of_term(&starts_on, &ends_on, today),
-        starts_on,
-        ends_on,
-        join_policy: JoinPolicy::parse(r.get::<&str, _>("join_policy"))
-            .unwrap_or(JoinPolicy::Approval),
-        visibility: GroupVisibility::parse(r.get::<&str, _>("visibility"))
-            .unwrap_or(GroupVisibility::Members),
-        member_seats: r.get("member_seats"),
-        reader_seats: r.get("reader_seats"),
-        member_taken: r.get("member_taken"),
-        reader_taken: r.get("reader_taken"),
-        members: r.get("members"),
+/// A row of [`SUMMARY_COLUMNS`].
+#[derive(sqlx::FromRow)]
+struct SummaryRow {
+    id: i64,
+    slug: String,
+    name: String,
+    theme: String,
+    kind: String,
+    sector: Option<String>,
+    committee: String,
+    starts_on: String,
+    ends_on: String,
+    join_policy: String,
+    visibility: String,
+    member_seats: i64,
+    reader_seats: i64,
+    member_taken: i64,
+    reader_taken: i64,
+    members: i64,
+}
+
+impl SummaryRow {
+    fn summary(self, today: &str) -> GroupSummary {
+        GroupSummary {
+            id: self.id,
+            slug: self.slug,
+            name: self.name,
+            theme: self.theme,
+            kind: GroupKind::parse(&self.kind).unwrap_or(GroupKind::ReaderGroup),
+            sector: self.sector,
+            committee: self.committee,
+            status: GroupStatus::of_term(&self.starts_on, &self.ends_on, today),
+            starts_on: self.starts_on,
+            ends_on: self.ends_on,
+            join_policy: JoinPolicy::parse(&self.join_policy).unwrap_or(JoinPolicy::Approval),
+            visibility: GroupVisibility::parse(&self.visibility)
+                .unwrap_or(GroupVisibility::Members),
+            member_seats: self.member_seats,
+            reader_seats: self.reader_seats,
+            member_taken: self.member_taken,
+            reader_taken: self.reader_taken,
+            members: self.members,
+        }
     }
 }
 
@@ -141,15 +160,15 @@ pub async fn with_membership(
          LEFT JOIN group_member me ON me.group_id = g.id AND me.account_id = $2 WHERE {filter}"
     );
     let query = match key {
-        GroupKey::Slug(slug) => sqlx::query(&sql).bind(slug),
-        GroupKey::Id(id) => sqlx::query(&sql).bind(id),
+        GroupKey::Slug(slug) => sqlx::query_as(&sql).bind(slug),
+        GroupKey::Id(id) => sqlx::query_as(&sql).bind(id),
     };
-    let row = query.bind(account_id).fetch_optional(e).await?;
+    let row: Option<RecordRow> = query.bind(account_id).fetch_optional(e).await?;
     Ok(row.map(|r| {
-        let role: Option<String> = r.get("my_role");
-        let seat: Option<String> = r.get("my_seat");
-        let membership = role.zip(seat).map(|(role, seat)| member_part(&role, &seat));
-        (record(&r, today), membership)
+        let membership = (r.my_role.as_deref())
+            .zip(r.my_seat.as_deref())
+            .map(|(role, seat)| member_part(role, seat));
+        (r.record(today), membership)
     }))
 }
 
@@ -161,13 +180,29 @@ fn member_part(role: &str, seat: &str) -> (GroupRole, Seat) {
     )
 }
 
-fn record(r: &AnyRow, today: &str) -> GroupRecord {
-    GroupRecord {
-        summary: summary(r, today),
-        description_md: r.get("description_md"),
-        description_html: platform::SafeHtml::from_stored(r.get("description_html")),
-        sector_id: r.get("sector_id"),
-        invite_token: r.get("invite_token"),
+/// A row of [`with_membership`]: the summary, what only organisers see,
+/// and the asker's membership.
+#[derive(sqlx::FromRow)]
+struct RecordRow {
+    #[sqlx(flatten)]
+    summary: SummaryRow,
+    description_md: String,
+    description_html: String,
+    sector_id: Option<i64>,
+    invite_token: String,
+    my_role: Option<String>,
+    my_seat: Option<String>,
+}
+
+impl RecordRow {
+    fn record(self, today: &str) -> GroupRecord {
+        GroupRecord {
+            summary: self.summary.summary(today),
+            description_md: self.description_md,
+            description_html: platform::SafeHtml::from_stored(self.description_html),
+            sector_id: self.sector_id,
+            invite_token: self.invite_token,
+        }
     }
 }
 
@@ -248,7 +283,7 @@ pub async fn list(
          ORDER BY CASE WHEN g.ends_on < $5 THEN 1 ELSE 0 END, g.starts_on DESC, g.id DESC \
          LIMIT $6 OFFSET $7"
     );
-    let rows = sqlx::query(&sql)
+    let rows: Vec<SummaryRow> = sqlx::query_as(&sql)
         .bind(filter.theme.clone().unwrap_or_default())
         .bind(filter.kind.map(|k| k.as_str()).unwrap_or(""))
         .bind(filter.sector_id.unwrap_or(0))
@@ -258,7 +293,7 @@ pub async fn list(
         .bind(offset)
         .fetch_all(e)
         .await?;
-    Ok(rows.iter().map(|r| summary(r, today)).collect())
+    Ok(rows.into_iter().map(|r| r.summary(today)).collect())
 }
 
 /// Themes in use, for the directory's filter.
@@ -279,14 +314,22 @@ pub async fn of_account(
          JOIN group_member gm ON gm.group_id = g.id AND gm.account_id = $1 \
          LEFT JOIN sector s ON s.id = g.sector_id ORDER BY g.ends_on DESC, g.id DESC"
     );
-    let rows = sqlx::query(&sql).bind(account_id).fetch_all(e).await?;
+    let rows: Vec<MineRow> = sqlx::query_as(&sql).bind(account_id).fetch_all(e).await?;
     Ok(rows
-        .iter()
+        .into_iter()
         .map(|r| {
-            let role = GroupRole::parse(r.get::<&str, _>("my_role")).unwrap_or(GroupRole::Member);
-            (summary(r, today), role)
+            let role = GroupRole::parse(&r.my_role).unwrap_or(GroupRole::Member);
+            (r.summary.summary(today), role)
         })
         .collect())
+}
+
+/// A row of [`of_account`]: a group and one's part in it.
+#[derive(sqlx::FromRow)]
+struct MineRow {
+    #[sqlx(flatten)]
+    summary: SummaryRow,
+    my_role: String,
 }
 
 /// Groups with a book on their reading list.
@@ -299,13 +342,25 @@ pub async fn reading_book(
         "SELECT {SUMMARY_COLUMNS} FROM reading_group g LEFT JOIN sector s ON s.id = g.sector_id \
          WHERE g.id IN (SELECT group_id FROM reading_list_item WHERE book_id = $1) ORDER BY g.starts_on DESC"
     );
-    let rows = sqlx::query(&sql).bind(book_id).fetch_all(e).await?;
-    Ok(rows.iter().map(|r| summary(r, today)).collect())
+    let rows: Vec<SummaryRow> = sqlx::query_as(&sql).bind(book_id).fetch_all(e).await?;
+    Ok(rows.into_iter().map(|r| r.summary(today)).collect())
+}
+
+/// Leaders first, then guides, then members in the order they joined.
+/// A row of [`members`].
+#[derive(sqlx::FromRow)]
+struct MemberRow {
+    id: i64,
+    display_name: String,
+    account_role: String,
+    role: String,
+    seat: String,
+    joined_at: i64,
 }
 
 /// Leaders first, then guides, then members in the order they joined.
 pub async fn members(e: impl Exec<'_>, group_id: i64) -> Result<Vec<GroupMember>, sqlx::Error> {
-    let rows = sqlx::query(
+    let rows: Vec<MemberRow> = sqlx::query_as(
         "SELECT a.id, a.display_name, a.role AS account_role, gm.role, gm.seat, gm.joined_at \
          FROM group_member gm JOIN account a ON a.id = gm.account_id WHERE gm.group_id = $1 \
          ORDER BY CASE gm.role WHEN 'leader' THEN 0 WHEN 'guide' THEN 1 ELSE 2 END, gm.joined_at, a.id",
@@ -314,14 +369,17 @@ pub async fn members(e: impl Exec<'_>, group_id: i64) -> Result<Vec<GroupMember>
     .fetch_all(e)
     .await?;
     Ok(rows
-        .iter()
-        .map(|r| GroupMember {
-            account_id: r.get("id"),
-            display_name: r.get("display_name"),
-            account_role: Role::parse(r.get::<&str, _>("account_role")).unwrap_or(Role::Reader),
-            role: GroupRole::parse(r.get::<&str, _>("role")).unwrap_or(GroupRole::Member),
-            seat: Seat::parse(r.get::<&str, _>("seat")).unwrap_or(Seat::Staff),
-            joined_at: r.get("joined_at"),
+        .into_iter()
+        .map(|r| {
+            let (role, seat) = member_part(&r.role, &r.seat);
+            GroupMember {
+                account_id: r.id,
+                display_name: r.display_name,
+                account_role: Role::parse(&r.account_role).unwrap_or(Role::Reader),
+                role,
+                seat,
+                joined_at: r.joined_at,
+            }
         })
         .collect())
 }
@@ -331,13 +389,14 @@ pub async fn membership(
     group_id: i64,
     account_id: i64,
 ) -> Result<Option<(GroupRole, Seat)>, sqlx::Error> {
-    let row =
-        sqlx::query("SELECT role, seat FROM group_member WHERE group_id = $1 AND account_id = $2")
-            .bind(group_id)
-            .bind(account_id)
-            .fetch_optional(e)
-            .await?;
-    Ok(row.map(|r| member_part(r.get("role"), r.get("seat"))))
+    let row: Option<(String, String)> = sqlx::query_as(
+        "SELECT role, seat FROM group_member WHERE group_id = $1 AND account_id = $2",
+    )
+    .bind(group_id)
+    .bind(account_id)
+    .fetch_optional(e)
+    .await?;
+    Ok(row.map(|(role, seat)| member_part(&role, &seat)))
 }
 
 #[derive(Debug, PartialEq, Eq)]
@@ -501,7 +560,7 @@ pub async fn pending_requests(
     e: impl Exec<'_>,
     group_id: i64,
 ) -> Result<Vec<JoinRequest>, sqlx::Error> {
-    let rows = sqlx::query(
+    let rows: Vec<RequestRow> = sqlx::query_as(
         "SELECT r.id, r.account_id, a.display_name, a.role, r.message, r.created_at \
          FROM join_request r JOIN account a ON a.id = r.account_id \
          WHERE r.group_id = $1 AND r.status = 'pending' ORDER BY r.created_at, r.id",
@@ -510,16 +569,27 @@ pub async fn pending_requests(
     .fetch_all(e)
     .await?;
     Ok(rows
-        .iter()
+        .into_iter()
         .map(|r| JoinRequest {
-            id: r.get("id"),
-            account_id: r.get("account_id"),
-            display_name: r.get("display_name"),
-            account_role: Role::parse(r.get::<&str, _>("role")).unwrap_or(Role::Reader),
-            message: r.get("message"),
-            created_at: r.get("created_at"),
+            id: r.id,
+            account_id: r.account_id,
+            display_name: r.display_name,
+            account_role: Role::parse(&r.role).unwrap_or(Role::Reader),
+            message: r.message,
+            created_at: r.created_at,
         })
         .collect())
+}
+
+/// A row of [`pending_requests`].
+#[derive(sqlx::FromRow)]
+struct RequestRow {
+    id: i64,
+    account_id: i64,
+    display_name: String,
+    role: String,
+    message: String,
+    created_at: i64,
 }
 
 /// Whether someone has a request pending for a group.

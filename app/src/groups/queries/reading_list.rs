@@ -1,12 +1,27 @@
 //! SQL for reading lists.
 
-use sqlx::{AnyConnection, Row};
+use sqlx::AnyConnection;
 
 use crate::groups::reading_list::ListItem;
 use platform::Exec;
 
+/// A row of [`items`].
+#[derive(sqlx::FromRow)]
+struct ItemRow {
+    id: i64,
+    book_id: i64,
+    title: String,
+    author: String,
+    cover_id: Option<i64>,
+    position: i64,
+    starts_on: String,
+    ends_on: String,
+    guide_md: String,
+    guide_html: String,
+}
+
 pub async fn items(e: impl Exec<'_>, group_id: i64) -> Result<Vec<ListItem>, sqlx::Error> {
-    let rows = sqlx::query(
+    let rows: Vec<ItemRow> = sqlx::query_as(
         "SELECT li.id, li.book_id, b.title, b.author, b.cover_id, li.position, li.starts_on, li.ends_on, \
          li.guide_md, li.guide_html FROM reading_list_item li JOIN book b ON b.id = li.book_id \
          WHERE li.group_id = $1 ORDER BY li.position, li.id",
@@ -15,18 +30,18 @@ pub async fn items(e: impl Exec<'_>, group_id: i64) -> Result<Vec<ListItem>, sql
     .fetch_all(e)
     .await?;
     Ok(rows
-        .iter()
+        .into_iter()
         .map(|r| ListItem {
-            id: r.get("id"),
-            book_id: r.get("book_id"),
-            title: r.get("title"),
-            author: r.get("author"),
-            cover_id: r.get("cover_id"),
-            position: r.get("position"),
-            starts_on: r.get("starts_on"),
-            ends_on: r.get("ends_on"),
-            guide_md: r.get("guide_md"),
-            guide_html: platform::SafeHtml::from_stored(r.get("guide_html")),
+            id: r.id,
+            book_id: r.book_id,
+            title: r.title,
+            author: r.author,
+            cover_id: r.cover_id,
+            position: r.position,
+            starts_on: r.starts_on,
+            ends_on: r.ends_on,
+            guide_md: r.guide_md,
+            guide_html: platform::SafeHtml::from_stored(r.guide_html),
         })
         .collect())
 }
@@ -116,15 +131,14 @@ pub async fn move_item(
         "SELECT id, position FROM reading_list_item WHERE group_id = $1 AND position > $2 \
          ORDER BY position ASC LIMIT 1"
     };
-    let neighbour = sqlx::query(neighbour_sql)
+    let neighbour: Option<(i64, i64)> = sqlx::query_as(neighbour_sql)
         .bind(group_id)
         .bind(position)
         .fetch_optional(&mut *conn)
         .await?;
-    let Some(neighbour) = neighbour else {
+    let Some((other_id, other_position)) = neighbour else {
         return Ok(false);
     };
-    let (other_id, other_position): (i64, i64) = (neighbour.get("id"), neighbour.get("position"));
     for (id, pos) in [(item_id, other_position), (other_id, position)] {
         sqlx::query("UPDATE reading_list_item SET position = $1 WHERE id = $2")
             .bind(pos)

@@ -1,10 +1,11 @@
 use std::collections::BTreeMap;
 
-use sqlx::{AnyConnection, Row};
+use sqlx::AnyConnection;
 
 use super::{LogEntry, QueuedPost, Report};
 use crate::threads::queries::GONE_ACCOUNT;
 use platform::Exec;
+use platform::db::IsSet;
 
 pub async fn log_action(
     conn: &mut AnyConnection,
@@ -82,24 +83,47 @@ const POST_COLUMNS: &str = "p.id, t.title, g.name AS group_name, a.display_name,
 const POST_FROM: &str = "FROM post p JOIN thread t ON t.id = p.thread_id \
      JOIN reading_group g ON g.id = t.group_id LEFT JOIN account a ON a.id = p.account_id";
 
-fn queued(r: &sqlx::any::AnyRow) -> QueuedPost {
-    QueuedPost {
-        post_id: r.get("id"),
-        thread_title: r.get("title"),
-        group_name: r.get("group_name"),
-        author: r
-            .get::<Option<String>, _>("display_name")
-            .unwrap_or_else(|| GONE_ACCOUNT.to_owned()),
-        body_html: platform::SafeHtml::from_stored(r.get("body_html")),
-        hidden: r.get::<Option<i64>, _>("hidden_at").is_some(),
-        deleted: r.get::<Option<i64>, _>("deleted_at").is_some(),
-        reports: Vec::new(),
+/// A row of [`POST_COLUMNS`].
+#[derive(sqlx::FromRow)]
+struct QueuedRow {
+    id: i64,
+    title: String,
+    group_name: String,
+    display_name: Option<String>,
+    body_html: String,
+    #[sqlx(rename = "hidden_at", try_from = "IsSet")]
+    hidden: bool,
+    #[sqlx(rename = "deleted_at", try_from = "IsSet")]
+    deleted: bool,
+}
+
+impl QueuedRow {
+    fn queued(self, reports: Vec<Report>) -> QueuedPost {
+        QueuedPost {
+            post_id: self.id,
+            thread_title: self.title,
+            group_name: self.group_name,
+            author: self.display_name.unwrap_or_else(|| GONE_ACCOUNT.to_owned()),
+            body_html: platform::SafeHtml::from_stored(self.body_html),
+            hidden: self.hidden,
+            deleted: self.deleted,
+            reports,
+        }
     }
+}
+
+/// A row of the open reports in [`reported`].
+#[derive(sqlx::FromRow)]
+struct ReportRow {
+    post_id: i64,
+    reason: String,
+    created_at: i64,
+    display_name: Option<String>,
 }
 
 /// Posts with open reports, most reported first, with the reports.
 pub async fn reported(e: &mut AnyConnection) -> Result<Vec<QueuedPost>, sqlx::Error> {
-    let rows = sqlx::query(
+    let rows: Vec<ReportRow> = sqlx::query_as(
         "SELECT r.post_id, r.reason, r.created_at, a.display_name FROM post_report r \
          LEFT JOIN account a ON a.id = r.account_id WHERE r.status = 'open' \
          ORDER BY r.created_at LIMIT 500",
@@ -107,26 +131,22 @@ pub async fn reported(e: &mut AnyConnection) -> Result<Vec<QueuedPost>, sqlx::Er
     .fetch_all(&mut *e)
     .await?;
     let mut reports: BTreeMap<i64, Vec<Report>> = BTreeMap::new();
-    for r in &rows {
-        reports.entry(r.get("post_id")).or_default().push(Report {
-            reporter: r
-                .get::<Option<String>, _>("display_name")
-                .unwrap_or_else(|| GONE_ACCOUNT.to_owned()),
-            reason: r.get("reason"),
-            created_at: r.get("created_at"),
+    for r in rows {
+        reports.entry(r.post_id).or_default().push(Report {
+            reporter: r.display_name.unwrap_or_else(|| GONE_ACCOUNT.to_owned()),
+            reason: r.reason,
+            created_at: r.created_at,
         });
     }
     let mut out = Vec::new();
     for (post_id, list) in reports {
         let sql = format!("SELECT {POST_COLUMNS} {POST_FROM} WHERE p.id = $1");
-        if let Some(row) = sqlx::query(&sql)
+        let row: Option<QueuedRow> = sqlx::query_as(&sql)
             .bind(post_id)
             .fetch_optional(&mut *e)
-            .await?
-        {
-            let mut q = queued(&row);
-            q.reports = list;
-            out.push(q);
+            .await?;
+        if let Some(row) = row {
+            out.push(row.queued(list));
         }
     }
     out.sort_by_key(|q| std::cmp::Reverse(q.reports.len()));
@@ -140,8 +160,8 @@ pub async fn hidden(e: impl Exec<'_>) -> Result<Vec<QueuedPost>, sqlx::Error> {
          (SELECT 1 FROM post_report r WHERE r.post_id = p.id AND r.status = 'open') \
          ORDER BY p.hidden_at DESC LIMIT 100"
     );
-    let rows = sqlx::query(&sql).fetch_all(e).await?;
-    Ok(rows.iter().map(queued).collect())
+    let rows: Vec<QueuedRow> = sqlx::query_as(&sql).fetch_all(e).await?;
+    Ok(rows.into_iter().map(|r| r.queued(Vec::new())).collect())
 }
 
 /// Hides or restores a post; true when it changed.
@@ -181,7 +201,7 @@ pub async fn resolve_reports(
 
 /// The latest moderation actions.
 pub async fn log(e: impl Exec<'_>, limit: i64) -> Result<Vec<LogEntry>, sqlx::Error> {
-    let rows = sqlx::query(
+    let rows: Vec<LogRow> = sqlx::query_as(
         "SELECT a.display_name, m.action, t.title, m.post_id, m.note, m.at FROM moderation_log m \
          LEFT JOIN account a ON a.id = m.actor_id LEFT JOIN thread t ON t.id = m.thread_id \
          ORDER BY m.id DESC LIMIT $1",
@@ -190,16 +210,25 @@ pub async fn log(e: impl Exec<'_>, limit: i64) -> Result<Vec<LogEntry>, sqlx::Er
     .fetch_all(e)
     .await?;
     Ok(rows
-        .iter()
+        .into_iter()
         .map(|r| LogEntry {
-            actor: r
-                .get::<Option<String>, _>("display_name")
-                .unwrap_or_else(|| GONE_ACCOUNT.to_owned()),
-            action: r.get("action"),
-            thread_title: r.get("title"),
-            post_id: r.get("post_id"),
-            note: r.get("note"),
-            at: r.get("at"),
+            actor: r.display_name.unwrap_or_else(|| GONE_ACCOUNT.to_owned()),
+            action: r.action,
+            thread_title: r.title,
+            post_id: r.post_id,
+            note: r.note,
+            at: r.at,
         })
         .collect())
+}
+
+/// A row of [`log`].
+#[derive(sqlx::FromRow)]
+struct LogRow {
+    display_name: Option<String>,
+    action: String,
+    title: Option<String>,
+    post_id: Option<i64>,
+    note: String,
+    at: i64,
 }
