@@ -1,8 +1,5 @@
 //! SQL for the catalogue, covers and recommendations.
 
-use sqlx::Row;
-use sqlx::any::AnyRow;
-
 use super::{BookFields, BookSummary, Recommendation, RecommendationStatus};
 use platform::Exec;
 use platform::db::like_pattern;
@@ -10,33 +7,51 @@ use platform::db::like_pattern;
 const BOOK_COLUMNS: &str =
     "b.id, b.title, b.author, b.publisher, b.year, b.isbn, b.pages, b.summary, b.cover_id";
 
-fn book(r: &AnyRow) -> BookSummary {
-    BookSummary {
-        id: r.get("id"),
-        fields: BookFields {
-            title: r.get("title"),
-            author: r.get("author"),
-            publisher: r.get("publisher"),
-            year: r.get("year"),
-            isbn: r.get("isbn"),
-            pages: r.get("pages"),
-            summary: r.get("summary"),
-        },
-        cover_id: r.get("cover_id"),
+/// A row of [`BOOK_COLUMNS`].
+#[derive(sqlx::FromRow)]
+struct BookRow {
+    id: i64,
+    title: String,
+    author: String,
+    publisher: String,
+    year: Option<i64>,
+    isbn: Option<String>,
+    pages: Option<i64>,
+    summary: String,
+    cover_id: Option<i64>,
+}
+
+impl From<BookRow> for BookSummary {
+    fn from(r: BookRow) -> Self {
+        BookSummary {
+            id: r.id,
+            fields: BookFields {
+                title: r.title,
+                author: r.author,
+                publisher: r.publisher,
+                year: r.year,
+                isbn: r.isbn,
+                pages: r.pages,
+                summary: r.summary,
+            },
+            cover_id: r.cover_id,
+        }
     }
 }
 
-type AnyQuery<'q> = sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>>;
-
-/// Binds a book's fields as `$1`…`$7`, the column order of insert and update.
-fn bind_fields<'q>(q: AnyQuery<'q>, f: &'q BookFields) -> AnyQuery<'q> {
-    q.bind(&f.title)
-        .bind(&f.author)
-        .bind(&f.publisher)
-        .bind(f.year)
-        .bind(&f.isbn)
-        .bind(f.pages)
-        .bind(&f.summary)
+/// Binds a book's fields as `$1`…`$7`, the column order of insert and
+/// update (a macro, as the insert is a `query_scalar` and the update a
+/// `query`).
+macro_rules! bind_fields {
+    ($q:expr, $f:expr) => {
+        $q.bind(&$f.title)
+            .bind(&$f.author)
+            .bind(&$f.publisher)
+            .bind($f.year)
+            .bind(&$f.isbn)
+            .bind($f.pages)
+            .bind(&$f.summary)
+    };
 }
 
 pub async fn insert(
@@ -45,16 +60,15 @@ pub async fn insert(
     created_by: Option<i64>,
     now: i64,
 ) -> Result<i64, sqlx::Error> {
-    let q = sqlx::query(
+    let q = sqlx::query_scalar(
         "INSERT INTO book (title, author, publisher, year, isbn, pages, summary, created_by, created_at) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
     );
-    let row = bind_fields(q, f)
+    bind_fields!(q, f)
         .bind(created_by)
         .bind(now)
         .fetch_one(e)
-        .await?;
-    Ok(row.get(0))
+        .await
 }
 
 pub async fn update(e: impl Exec<'_>, id: i64, f: &BookFields) -> Result<bool, sqlx::Error> {
@@ -62,18 +76,14 @@ pub async fn update(e: impl Exec<'_>, id: i64, f: &BookFields) -> Result<bool, s
         "UPDATE book SET title = $1, author = $2, publisher = $3, year = $4, isbn = $5, pages = $6, summary = $7 \
          WHERE id = $8",
     );
-    let done = bind_fields(q, f).bind(id).execute(e).await?;
+    let done = bind_fields!(q, f).bind(id).execute(e).await?;
     Ok(done.rows_affected() == 1)
 }
 
 pub async fn get(e: impl Exec<'_>, id: i64) -> Result<Option<BookSummary>, sqlx::Error> {
     let sql = format!("SELECT {BOOK_COLUMNS} FROM book b WHERE b.id = $1");
-    Ok(sqlx::query(&sql)
-        .bind(id)
-        .fetch_optional(e)
-        .await?
-        .as_ref()
-        .map(book))
+    let row: Option<BookRow> = sqlx::query_as(&sql).bind(id).fetch_optional(e).await?;
+    Ok(row.map(BookSummary::from))
 }
 
 /// The id of the book with this ISBN, if any.
@@ -95,13 +105,13 @@ pub async fn search(
         "SELECT {BOOK_COLUMNS} FROM book b WHERE b.title LIKE $1 ESCAPE '\\' OR b.author LIKE $1 ESCAPE '\\' \
          OR b.isbn LIKE $1 ESCAPE '\\' ORDER BY b.title, b.id LIMIT $2 OFFSET $3"
     );
-    let rows = sqlx::query(&sql)
+    let rows: Vec<BookRow> = sqlx::query_as(&sql)
         .bind(like_pattern(search))
         .bind(limit)
         .bind(offset)
         .fetch_all(e)
         .await?;
-    Ok(rows.iter().map(book).collect())
+    Ok(rows.into_iter().map(BookSummary::from).collect())
 }
 
 pub async fn count_matching(e: impl Exec<'_>, search: &str) -> Result<i64, sqlx::Error> {
@@ -117,15 +127,12 @@ pub async fn count_matching(e: impl Exec<'_>, search: &str) -> Result<i64, sqlx:
 /// The whole catalogue, for export.
 pub async fn all(e: impl Exec<'_>) -> Result<Vec<BookSummary>, sqlx::Error> {
     let sql = format!("SELECT {BOOK_COLUMNS} FROM book b ORDER BY b.id");
-    Ok(sqlx::query(&sql)
-        .fetch_all(e)
-        .await?
-        .iter()
-        .map(book)
-        .collect())
+    let rows: Vec<BookRow> = sqlx::query_as(&sql).fetch_all(e).await?;
+    Ok(rows.into_iter().map(BookSummary::from).collect())
 }
 
 /// A stored cover image and thumbnail.
+#[derive(sqlx::FromRow)]
 pub struct StoredImage {
     pub content_type: String,
     pub bytes: Vec<u8>,
@@ -174,11 +181,7 @@ pub async fn image(
     } else {
         "SELECT content_type, data AS bytes FROM image WHERE id = $1"
     };
-    let row = sqlx::query(sql).bind(id).fetch_optional(e).await?;
-    Ok(row.map(|r| StoredImage {
-        content_type: r.get("content_type"),
-        bytes: r.get("bytes"),
-    }))
+    sqlx::query_as(sql).bind(id).fetch_optional(e).await
 }
 
 /// The cover a book has now: `None` when there is no such book.
@@ -217,21 +220,39 @@ pub async fn count(e: impl Exec<'_>) -> Result<i64, sqlx::Error> {
 const REC_COLUMNS: &str = "r.id, r.book_id, b.title, b.author, b.cover_id, r.account_id, a.display_name, \
      r.reason, r.status, r.review_comment, r.reviewed_at, r.created_at";
 
-fn recommendation(r: &AnyRow) -> Recommendation {
-    Recommendation {
-        id: r.get("id"),
-        book_id: r.get("book_id"),
-        title: r.get("title"),
-        author: r.get("author"),
-        cover_id: r.get("cover_id"),
-        account_id: r.get("account_id"),
-        recommender: r.get("display_name"),
-        reason: r.get("reason"),
-        status: RecommendationStatus::parse(r.get::<&str, _>("status"))
-            .unwrap_or(RecommendationStatus::Pending),
-        review_comment: r.get("review_comment"),
-        reviewed_at: r.get("reviewed_at"),
-        created_at: r.get("created_at"),
+/// A row of [`REC_COLUMNS`].
+#[derive(sqlx::FromRow)]
+struct RecommendationRow {
+    id: i64,
+    book_id: i64,
+    title: String,
+    author: String,
+    cover_id: Option<i64>,
+    account_id: i64,
+    display_name: String,
+    reason: String,
+    status: String,
+    review_comment: String,
+    reviewed_at: Option<i64>,
+    created_at: i64,
+}
+
+impl From<RecommendationRow> for Recommendation {
+    fn from(r: RecommendationRow) -> Self {
+        Recommendation {
+            id: r.id,
+            book_id: r.book_id,
+            title: r.title,
+            author: r.author,
+            cover_id: r.cover_id,
+            account_id: r.account_id,
+            recommender: r.display_name,
+            reason: r.reason,
+            status: RecommendationStatus::parse(&r.status).unwrap_or(RecommendationStatus::Pending),
+            review_comment: r.review_comment,
+            reviewed_at: r.reviewed_at,
+            created_at: r.created_at,
+        }
     }
 }
 
@@ -268,8 +289,11 @@ pub async fn recommendations(
         "SELECT {REC_COLUMNS} FROM recommendation r JOIN book b ON b.id = r.book_id \
          JOIN account a ON a.id = r.account_id WHERE r.status = $1 ORDER BY {order}"
     );
-    let rows = sqlx::query(&sql).bind(status.as_str()).fetch_all(e).await?;
-    Ok(rows.iter().map(recommendation).collect())
+    let rows: Vec<RecommendationRow> = sqlx::query_as(&sql)
+        .bind(status.as_str())
+        .fetch_all(e)
+        .await?;
+    Ok(rows.into_iter().map(Recommendation::from).collect())
 }
 
 /// One person's recommendations, newest first.
@@ -281,8 +305,8 @@ pub async fn recommendations_by(
         "SELECT {REC_COLUMNS} FROM recommendation r JOIN book b ON b.id = r.book_id \
          JOIN account a ON a.id = r.account_id WHERE r.account_id = $1 ORDER BY r.created_at DESC, r.id DESC"
     );
-    let rows = sqlx::query(&sql).bind(account_id).fetch_all(e).await?;
-    Ok(rows.iter().map(recommendation).collect())
+    let rows: Vec<RecommendationRow> = sqlx::query_as(&sql).bind(account_id).fetch_all(e).await?;
+    Ok(rows.into_iter().map(Recommendation::from).collect())
 }
 
 /// Approves or declines a pending recommendation. False when it is not pending.

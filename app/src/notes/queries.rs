@@ -3,10 +3,11 @@
 //! the database for them. Lists are read a page at a time, without the
 //! Markdown source (only [`exported`] has it).
 
-use sqlx::{AnyConnection, AnyPool, Row};
+use sqlx::{AnyConnection, AnyPool};
 
 use super::{NotePage, NoteView, Visibility};
 use platform::Exec;
+use platform::db::Flag;
 
 pub use platform::Viewer;
 
@@ -20,23 +21,51 @@ const COLUMNS: &str = "n.id, n.account_id, a.display_name, n.book_id, b.title AS
 const FROM: &str = "FROM note n JOIN account a ON a.id = n.account_id JOIN book b ON b.id = n.book_id \
      LEFT JOIN reading_group g ON g.id = n.group_id";
 
-fn view(r: &sqlx::any::AnyRow) -> NoteView {
-    NoteView {
-        id: r.get("id"),
-        account_id: r.get("account_id"),
-        author: r.get("display_name"),
-        book_id: r.get("book_id"),
-        book_title: r.get("book_title"),
-        group_slug: r.get("slug"),
-        group_name: r.get("group_name"),
-        visibility: Visibility::parse(r.get::<&str, _>("visibility"))
-            .unwrap_or(Visibility::Private),
-        title: r.get("title"),
-        body_html: platform::SafeHtml::from_stored(r.get("body_html")),
-        likes: r.get("likes"),
-        liked: r.get::<i64, _>("liked") != 0,
-        created_at: r.get("created_at"),
+/// A row of [`COLUMNS`].
+#[derive(sqlx::FromRow)]
+struct NoteRow {
+    id: i64,
+    account_id: i64,
+    display_name: String,
+    book_id: i64,
+    book_title: String,
+    slug: Option<String>,
+    group_name: Option<String>,
+    visibility: String,
+    title: String,
+    body_html: String,
+    likes: i64,
+    #[sqlx(try_from = "Flag")]
+    liked: bool,
+    created_at: i64,
+}
+
+impl From<NoteRow> for NoteView {
+    fn from(r: NoteRow) -> Self {
+        NoteView {
+            id: r.id,
+            account_id: r.account_id,
+            author: r.display_name,
+            book_id: r.book_id,
+            book_title: r.book_title,
+            group_slug: r.slug,
+            group_name: r.group_name,
+            visibility: Visibility::parse(&r.visibility).unwrap_or(Visibility::Private),
+            title: r.title,
+            body_html: platform::SafeHtml::from_stored(r.body_html),
+            likes: r.likes,
+            liked: r.liked,
+            created_at: r.created_at,
+        }
     }
+}
+
+/// A row of [`COLUMNS`] and the Markdown source, for [`exported`].
+#[derive(sqlx::FromRow)]
+struct ExportedRow {
+    #[sqlx(flatten)]
+    note: NoteRow,
+    body_md: String,
 }
 
 pub struct NewNote<'a> {
@@ -119,7 +148,7 @@ pub async fn page(
         "SELECT {COLUMNS} {FROM} WHERE {condition} AND {VISIBLE} \
          ORDER BY n.created_at DESC, n.id DESC LIMIT $3 OFFSET $4"
     );
-    let rows = sqlx::query(&sql)
+    let rows: Vec<NoteRow> = sqlx::query_as(&sql)
         .bind(viewer.sql_id())
         .bind(id)
         .bind(NOTES_PER_PAGE)
@@ -127,7 +156,7 @@ pub async fn page(
         .fetch_all(pool)
         .await?;
     Ok(NotePage {
-        notes: rows.iter().map(view).collect(),
+        notes: rows.into_iter().map(NoteView::from).collect(),
         page,
         total,
     })
@@ -138,8 +167,8 @@ pub async fn of_account(e: impl Exec<'_>, account_id: i64) -> Result<Vec<NoteVie
     let sql = format!(
         "SELECT {COLUMNS} {FROM} WHERE n.account_id = $1 ORDER BY n.created_at DESC, n.id DESC"
     );
-    let rows = sqlx::query(&sql).bind(account_id).fetch_all(e).await?;
-    Ok(rows.iter().map(view).collect())
+    let rows: Vec<NoteRow> = sqlx::query_as(&sql).bind(account_id).fetch_all(e).await?;
+    Ok(rows.into_iter().map(NoteView::from).collect())
 }
 
 /// All of someone's own notes with their Markdown source, newest first,
@@ -152,8 +181,11 @@ pub async fn exported(
         "SELECT {COLUMNS}, n.body_md {FROM} WHERE n.account_id = $1 \
          ORDER BY n.created_at DESC, n.id DESC"
     );
-    let rows = sqlx::query(&sql).bind(account_id).fetch_all(e).await?;
-    Ok(rows.iter().map(|r| (view(r), r.get("body_md"))).collect())
+    let rows: Vec<ExportedRow> = sqlx::query_as(&sql).bind(account_id).fetch_all(e).await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| (NoteView::from(r.note), r.body_md))
+        .collect())
 }
 
 /// A note, if the viewer may read it.
@@ -163,12 +195,12 @@ pub async fn visible(
     viewer: Viewer,
 ) -> Result<Option<NoteView>, sqlx::Error> {
     let sql = format!("SELECT {COLUMNS} {FROM} WHERE n.id = $2 AND {VISIBLE}");
-    let row = sqlx::query(&sql)
+    let row: Option<NoteRow> = sqlx::query_as(&sql)
         .bind(viewer.sql_id())
         .bind(note_id)
         .fetch_optional(e)
         .await?;
-    Ok(row.as_ref().map(view))
+    Ok(row.map(NoteView::from))
 }
 
 /// Likes or unlikes a note; returns the new count (see `server::likes`).

@@ -1,9 +1,8 @@
 //! SQL of notifications.
 
-use sqlx::Row;
-
 use super::{Notification, NotificationKind};
 use platform::Exec;
+use platform::db::IsSet;
 
 /// A notification to store.
 pub struct NewNotification<'a> {
@@ -64,6 +63,21 @@ pub async fn unread_count(e: impl Exec<'_>, account_id: i64) -> Result<i64, sqlx
     platform::db::count_of(e, sql, account_id).await
 }
 
+/// A row of [`list`].
+#[derive(sqlx::FromRow)]
+struct NotificationRow {
+    id: i64,
+    kind: String,
+    display_name: Option<String>,
+    post_id: Option<i64>,
+    thread_id: Option<i64>,
+    lecture_slug: Option<String>,
+    text: String,
+    created_at: i64,
+    #[sqlx(rename = "read_at", try_from = "IsSet")]
+    read: bool,
+}
+
 /// Someone's notifications, newest first.
 pub async fn list(
     e: impl Exec<'_>,
@@ -71,7 +85,7 @@ pub async fn list(
     limit: i64,
     offset: i64,
 ) -> Result<Vec<Notification>, sqlx::Error> {
-    let rows = sqlx::query(
+    let rows: Vec<NotificationRow> = sqlx::query_as(
         "SELECT n.id, n.kind, a.display_name, n.post_id, n.thread_id, l.slug AS lecture_slug, n.text, \
          n.created_at, n.read_at \
          FROM notification n LEFT JOIN account a ON a.id = n.actor_id \
@@ -84,18 +98,17 @@ pub async fn list(
     .fetch_all(e)
     .await?;
     Ok(rows
-        .iter()
+        .into_iter()
         .map(|r| Notification {
-            id: r.get("id"),
-            kind: NotificationKind::parse(r.get::<&str, _>("kind"))
-                .unwrap_or(NotificationKind::Reply),
-            actor: r.get("display_name"),
-            post_id: r.get("post_id"),
-            thread_id: r.get("thread_id"),
-            lecture_slug: r.get("lecture_slug"),
-            text: r.get("text"),
-            created_at: r.get("created_at"),
-            read: r.get::<Option<i64>, _>("read_at").is_some(),
+            id: r.id,
+            kind: NotificationKind::parse(&r.kind).unwrap_or(NotificationKind::Reply),
+            actor: r.display_name,
+            post_id: r.post_id,
+            thread_id: r.thread_id,
+            lecture_slug: r.lecture_slug,
+            text: r.text,
+            created_at: r.created_at,
+            read: r.read,
         })
         .collect())
 }

@@ -1,7 +1,5 @@
 //! SQL for progress and check-ins.
 
-use sqlx::Row;
-
 use super::{CheckIn, Progress, ReadingStatus};
 use platform::Exec;
 
@@ -30,15 +28,47 @@ pub async fn set(
     Ok(())
 }
 
-fn progress(r: &sqlx::any::AnyRow) -> Progress {
-    Progress {
-        book_id: r.get("book_id"),
-        title: r.get("title"),
-        status: ReadingStatus::parse(r.get::<&str, _>("status")).unwrap_or(ReadingStatus::Want),
-        page: r.get("page"),
-        percent: r.get("percent"),
-        updated_at: r.get("updated_at"),
+/// A row of someone's progress on a book, with the book's title.
+#[derive(sqlx::FromRow)]
+struct ProgressRow {
+    book_id: i64,
+    title: String,
+    status: String,
+    page: Option<i64>,
+    percent: Option<i64>,
+    updated_at: i64,
+}
+
+impl From<ProgressRow> for Progress {
+    fn from(r: ProgressRow) -> Self {
+        Progress {
+            book_id: r.book_id,
+            title: r.title,
+            status: ReadingStatus::parse(&r.status).unwrap_or(ReadingStatus::Want),
+            page: r.page,
+            percent: r.percent,
+            updated_at: r.updated_at,
+        }
     }
+}
+
+/// A row of [`board`]: whose progress it is.
+#[derive(sqlx::FromRow)]
+struct BoardRow {
+    account_id: i64,
+    #[sqlx(flatten)]
+    progress: ProgressRow,
+}
+
+/// A row of [`check_ins_of`].
+#[derive(sqlx::FromRow)]
+struct CheckInRow {
+    group_id: i64,
+    name: String,
+    day: String,
+    minutes: Option<i64>,
+    pages: Option<i64>,
+    line: String,
 }
 
 pub async fn of_book(
@@ -46,7 +76,7 @@ pub async fn of_book(
     account_id: i64,
     book_id: i64,
 ) -> Result<Option<Progress>, sqlx::Error> {
-    let row = sqlx::query(
+    let row: Option<ProgressRow> = sqlx::query_as(
         "SELECT p.book_id, b.title, p.status, p.page, p.percent, p.updated_at FROM reading_progress p \
          JOIN book b ON b.id = p.book_id WHERE p.account_id = $1 AND p.book_id = $2",
     )
@@ -54,24 +84,24 @@ pub async fn of_book(
     .bind(book_id)
     .fetch_optional(e)
     .await?;
-    Ok(row.as_ref().map(progress))
+    Ok(row.map(Progress::from))
 }
 
 /// Everything someone is reading, most recently updated first.
 pub async fn of_account(e: impl Exec<'_>, account_id: i64) -> Result<Vec<Progress>, sqlx::Error> {
-    let rows = sqlx::query(
+    let rows: Vec<ProgressRow> = sqlx::query_as(
         "SELECT p.book_id, b.title, p.status, p.page, p.percent, p.updated_at FROM reading_progress p \
          JOIN book b ON b.id = p.book_id WHERE p.account_id = $1 ORDER BY p.updated_at DESC, p.book_id",
     )
     .bind(account_id)
     .fetch_all(e)
     .await?;
-    Ok(rows.iter().map(progress).collect())
+    Ok(rows.into_iter().map(Progress::from).collect())
 }
 
 /// Progress of a group's members on the group's books: (account, progress).
 pub async fn board(e: impl Exec<'_>, group_id: i64) -> Result<Vec<(i64, Progress)>, sqlx::Error> {
-    let rows = sqlx::query(
+    let rows: Vec<BoardRow> = sqlx::query_as(
         "SELECT p.account_id, p.book_id, b.title, p.status, p.page, p.percent, p.updated_at \
          FROM reading_progress p \
          JOIN group_member gm ON gm.account_id = p.account_id AND gm.group_id = $1 \
@@ -82,8 +112,8 @@ pub async fn board(e: impl Exec<'_>, group_id: i64) -> Result<Vec<(i64, Progress
     .fetch_all(e)
     .await?;
     Ok(rows
-        .iter()
-        .map(|r| (r.get("account_id"), progress(r)))
+        .into_iter()
+        .map(|r| (r.account_id, Progress::from(r.progress)))
         .collect())
 }
 
@@ -164,7 +194,7 @@ pub async fn daily_counts(
 
 /// All of someone's check-ins, newest first (for their export).
 pub async fn check_ins_of(e: impl Exec<'_>, account_id: i64) -> Result<Vec<CheckIn>, sqlx::Error> {
-    let rows = sqlx::query(
+    let rows: Vec<CheckInRow> = sqlx::query_as(
         "SELECT c.group_id, g.name, c.day, c.minutes, c.pages, c.line FROM check_in c \
          JOIN reading_group g ON g.id = c.group_id WHERE c.account_id = $1 ORDER BY c.day DESC, c.id DESC",
     )
@@ -172,14 +202,14 @@ pub async fn check_ins_of(e: impl Exec<'_>, account_id: i64) -> Result<Vec<Check
     .fetch_all(e)
     .await?;
     Ok(rows
-        .iter()
+        .into_iter()
         .map(|r| CheckIn {
-            group_id: r.get("group_id"),
-            group_name: r.get("name"),
-            day: r.get("day"),
-            minutes: r.get("minutes"),
-            pages: r.get("pages"),
-            line: r.get("line"),
+            group_id: r.group_id,
+            group_name: r.name,
+            day: r.day,
+            minutes: r.minutes,
+            pages: r.pages,
+            line: r.line,
         })
         .collect())
 }

@@ -62,6 +62,7 @@ pub struct SectorRow {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
 pub struct GroupRow {
     pub slug: String,
     pub name: String,

@@ -4,8 +4,6 @@
 
 use std::collections::HashMap;
 
-use sqlx::Row;
-
 use super::{BookRow, Figures, GroupRow, LectureRow, SectorRow};
 use platform::Exec;
 
@@ -20,6 +18,28 @@ const ACTIVE: &str = "SELECT account_id FROM check_in WHERE created_at >= $1 AND
      UNION SELECT account_id FROM reading_progress WHERE updated_at >= $1 AND updated_at < $2 \
      UNION SELECT account_id FROM attendance WHERE checked_in_at >= $1 AND checked_in_at < $2 \
      UNION SELECT account_id FROM lecture_viewer WHERE first_seen >= $1 AND first_seen < $2 AND account_id IS NOT NULL";
+
+/// Groups by where they stand on a day.
+#[derive(sqlx::FromRow)]
+struct GroupStages {
+    recruiting: i64,
+    active: i64,
+    ended: i64,
+}
+
+/// Active people of one role.
+#[derive(sqlx::FromRow)]
+struct RoleCount {
+    role: String,
+    n: i64,
+}
+
+/// Sessions held, and their views.
+#[derive(sqlx::FromRow)]
+struct Held {
+    n: i64,
+    views: i64,
+}
 
 async fn count(e: impl Exec<'_>, sql: &str, from: i64, to: i64) -> Result<i64, sqlx::Error> {
     sqlx::query_scalar(sql)
@@ -37,7 +57,7 @@ pub async fn figures<'c, E: Exec<'c> + Copy>(
     active_from: i64,
     today: &str,
 ) -> Result<Figures, sqlx::Error> {
-    let groups = sqlx::query(
+    let groups: GroupStages = sqlx::query_as(
         "SELECT \
          COALESCE(SUM(CASE WHEN starts_on > $1 THEN 1 ELSE 0 END), 0) AS recruiting, \
          COALESCE(SUM(CASE WHEN starts_on <= $1 AND ends_on >= $1 THEN 1 ELSE 0 END), 0) AS active, \
@@ -47,22 +67,17 @@ pub async fn figures<'c, E: Exec<'c> + Copy>(
     .bind(today)
     .fetch_one(e)
     .await?;
-    let people = sqlx::query(&format!(
+    let people: Vec<RoleCount> = sqlx::query_as(&format!(
         "SELECT a.role, COUNT(*) AS n FROM account a WHERE a.id IN ({ACTIVE}) GROUP BY a.role"
     ))
     .bind(active_from)
     .bind(to)
     .fetch_all(e)
     .await?;
-    let role_count = |role: &str| {
-        people
-            .iter()
-            .find(|r| r.get::<String, _>("role") == role)
-            .map_or(0, |r| r.get::<i64, _>("n"))
-    };
+    let role_count = |role: &str| people.iter().find(|r| r.role == role).map_or(0, |r| r.n);
     let held = "FROM lecture l WHERE l.state = 'published' AND l.ends_at >= $1 AND l.ends_at < $2 \
                 AND l.ends_at <= $3";
-    let lectures = sqlx::query(&format!(
+    let lectures: Held = sqlx::query_as(&format!(
         "SELECT COUNT(*) AS n, CAST(COALESCE(SUM(l.views), 0) AS BIGINT) AS views {held}"
     ))
     .bind(from)
@@ -86,9 +101,9 @@ pub async fn figures<'c, E: Exec<'c> + Copy>(
     .fetch_one(e)
     .await?;
     Ok(Figures {
-        groups_recruiting: groups.get("recruiting"),
-        groups_active: groups.get("active"),
-        groups_ended: groups.get("ended"),
+        groups_recruiting: groups.recruiting,
+        groups_active: groups.active,
+        groups_ended: groups.ended,
         active_members: role_count("member"),
         active_readers: role_count("reader"),
         check_ins: count(
@@ -120,8 +135,8 @@ pub async fn figures<'c, E: Exec<'c> + Copy>(
             to,
         )
         .await?,
-        lectures_held: lectures.get("n"),
-        lecture_views: lectures.get("views"),
+        lectures_held: lectures.n,
+        lecture_views: lectures.views,
         lecture_audience: audience,
     })
 }
@@ -216,7 +231,7 @@ pub async fn groups(
     // Each count is one grouped pass over its table (a correlated count
     // per group read every post once per group: 1.2 s at 100,000 posts
     // on PostgreSQL, 55 ms this way); posts are counted per thread first.
-    let rows = sqlx::query(
+    sqlx::query_as(
         "SELECT * FROM (SELECT g.id, g.slug, g.name, \
          COALESCE(m.n, 0) AS members, COALESCE(c.n, 0) AS check_ins, \
          COALESCE(p.n, 0) AS posts, COALESCE(n.n, 0) AS notes \
@@ -238,18 +253,7 @@ pub async fn groups(
     .bind(to)
     .bind(limit)
     .fetch_all(e)
-    .await?;
-    Ok(rows
-        .iter()
-        .map(|r| GroupRow {
-            slug: r.get("slug"),
-            name: r.get("name"),
-            members: r.get("members"),
-            check_ins: r.get("check_ins"),
-            posts: r.get("posts"),
-            notes: r.get("notes"),
-        })
-        .collect())
+    .await
 }
 
 /// The books most often finished in the window, with how many read them now.
@@ -259,7 +263,7 @@ pub async fn most_read(
     to: i64,
     limit: i64,
 ) -> Result<Vec<BookRow>, sqlx::Error> {
-    let rows = sqlx::query(
+    let rows: Vec<FinishedRow> = sqlx::query_as(
         "SELECT * FROM (SELECT b.id, b.title, b.author, \
          SUM(CASE WHEN rp.status = 'finished' AND rp.updated_at >= $1 AND rp.updated_at < $2 \
              THEN 1 ELSE 0 END) AS finished, \
@@ -273,7 +277,7 @@ pub async fn most_read(
     .bind(limit)
     .fetch_all(e)
     .await?;
-    Ok(rows.iter().map(book_row("finished")).collect())
+    Ok(rows.into_iter().map(BookRow::from).collect())
 }
 
 /// The books with the most recommendations approved in the window.
@@ -283,7 +287,7 @@ pub async fn most_recommended(
     to: i64,
     limit: i64,
 ) -> Result<Vec<BookRow>, sqlx::Error> {
-    let rows = sqlx::query(
+    let rows: Vec<RecommendedRow> = sqlx::query_as(
         "SELECT b.id, b.title, b.author, COUNT(*) AS recommended, 0 AS reading \
          FROM recommendation r JOIN book b ON b.id = r.book_id \
          WHERE r.status = 'approved' AND r.created_at >= $1 AND r.created_at < $2 \
@@ -294,17 +298,61 @@ pub async fn most_recommended(
     .bind(limit)
     .fetch_all(e)
     .await?;
-    Ok(rows.iter().map(book_row("recommended")).collect())
+    Ok(rows.into_iter().map(BookRow::from).collect())
 }
 
-fn book_row(count: &'static str) -> impl Fn(&sqlx::any::AnyRow) -> BookRow {
-    move |r| BookRow {
-        id: r.get("id"),
-        title: r.get("title"),
-        author: r.get("author"),
-        count: r.get(count),
-        reading: r.get("reading"),
+/// A row of [`most_read`]: the count is the `finished` column.
+#[derive(sqlx::FromRow)]
+struct FinishedRow {
+    id: i64,
+    title: String,
+    author: String,
+    finished: i64,
+    reading: i64,
+}
+
+impl From<FinishedRow> for BookRow {
+    fn from(r: FinishedRow) -> Self {
+        BookRow {
+            id: r.id,
+            title: r.title,
+            author: r.author,
+            count: r.finished,
+            reading: r.reading,
+        }
     }
+}
+
+/// A row of [`most_recommended`]: the count is the `recommended` column.
+#[derive(sqlx::FromRow)]
+struct RecommendedRow {
+    id: i64,
+    title: String,
+    author: String,
+    recommended: i64,
+    reading: i64,
+}
+
+impl From<RecommendedRow> for BookRow {
+    fn from(r: RecommendedRow) -> Self {
+        BookRow {
+            id: r.id,
+            title: r.title,
+            author: r.author,
+            count: r.recommended,
+            reading: r.reading,
+        }
+    }
+}
+
+/// A session of [`lectures`], before its audience is counted.
+#[derive(sqlx::FromRow)]
+struct HeldLecture {
+    id: i64,
+    slug: String,
+    title: String,
+    starts_at: i64,
+    views: i64,
 }
 
 /// Published sessions held in the window, in order, with views and audience.
@@ -313,7 +361,7 @@ pub async fn lectures<'c, E: Exec<'c> + Copy>(
     from: i64,
     to: i64,
 ) -> Result<Vec<LectureRow>, sqlx::Error> {
-    let rows = sqlx::query(
+    let rows: Vec<HeldLecture> = sqlx::query_as(
         "SELECT id, slug, title, starts_at, views FROM lecture WHERE state = 'published' \
          AND starts_at >= $1 AND starts_at < $2 AND ends_at <= $3 ORDER BY starts_at, id",
     )
@@ -323,13 +371,13 @@ pub async fn lectures<'c, E: Exec<'c> + Copy>(
     .fetch_all(e)
     .await?;
     let mut out = Vec::with_capacity(rows.len());
-    for r in &rows {
-        let audience = crate::lectures::queries::audience::audience(e, r.get("id")).await?;
+    for r in rows {
+        let audience = crate::lectures::queries::audience::audience(e, r.id).await?;
         out.push(LectureRow {
-            slug: r.get("slug"),
-            title: r.get("title"),
-            starts_at: r.get("starts_at"),
-            views: r.get("views"),
+            slug: r.slug,
+            title: r.title,
+            starts_at: r.starts_at,
+            views: r.views,
             audience: audience.total,
         });
     }

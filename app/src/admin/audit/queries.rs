@@ -1,5 +1,3 @@
-use sqlx::Row;
-
 use super::{AuditEntry, AuditFilter, KINDS, action_label};
 use platform::Exec;
 use platform::db::like_pattern;
@@ -48,6 +46,17 @@ fn patterns(filter: &AuditFilter) -> (String, String) {
     (like_pattern(&actor), kind)
 }
 
+/// A row of [`list`].
+#[derive(sqlx::FromRow)]
+struct EntryRow {
+    at: i64,
+    actor: String,
+    action: String,
+    target: String,
+    before_value: Option<String>,
+    after_value: Option<String>,
+}
+
 pub async fn list(
     e: impl Exec<'_>,
     filter: &AuditFilter,
@@ -56,7 +65,7 @@ pub async fn list(
     offset: i64,
 ) -> Result<Vec<AuditEntry>, sqlx::Error> {
     let (actor, kind) = patterns(filter);
-    let rows = sqlx::query(&format!(
+    let rows: Vec<EntryRow> = sqlx::query_as(&format!(
         "SELECT x.at, x.actor, x.action, x.target, x.before_value, x.after_value {FILTERED} \
          ORDER BY x.at DESC, x.id DESC LIMIT $5 OFFSET $6"
     ))
@@ -69,18 +78,15 @@ pub async fn list(
     .fetch_all(e)
     .await?;
     Ok(rows
-        .iter()
-        .map(|r| {
-            let action: String = r.get("action");
-            AuditEntry {
-                at: r.get("at"),
-                actor: r.get("actor"),
-                action_label: action_label(&action),
-                action,
-                target: r.get("target"),
-                before: r.get("before_value"),
-                after: r.get("after_value"),
-            }
+        .into_iter()
+        .map(|r| AuditEntry {
+            at: r.at,
+            actor: r.actor,
+            action_label: action_label(&r.action),
+            action: r.action,
+            target: r.target,
+            before: r.before_value,
+            after: r.after_value,
         })
         .collect())
 }

@@ -17,6 +17,7 @@ use platform::error::AppError;
 
 /// One member's figures in the period.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
 pub struct RecordRow {
     pub id: i64,
     pub display_name: String,

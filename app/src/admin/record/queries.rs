@@ -1,5 +1,3 @@
-use sqlx::Row;
-
 use super::{MemberRecord, RecordItem, RecordRow};
 use platform::Exec;
 
@@ -29,29 +27,13 @@ fn figures_sql(filter: &str) -> String {
     )
 }
 
-fn row(r: &sqlx::any::AnyRow) -> RecordRow {
-    RecordRow {
-        id: r.get("id"),
-        display_name: r.get("display_name"),
-        username: r.get("username"),
-        sector: r.get("sector"),
-        groups: r.get("groups"),
-        books_finished: r.get("books_finished"),
-        check_ins: r.get("check_ins"),
-        notes: r.get("notes"),
-        posts: r.get("posts"),
-        lectures: r.get("lectures"),
-    }
-}
-
 /// Every member (委员) with their figures in `[from, to)`, by sector and name.
 pub async fn members(e: impl Exec<'_>, from: i64, to: i64) -> Result<Vec<RecordRow>, sqlx::Error> {
     let sql = format!(
         "{} ORDER BY sector, a.display_name, a.id",
         figures_sql("a.role = 'member'")
     );
-    let rows = sqlx::query(&sql).bind(from).bind(to).fetch_all(e).await?;
-    Ok(rows.iter().map(row).collect())
+    sqlx::query_as(&sql).bind(from).bind(to).fetch_all(e).await
 }
 
 /// One account's record in `[from, to)`; `None` when there is no such account.
@@ -61,7 +43,7 @@ pub async fn member<'c, E: Exec<'c> + Copy>(
     from: i64,
     to: i64,
 ) -> Result<Option<MemberRecord>, sqlx::Error> {
-    let Some(r) = sqlx::query(&figures_sql("a.id = $3"))
+    let Some(row) = sqlx::query_as(&figures_sql("a.id = $3"))
         .bind(from)
         .bind(to)
         .bind(id)
@@ -118,11 +100,7 @@ pub async fn member<'c, E: Exec<'c> + Copy>(
             text,
         })
         .collect();
-    Ok(Some(MemberRecord {
-        row: row(&r),
-        groups,
-        items,
-    }))
+    Ok(Some(MemberRecord { row, groups, items }))
 }
 
 fn kind_label(kind: &str) -> &'static str {
