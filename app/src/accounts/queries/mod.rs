@@ -2,17 +2,45 @@
 
 pub mod throttle;
 
-use sqlx::{AnyConnection, Row};
+use sqlx::AnyConnection;
 
 use super::{AccountSummary, Role, SessionUser};
-use platform::db::like_pattern;
+use platform::db::{Flag, like_pattern};
 use platform::{Backend, Exec};
 
 /// What sign-in needs to know about an account. No serde: it holds the hash.
+#[derive(sqlx::FromRow)]
 pub struct Credentials {
     pub id: i64,
     pub password_hash: String,
+    #[sqlx(try_from = "Flag")]
     pub disabled: bool,
+}
+
+/// A row of [`session_account`].
+#[derive(sqlx::FromRow)]
+struct SessionRow {
+    id: i64,
+    username: String,
+    display_name: String,
+    role: String,
+    sector: Option<String>,
+    created_at: i64,
+    session_epoch: i64,
+}
+
+/// A row of [`list`] (`AccountSummary` is also built for the browser,
+/// which has no sqlx).
+#[derive(sqlx::FromRow)]
+struct SummaryRow {
+    id: i64,
+    username: String,
+    display_name: String,
+    role: String,
+    sector: Option<String>,
+    #[sqlx(try_from = "Flag")]
+    disabled: bool,
+    created_at: i64,
 }
 
 fn role_of(s: &str) -> Role {
@@ -53,15 +81,10 @@ pub async fn credentials(
     e: impl Exec<'_>,
     username: &str,
 ) -> Result<Option<Credentials>, sqlx::Error> {
-    let row = sqlx::query("SELECT id, password_hash, disabled FROM account WHERE username = $1")
+    sqlx::query_as("SELECT id, password_hash, disabled FROM account WHERE username = $1")
         .bind(username)
         .fetch_optional(e)
-        .await?;
-    Ok(row.map(|r| Credentials {
-        id: r.get("id"),
-        password_hash: r.get("password_hash"),
-        disabled: r.get::<i64, _>("disabled") != 0,
-    }))
+        .await
 }
 
 /// The account behind a session, unless it has been disabled since.
@@ -74,7 +97,7 @@ pub async fn session_account(
     e: impl Exec<'_>,
     id: i64,
 ) -> Result<Option<(SessionUser, i64)>, sqlx::Error> {
-    let row = sqlx::query(
+    let row: Option<SessionRow> = sqlx::query_as(
         "SELECT a.id, a.username, a.display_name, a.role, s.name AS sector, a.created_at, \
          a.session_epoch FROM account a LEFT JOIN sector s ON s.id = a.sector_id \
          WHERE a.id = $1 AND a.disabled = 0",
@@ -84,14 +107,14 @@ pub async fn session_account(
     .await?;
     Ok(row.map(|r| {
         let user = SessionUser {
-            id: r.get("id"),
-            username: r.get("username"),
-            display_name: r.get("display_name"),
-            role: role_of(r.get::<&str, _>("role")),
-            sector: r.get("sector"),
-            joined_at: r.get("created_at"),
+            id: r.id,
+            username: r.username,
+            display_name: r.display_name,
+            role: role_of(&r.role),
+            sector: r.sector,
+            joined_at: r.created_at,
         };
-        (user, r.get("session_epoch"))
+        (user, r.session_epoch)
     }))
 }
 
@@ -111,7 +134,7 @@ pub async fn list(
     offset: i64,
 ) -> Result<Vec<AccountSummary>, sqlx::Error> {
     let pattern = like_pattern(search);
-    let rows = sqlx::query(
+    let rows: Vec<SummaryRow> = sqlx::query_as(
         "SELECT a.id, a.username, a.display_name, a.role, s.name AS sector, a.disabled, a.created_at \
          FROM account a LEFT JOIN sector s ON s.id = a.sector_id \
          WHERE a.username LIKE $1 ESCAPE '\\' OR a.display_name LIKE $1 ESCAPE '\\' \
@@ -125,13 +148,13 @@ pub async fn list(
     Ok(rows
         .into_iter()
         .map(|r| AccountSummary {
-            id: r.get("id"),
-            username: r.get("username"),
-            display_name: r.get("display_name"),
-            role: role_of(r.get::<&str, _>("role")),
-            sector: r.get("sector"),
-            disabled: r.get::<i64, _>("disabled") != 0,
-            created_at: r.get("created_at"),
+            id: r.id,
+            username: r.username,
+            display_name: r.display_name,
+            role: role_of(&r.role),
+            sector: r.sector,
+            disabled: r.disabled,
+            created_at: r.created_at,
         })
         .collect())
 }
@@ -148,13 +171,13 @@ pub async fn count_matching(e: impl Exec<'_>, search: &str) -> Result<i64, sqlx:
 
 /// Number of accounts per role.
 pub async fn count_by_role(e: impl Exec<'_>) -> Result<Vec<(Role, i64)>, sqlx::Error> {
-    let rows =
-        sqlx::query("SELECT role, COUNT(*) AS n FROM account WHERE disabled = 0 GROUP BY role")
+    let rows: Vec<(String, i64)> =
+        sqlx::query_as("SELECT role, COUNT(*) AS n FROM account WHERE disabled = 0 GROUP BY role")
             .fetch_all(e)
             .await?;
     Ok(rows
         .into_iter()
-        .map(|r| (role_of(r.get::<&str, _>("role")), r.get::<i64, _>("n")))
+        .map(|(role, n)| (role_of(&role), n))
         .collect())
 }
 

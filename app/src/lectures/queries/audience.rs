@@ -4,8 +4,6 @@
 //! who registered. A person in several of these counts once: people are
 //! keyed `a<account id>` when known, `c<browser id>` otherwise.
 
-use sqlx::Row;
-
 use crate::lectures::Audience;
 use platform::Exec;
 
@@ -18,6 +16,13 @@ pub struct Standing {
     pub at_address: i64,
 }
 
+/// A row of [`standing`]: counts.
+#[derive(sqlx::FromRow)]
+struct StandingRow {
+    known: i64,
+    at_address: i64,
+}
+
 /// Reads a browser's [`Standing`] (a read: the live channel writes nothing
 /// on the request path, see [`add_viewers`]).
 pub async fn standing<'c>(
@@ -26,7 +31,7 @@ pub async fn standing<'c>(
     viewer: &str,
     address_key: &str,
 ) -> Result<Standing, sqlx::Error> {
-    let r = sqlx::query(
+    let r: StandingRow = sqlx::query_as(
         "SELECT \
          (SELECT COUNT(*) FROM lecture_viewer WHERE lecture_id = $1 AND viewer = $2) AS known, \
          (SELECT COUNT(*) FROM lecture_viewer WHERE lecture_id = $1 AND address_key = $3) AS at_address",
@@ -37,8 +42,8 @@ pub async fn standing<'c>(
     .fetch_one(db)
     .await?;
     Ok(Standing {
-        known: r.get::<i64, _>("known") > 0,
-        at_address: r.get("at_address"),
+        known: r.known > 0,
+        at_address: r.at_address,
     })
 }
 
@@ -110,9 +115,19 @@ pub async fn record_viewer<'c>(
     Ok(r.rows_affected() == 1)
 }
 
+/// A row of [`audience`] (`Audience` is also built for the browser, which
+/// has no sqlx).
+#[derive(sqlx::FromRow)]
+struct AudienceRow {
+    online: i64,
+    checked_in: i64,
+    registered: i64,
+    total: i64,
+}
+
 /// The session's audience, each person once.
 pub async fn audience<'c>(db: impl Exec<'c>, lecture_id: i64) -> Result<Audience, sqlx::Error> {
-    let r = sqlx::query(
+    let r: AudienceRow = sqlx::query_as(
         "SELECT \
          (SELECT COUNT(DISTINCT COALESCE('a' || CAST(account_id AS TEXT), 'c' || viewer)) \
             FROM lecture_viewer WHERE lecture_id = $1) AS online, \
@@ -128,9 +143,9 @@ pub async fn audience<'c>(db: impl Exec<'c>, lecture_id: i64) -> Result<Audience
     .fetch_one(db)
     .await?;
     Ok(Audience {
-        online: r.get("online"),
-        checked_in: r.get("checked_in"),
-        registered: r.get("registered"),
-        total: r.get("total"),
+        online: r.online,
+        checked_in: r.checked_in,
+        registered: r.registered,
+        total: r.total,
     })
 }

@@ -5,8 +5,7 @@ pub mod checkin;
 pub mod questions;
 pub mod registration;
 
-use sqlx::any::AnyRow;
-use sqlx::{AnyConnection, Row};
+use sqlx::AnyConnection;
 
 use crate::lectures::{LectureFields, LectureState, LectureSummary, Phase, VenueFields, VenueView};
 use platform::Exec;
@@ -32,23 +31,39 @@ const SUMMARY_COLUMNS: &str = "l.id, l.slug, l.title, l.series, l.speaker, l.sta
      l.state, l.cover_id, l.replay_url, \
      (SELECT v.name FROM venue v WHERE v.lecture_id = l.id AND v.position = 0) AS main_venue";
 
-fn summary(r: &AnyRow, now: i64) -> LectureSummary {
-    let state = LectureState::parse(r.get::<&str, _>("state")).unwrap_or(LectureState::Draft);
-    let starts_at: i64 = r.get("starts_at");
-    let ends_at: i64 = r.get("ends_at");
-    LectureSummary {
-        id: r.get("id"),
-        slug: r.get("slug"),
-        title: r.get("title"),
-        series: r.get("series"),
-        speaker: r.get("speaker"),
-        starts_at,
-        ends_at,
-        state,
-        phase: Phase::of(state, starts_at, ends_at, now),
-        cover_id: r.get("cover_id"),
-        has_replay: !r.get::<&str, _>("replay_url").is_empty(),
-        main_venue: r.get("main_venue"),
+/// A row of [`SUMMARY_COLUMNS`].
+#[derive(sqlx::FromRow)]
+struct SummaryRow {
+    id: i64,
+    slug: String,
+    title: String,
+    series: String,
+    speaker: String,
+    starts_at: i64,
+    ends_at: i64,
+    state: String,
+    cover_id: Option<i64>,
+    replay_url: String,
+    main_venue: Option<String>,
+}
+
+impl SummaryRow {
+    fn summary(self, now: i64) -> LectureSummary {
+        let state = LectureState::parse(&self.state).unwrap_or(LectureState::Draft);
+        LectureSummary {
+            id: self.id,
+            slug: self.slug,
+            title: self.title,
+            series: self.series,
+            speaker: self.speaker,
+            starts_at: self.starts_at,
+            ends_at: self.ends_at,
+            state,
+            phase: Phase::of(state, self.starts_at, self.ends_at, now),
+            cover_id: self.cover_id,
+            has_replay: !self.replay_url.is_empty(),
+            main_venue: self.main_venue,
+        }
     }
 }
 
@@ -159,13 +174,10 @@ pub async fn replace_venues(
     venues: &[VenueFields],
 ) -> Result<Result<(), VenueConflict>, sqlx::Error> {
     let existing: Vec<(i64, String, i64)> =
-        sqlx::query("SELECT id, name, taken FROM venue WHERE lecture_id = $1")
+        sqlx::query_as("SELECT id, name, taken FROM venue WHERE lecture_id = $1")
             .bind(lecture_id)
             .fetch_all(&mut *conn)
-            .await?
-            .iter()
-            .map(|r| (r.get("id"), r.get("name"), r.get("taken")))
-            .collect();
+            .await?;
     for (id, name, _) in &existing {
         if venues.iter().any(|v| v.id == Some(*id)) {
             continue;
@@ -297,20 +309,40 @@ pub async fn set_followup_thread<'c>(
     Ok(r.rows_affected() == 1)
 }
 
-fn record_of(r: &AnyRow, now: i64) -> LectureRecord {
-    LectureRecord {
-        summary: summary(r, now),
-        speaker_bio: r.get("speaker_bio"),
-        abstract_md: r.get("abstract_md"),
-        abstract_html: platform::SafeHtml::from_stored(r.get("abstract_html")),
-        replay_url: r.get("replay_url"),
-        group_id: r.get("group_id"),
-        book_id: r.get("book_id"),
-        owner_id: r.get("owner_id"),
-        views: r.get("views"),
-        checkin_key: r.get("checkin_key"),
-        followup_thread_id: r.get("followup_thread_id"),
-        updated_at: r.get("updated_at"),
+/// A row of [`SUMMARY_COLUMNS`] and [`RECORD_COLUMNS`].
+#[derive(sqlx::FromRow)]
+struct RecordRow {
+    #[sqlx(flatten)]
+    summary: SummaryRow,
+    speaker_bio: String,
+    abstract_md: String,
+    abstract_html: String,
+    group_id: Option<i64>,
+    book_id: Option<i64>,
+    owner_id: Option<i64>,
+    views: i64,
+    checkin_key: String,
+    followup_thread_id: Option<i64>,
+    updated_at: i64,
+}
+
+impl RecordRow {
+    fn record(self, now: i64) -> LectureRecord {
+        let replay_url = self.summary.replay_url.clone();
+        LectureRecord {
+            summary: self.summary.summary(now),
+            speaker_bio: self.speaker_bio,
+            abstract_md: self.abstract_md,
+            abstract_html: platform::SafeHtml::from_stored(self.abstract_html),
+            replay_url,
+            group_id: self.group_id,
+            book_id: self.book_id,
+            owner_id: self.owner_id,
+            views: self.views,
+            checkin_key: self.checkin_key,
+            followup_thread_id: self.followup_thread_id,
+            updated_at: self.updated_at,
+        }
     }
 }
 
@@ -324,11 +356,8 @@ pub async fn by_slug<'c>(
 ) -> Result<Option<LectureRecord>, sqlx::Error> {
     let sql =
         format!("SELECT {SUMMARY_COLUMNS}, {RECORD_COLUMNS} FROM lecture l WHERE l.slug = $1");
-    Ok(sqlx::query(&sql)
-        .bind(slug)
-        .fetch_optional(db)
-        .await?
-        .map(|r| record_of(&r, now)))
+    let row: Option<RecordRow> = sqlx::query_as(&sql).bind(slug).fetch_optional(db).await?;
+    Ok(row.map(|r| r.record(now)))
 }
 
 pub async fn by_id<'c>(
@@ -337,11 +366,8 @@ pub async fn by_id<'c>(
     now: i64,
 ) -> Result<Option<LectureRecord>, sqlx::Error> {
     let sql = format!("SELECT {SUMMARY_COLUMNS}, {RECORD_COLUMNS} FROM lecture l WHERE l.id = $1");
-    Ok(sqlx::query(&sql)
-        .bind(id)
-        .fetch_optional(db)
-        .await?
-        .map(|r| record_of(&r, now)))
+    let row: Option<RecordRow> = sqlx::query_as(&sql).bind(id).fetch_optional(db).await?;
+    Ok(row.map(|r| r.record(now)))
 }
 
 pub async fn slug_taken<'c>(
@@ -384,14 +410,14 @@ pub async fn list<'c>(
         DraftsOf::Owner(id) => (0, id),
         DraftsOf::Everyone => (1, 0),
     };
-    let rows = sqlx::query(&sql)
+    let rows: Vec<SummaryRow> = sqlx::query_as(&sql)
         .bind(all)
         .bind(owner)
         .bind(series.unwrap_or(""))
         .bind(limit)
         .fetch_all(db)
         .await?;
-    Ok(rows.iter().map(|r| summary(r, now)).collect())
+    Ok(rows.into_iter().map(|r| r.summary(now)).collect())
 }
 
 /// Published sessions that have not ended, soonest first (calendar, home).
@@ -435,9 +461,9 @@ async fn records<'c>(
     let sql = format!("SELECT {SUMMARY_COLUMNS}, {RECORD_COLUMNS} FROM lecture l WHERE {rest}");
     let query = binds
         .iter()
-        .fold(sqlx::query(&sql), |query, value| query.bind(*value));
-    let rows = query.fetch_all(db).await?;
-    Ok(rows.iter().map(|r| record_of(r, now)).collect())
+        .fold(sqlx::query_as(&sql), |query, value| query.bind(*value));
+    let rows: Vec<RecordRow> = query.fetch_all(db).await?;
+    Ok(rows.into_iter().map(|r| r.record(now)).collect())
 }
 
 /// The series names in use, for the filter.
@@ -449,8 +475,35 @@ pub async fn series<'c>(db: impl Exec<'c>) -> Result<Vec<String>, sqlx::Error> {
     .await
 }
 
+/// A row of [`venues`] (`VenueView` is also built for the browser, which
+/// has no sqlx).
+#[derive(sqlx::FromRow)]
+struct VenueRow {
+    id: i64,
+    position: i64,
+    name: String,
+    address: String,
+    seats: i64,
+    taken: i64,
+    waiting: i64,
+}
+
+impl From<VenueRow> for VenueView {
+    fn from(r: VenueRow) -> VenueView {
+        VenueView {
+            id: r.id,
+            position: r.position,
+            name: r.name,
+            address: r.address,
+            seats: r.seats,
+            taken: r.taken,
+            waiting: r.waiting,
+        }
+    }
+}
+
 pub async fn venues<'c>(db: impl Exec<'c>, lecture_id: i64) -> Result<Vec<VenueView>, sqlx::Error> {
-    let rows = sqlx::query(
+    let rows: Vec<VenueRow> = sqlx::query_as(
         "SELECT v.id, v.position, v.name, v.address, v.seats, v.taken, \
          (SELECT COUNT(*) FROM registration r WHERE r.venue_id = v.id AND r.status = 'waiting') AS waiting \
          FROM venue v WHERE v.lecture_id = $1 ORDER BY v.position",
@@ -458,18 +511,7 @@ pub async fn venues<'c>(db: impl Exec<'c>, lecture_id: i64) -> Result<Vec<VenueV
     .bind(lecture_id)
     .fetch_all(db)
     .await?;
-    Ok(rows
-        .iter()
-        .map(|r| VenueView {
-            id: r.get("id"),
-            position: r.get("position"),
-            name: r.get("name"),
-            address: r.get("address"),
-            seats: r.get("seats"),
-            taken: r.get("taken"),
-            waiting: r.get("waiting"),
-        })
-        .collect())
+    Ok(rows.into_iter().map(VenueView::from).collect())
 }
 
 pub async fn streams<'c>(db: impl Exec<'c>, lecture_id: i64) -> Result<Vec<String>, sqlx::Error> {

@@ -1,10 +1,11 @@
 //! Live questions: asked by signed-in viewers, upvoted by others, marked
 //! answered or hidden by the lecturer or an organiser.
 
-use sqlx::{AnyConnection, Row};
+use sqlx::AnyConnection;
 
 use crate::lectures::QuestionView;
 use platform::Exec;
+use platform::db::IsSet;
 
 /// Questions one person may ask per minute.
 pub const PER_MINUTE: i64 = 5;
@@ -119,6 +120,35 @@ pub async fn lecture_of<'c>(
         .await
 }
 
+/// A row of [`list`] (`QuestionView` is also built for the browser, which
+/// has no sqlx).
+#[derive(sqlx::FromRow)]
+struct QuestionRow {
+    id: i64,
+    body: String,
+    author: String,
+    votes: i64,
+    #[sqlx(rename = "answered_at", try_from = "IsSet")]
+    answered: bool,
+    #[sqlx(rename = "hidden_at", try_from = "IsSet")]
+    hidden: bool,
+    created_at: i64,
+}
+
+impl From<QuestionRow> for QuestionView {
+    fn from(r: QuestionRow) -> QuestionView {
+        QuestionView {
+            id: r.id,
+            body: r.body,
+            author: r.author,
+            votes: r.votes,
+            answered: r.answered,
+            hidden: r.hidden,
+            created_at: r.created_at,
+        }
+    }
+}
+
 /// The questions in the order the page shows them: open ones before
 /// answered ones, most votes first, then oldest first.
 pub async fn list<'c>(
@@ -126,7 +156,7 @@ pub async fn list<'c>(
     lecture_id: i64,
     with_hidden: bool,
 ) -> Result<Vec<QuestionView>, sqlx::Error> {
-    let rows = sqlx::query(
+    let rows: Vec<QuestionRow> = sqlx::query_as(
         "SELECT q.id, q.body, COALESCE(a.display_name, '已注销用户') AS author, q.votes, \
          q.answered_at, q.hidden_at, q.created_at \
          FROM question q LEFT JOIN account a ON a.id = q.account_id \
@@ -138,18 +168,7 @@ pub async fn list<'c>(
     .bind(SHOWN_MAX)
     .fetch_all(db)
     .await?;
-    Ok(rows
-        .iter()
-        .map(|r| QuestionView {
-            id: r.get("id"),
-            body: r.get("body"),
-            author: r.get("author"),
-            votes: r.get("votes"),
-            answered: r.get::<Option<i64>, _>("answered_at").is_some(),
-            hidden: r.get::<Option<i64>, _>("hidden_at").is_some(),
-            created_at: r.get("created_at"),
-        })
-        .collect())
+    Ok(rows.into_iter().map(QuestionView::from).collect())
 }
 
 /// The questions of a session the person voted for.

@@ -6,7 +6,7 @@
 //! overbook a venue on either backend. A cancelled seat goes to the oldest
 //! waiting registration of the venue in the same transaction.
 
-use sqlx::{AnyConnection, Row};
+use sqlx::AnyConnection;
 
 use crate::lectures::{LectureSummary, MyRegistration, RegistrationStatus, RegistrationSummary};
 use platform::Exec;
@@ -27,6 +27,24 @@ struct Current {
     status: RegistrationStatus,
 }
 
+/// A row of [`current`].
+#[derive(sqlx::FromRow)]
+struct CurrentRow {
+    id: i64,
+    venue_id: Option<i64>,
+    status: String,
+}
+
+impl From<CurrentRow> for Current {
+    fn from(r: CurrentRow) -> Current {
+        Current {
+            id: r.id,
+            venue_id: r.venue_id,
+            status: RegistrationStatus::parse(&r.status).unwrap_or(RegistrationStatus::Cancelled),
+        }
+    }
+}
+
 async fn current(
     conn: &mut AnyConnection,
     lecture_id: i64,
@@ -34,20 +52,15 @@ async fn current(
 ) -> Result<Option<Current>, sqlx::Error> {
     // An update, not a select: it waits for (and then sees) a concurrent
     // change of the row, such as a promotion from the waiting list.
-    Ok(sqlx::query(
+    let row: Option<CurrentRow> = sqlx::query_as(
         "UPDATE registration SET id = id WHERE lecture_id = $1 AND account_id = $2 \
          RETURNING id, venue_id, status",
     )
     .bind(lecture_id)
     .bind(account_id)
     .fetch_optional(&mut *conn)
-    .await?
-    .map(|r| Current {
-        id: r.get("id"),
-        venue_id: r.get("venue_id"),
-        status: RegistrationStatus::parse(r.get::<&str, _>("status"))
-            .unwrap_or(RegistrationStatus::Cancelled),
-    }))
+    .await?;
+    Ok(row.map(Current::from))
 }
 
 /// Serialises one person's registration changes: their account row is
@@ -174,6 +187,13 @@ pub async fn cancel(
     }
 }
 
+/// The oldest waiting registration of a venue, in [`promote`].
+#[derive(sqlx::FromRow)]
+struct NextWaiting {
+    id: i64,
+    account_id: i64,
+}
+
 /// Gives free seats of a venue to its waiting list, oldest first; returns
 /// the accounts that got one. Called after a seat is freed or added.
 pub async fn promote(
@@ -183,7 +203,7 @@ pub async fn promote(
 ) -> Result<Vec<i64>, sqlx::Error> {
     let mut promoted = Vec::new();
     loop {
-        let next = sqlx::query(
+        let next: Option<NextWaiting> = sqlx::query_as(
             "SELECT id, account_id FROM registration WHERE venue_id = $1 AND status = 'waiting' \
              ORDER BY queued_at, id LIMIT 1",
         )
@@ -194,7 +214,7 @@ pub async fn promote(
         if !take_seat(conn, venue_id).await? {
             break;
         }
-        let id: i64 = next.get("id");
+        let id = next.id;
         let moved = sqlx::query(
             "UPDATE registration SET status = 'confirmed', updated_at = $1 \
              WHERE id = $2 AND status = 'waiting' AND venue_id = $3",
@@ -205,7 +225,7 @@ pub async fn promote(
         .execute(&mut *conn)
         .await?;
         if moved.rows_affected() == 1 {
-            let account_id: i64 = next.get("account_id");
+            let account_id = next.account_id;
             tell_promoted(conn, venue_id, account_id, now).await?;
             promoted.push(account_id);
         } else {
@@ -217,6 +237,14 @@ pub async fn promote(
     Ok(promoted)
 }
 
+/// The session and venue of a seat given from the waiting list.
+#[derive(sqlx::FromRow)]
+struct PromotedTo {
+    id: i64,
+    title: String,
+    name: String,
+}
+
 /// Tells someone their place on a waiting list became a seat.
 async fn tell_promoted(
     conn: &mut AnyConnection,
@@ -224,19 +252,24 @@ async fn tell_promoted(
     account_id: i64,
     now: i64,
 ) -> Result<(), sqlx::Error> {
-    let r = sqlx::query(
+    let r: PromotedTo = sqlx::query_as(
         "SELECT l.id, l.title, v.name FROM venue v JOIN lecture l ON l.id = v.lecture_id WHERE v.id = $1",
     )
     .bind(venue_id)
     .fetch_one(&mut *conn)
     .await?;
-    let text = format!(
-        "候补成功：你已获得讲座《{}》“{}”的座位。",
-        r.get::<String, _>("title"),
-        r.get::<String, _>("name")
-    );
-    crate::notifications::queries::insert_lecture(&mut *conn, account_id, r.get("id"), &text, now)
-        .await
+    let text = format!("候补成功：你已获得讲座《{}》“{}”的座位。", r.title, r.name);
+    crate::notifications::queries::insert_lecture(&mut *conn, account_id, r.id, &text, now).await
+}
+
+/// A row of [`mine`].
+#[derive(sqlx::FromRow)]
+struct MineRow {
+    id: i64,
+    venue_id: Option<i64>,
+    status: String,
+    venue_name: Option<String>,
+    checked_in: i64,
 }
 
 /// The signed-in person's registration for a session.
@@ -248,7 +281,7 @@ pub async fn mine<'c, E>(
 where
     E: Exec<'c> + Copy,
 {
-    let row = sqlx::query(
+    let row: Option<MineRow> = sqlx::query_as(
         "SELECT r.id, r.venue_id, r.status, v.name AS venue_name, \
          (SELECT COUNT(*) FROM attendance a WHERE a.lecture_id = r.lecture_id AND a.account_id = r.account_id) AS checked_in \
          FROM registration r LEFT JOIN venue v ON v.id = r.venue_id \
@@ -259,21 +292,18 @@ where
     .fetch_optional(db)
     .await?;
     let Some(r) = row else { return Ok(None) };
-    let status = RegistrationStatus::parse(r.get::<&str, _>("status"))
-        .unwrap_or(RegistrationStatus::Confirmed);
-    let venue_id: Option<i64> = r.get("venue_id");
+    let status = RegistrationStatus::parse(&r.status).unwrap_or(RegistrationStatus::Confirmed);
+    let venue_id = r.venue_id;
     let waiting_place = match (status, venue_id) {
-        (RegistrationStatus::Waiting, Some(v)) => Some(waiting_place(db, v, r.get("id")).await?),
+        (RegistrationStatus::Waiting, Some(v)) => Some(waiting_place(db, v, r.id).await?),
         _ => None,
     };
     Ok(Some(MyRegistration {
         status,
         venue_id,
-        venue_name: r
-            .get::<Option<String>, _>("venue_name")
-            .unwrap_or_else(|| "线上观看".to_owned()),
+        venue_name: r.venue_name.unwrap_or_else(|| "线上观看".to_owned()),
         waiting_place,
-        checked_in: r.get::<i64, _>("checked_in") > 0,
+        checked_in: r.checked_in > 0,
     }))
 }
 
@@ -286,7 +316,7 @@ pub async fn of_account<'c, E>(
 where
     E: Exec<'c> + Copy,
 {
-    let rows = sqlx::query(
+    let slugs: Vec<String> = sqlx::query_scalar(
         "SELECT l.slug FROM registration r JOIN lecture l ON l.id = r.lecture_id \
          WHERE r.account_id = $1 AND r.status <> 'cancelled' AND l.state <> 'draft' \
          ORDER BY l.starts_at DESC LIMIT 100",
@@ -294,9 +324,8 @@ where
     .bind(account_id)
     .fetch_all(db)
     .await?;
-    let mut out = Vec::with_capacity(rows.len());
-    for r in rows {
-        let slug: String = r.get("slug");
+    let mut out = Vec::with_capacity(slugs.len());
+    for slug in slugs {
         let Some(lecture) = super::by_slug(db, &slug, now).await? else {
             continue;
         };

@@ -6,13 +6,13 @@
 //! a draft lecture). Several servers may drain at once: PostgreSQL hands each
 //! entry to one of them (`SKIP LOCKED`), SQLite runs one writer at a time.
 
+use sqlx::AnyConnection;
 use sqlx::any::AnyRow;
-use sqlx::{AnyConnection, Row};
 
 use crate::search::SearchKind;
 use crate::search::tokens::push_tokens;
 use platform::Db;
-use platform::db::Backend;
+use platform::db::{Backend, IsSet};
 use platform::markdown::plain_text;
 
 /// Queue entries handled per transaction.
@@ -249,46 +249,9 @@ pub async fn refresh(
     Ok(())
 }
 
-fn text(r: &AnyRow, col: &str) -> String {
-    r.get::<Option<String>, _>(col).unwrap_or_default()
-}
-
-/// The document of one row as it is now; `None` when it is not searchable.
-async fn load(
-    conn: &mut AnyConnection,
-    kind: SearchKind,
-    id: i64,
-) -> Result<Option<Doc>, sqlx::Error> {
-    let sql = match kind {
-        SearchKind::Book => {
-            "SELECT title, author, publisher, summary, created_at FROM book WHERE id = $1"
-        }
-        SearchKind::Group => {
-            "SELECT slug, name, theme, description_md, created_at FROM reading_group WHERE id = $1"
-        }
-        SearchKind::Thread => {
-            "SELECT t.title, t.group_id, t.account_id, t.created_at, g.slug, g.name AS group_name \
-             FROM thread t JOIN reading_group g ON g.id = t.group_id WHERE t.id = $1"
-        }
-        SearchKind::Post => {
-            "SELECT p.body_md, p.account_id, p.created_at, p.deleted_at, p.hidden_at, t.title, \
-             t.group_id, g.name AS group_name FROM post p JOIN thread t ON t.id = p.thread_id \
-             JOIN reading_group g ON g.id = t.group_id WHERE p.id = $1"
-        }
-        SearchKind::Note => {
-            "SELECT n.title, n.body_md, n.visibility, n.group_id, n.account_id, n.book_id, \
-             n.created_at, b.title AS book_title FROM note n JOIN book b ON b.id = n.book_id \
-             WHERE n.id = $1"
-        }
-        SearchKind::Lecture => {
-            "SELECT slug, title, series, speaker, abstract_md, state, starts_at FROM lecture \
-             WHERE id = $1"
-        }
-    };
-    let Some(r) = sqlx::query(sql).bind(id).fetch_optional(conn).await? else {
-        return Ok(None);
-    };
-    let public = |title: String, body: String, context: String, url: String, at: i64| Doc {
+/// A public document ([`Access::Public`]): books, groups, lectures.
+fn public(title: String, body: String, context: String, url: String, at: i64) -> Doc {
+    Doc {
         access: Access::Public,
         group_id: None,
         owner_id: None,
@@ -299,104 +262,262 @@ async fn load(
         url,
         created_at: at,
         title_indexed: true,
-    };
-    let doc = match kind {
-        SearchKind::Book => {
-            let author = text(&r, "author");
-            let body = format!(
-                "{author} {}\n{}",
-                text(&r, "publisher"),
-                text(&r, "summary")
-            );
-            public(
-                text(&r, "title"),
-                body,
-                author,
-                format!("/books/{id}"),
-                r.get("created_at"),
-            )
-        }
-        SearchKind::Group => {
-            let theme = text(&r, "theme");
-            let body = format!("{theme}\n{}", plain_text(&text(&r, "description_md")));
-            public(
-                text(&r, "name"),
-                body,
-                theme,
-                format!("/groups/{}", text(&r, "slug")),
-                r.get("created_at"),
-            )
-        }
-        SearchKind::Thread => Doc {
+    }
+}
+
+/// The row of a book in [`load`]. Text columns are read as `Option` and
+/// taken as empty when NULL.
+#[derive(sqlx::FromRow)]
+struct BookRow {
+    title: Option<String>,
+    author: Option<String>,
+    publisher: Option<String>,
+    summary: Option<String>,
+    created_at: i64,
+}
+
+impl BookRow {
+    fn doc(self, id: i64) -> Doc {
+        let author = self.author.unwrap_or_default();
+        let body = format!(
+            "{author} {}\n{}",
+            self.publisher.unwrap_or_default(),
+            self.summary.unwrap_or_default()
+        );
+        public(
+            self.title.unwrap_or_default(),
+            body,
+            author,
+            format!("/books/{id}"),
+            self.created_at,
+        )
+    }
+}
+
+/// The row of a group in [`load`].
+#[derive(sqlx::FromRow)]
+struct GroupRow {
+    slug: Option<String>,
+    name: Option<String>,
+    theme: Option<String>,
+    description_md: Option<String>,
+    created_at: i64,
+}
+
+impl GroupRow {
+    fn doc(self) -> Doc {
+        let theme = self.theme.unwrap_or_default();
+        let body = format!(
+            "{theme}\n{}",
+            plain_text(&self.description_md.unwrap_or_default())
+        );
+        public(
+            self.name.unwrap_or_default(),
+            body,
+            theme,
+            format!("/groups/{}", self.slug.unwrap_or_default()),
+            self.created_at,
+        )
+    }
+}
+
+/// The row of a thread in [`load`].
+#[derive(sqlx::FromRow)]
+struct ThreadRow {
+    title: Option<String>,
+    group_id: i64,
+    account_id: Option<i64>,
+    created_at: i64,
+    slug: Option<String>,
+    group_name: Option<String>,
+}
+
+impl ThreadRow {
+    fn doc(self, id: i64) -> Doc {
+        Doc {
             access: Access::Group,
-            group_id: Some(r.get("group_id")),
-            owner_id: r.get("account_id"),
-            title: text(&r, "title"),
+            group_id: Some(self.group_id),
+            owner_id: self.account_id,
+            title: self.title.unwrap_or_default(),
             body: String::new(),
-            context: text(&r, "group_name"),
-            url: format!("/groups/{}/threads/{id}", text(&r, "slug")),
-            created_at: r.get("created_at"),
+            context: self.group_name.unwrap_or_default(),
+            url: format!("/groups/{}/threads/{id}", self.slug.unwrap_or_default()),
+            created_at: self.created_at,
             indexed: String::new(),
             title_indexed: true,
-        },
-        SearchKind::Post => {
-            let gone = r.get::<Option<i64>, _>("deleted_at").is_some()
-                || r.get::<Option<i64>, _>("hidden_at").is_some();
-            if gone {
-                return Ok(None);
-            }
-            let body = plain_text(&text(&r, "body_md"));
-            Doc {
-                access: Access::Group,
-                group_id: Some(r.get("group_id")),
-                owner_id: r.get("account_id"),
-                title: text(&r, "title"),
-                indexed: body.clone(),
-                body,
-                context: text(&r, "group_name"),
-                url: format!("/posts/{id}"),
-                created_at: r.get("created_at"),
-                title_indexed: false,
-            }
         }
-        SearchKind::Note => {
-            let access = match text(&r, "visibility").as_str() {
-                "public" => Access::Public,
-                "group" => Access::NoteGroup,
-                _ => Access::Private,
-            };
-            let body = plain_text(&text(&r, "body_md"));
-            Doc {
-                access,
-                group_id: r.get("group_id"),
-                owner_id: Some(r.get("account_id")),
-                title: text(&r, "title"),
-                indexed: body.clone(),
-                body,
-                context: format!("《{}》", text(&r, "book_title")),
-                url: format!("/books/{}#note-{id}", r.get::<i64, _>("book_id")),
-                created_at: r.get("created_at"),
-                title_indexed: true,
-            }
+    }
+}
+
+/// The row of a post in [`load`].
+#[derive(sqlx::FromRow)]
+struct PostRow {
+    body_md: Option<String>,
+    account_id: Option<i64>,
+    created_at: i64,
+    #[sqlx(rename = "deleted_at", try_from = "IsSet")]
+    deleted: bool,
+    #[sqlx(rename = "hidden_at", try_from = "IsSet")]
+    hidden: bool,
+    title: Option<String>,
+    group_id: i64,
+    group_name: Option<String>,
+}
+
+impl PostRow {
+    /// `None` for a deleted or hidden post.
+    fn doc(self, id: i64) -> Option<Doc> {
+        if self.deleted || self.hidden {
+            return None;
         }
-        SearchKind::Lecture => {
-            if text(&r, "state") == "draft" {
-                return Ok(None);
-            }
-            let series = text(&r, "series");
-            let body = format!(
-                "{} {series}\n{}",
-                text(&r, "speaker"),
-                plain_text(&text(&r, "abstract_md"))
-            );
-            public(
-                text(&r, "title"),
-                body,
-                series,
-                format!("/lectures/{}", text(&r, "slug")),
-                r.get("starts_at"),
-            )
+        let body = plain_text(&self.body_md.unwrap_or_default());
+        Some(Doc {
+            access: Access::Group,
+            group_id: Some(self.group_id),
+            owner_id: self.account_id,
+            title: self.title.unwrap_or_default(),
+            indexed: body.clone(),
+            body,
+            context: self.group_name.unwrap_or_default(),
+            url: format!("/posts/{id}"),
+            created_at: self.created_at,
+            title_indexed: false,
+        })
+    }
+}
+
+/// The row of a note in [`load`].
+#[derive(sqlx::FromRow)]
+struct NoteRow {
+    title: Option<String>,
+    body_md: Option<String>,
+    visibility: Option<String>,
+    group_id: Option<i64>,
+    account_id: i64,
+    book_id: i64,
+    created_at: i64,
+    book_title: Option<String>,
+}
+
+impl NoteRow {
+    fn doc(self, id: i64) -> Doc {
+        let access = match self.visibility.unwrap_or_default().as_str() {
+            "public" => Access::Public,
+            "group" => Access::NoteGroup,
+            _ => Access::Private,
+        };
+        let body = plain_text(&self.body_md.unwrap_or_default());
+        Doc {
+            access,
+            group_id: self.group_id,
+            owner_id: Some(self.account_id),
+            title: self.title.unwrap_or_default(),
+            indexed: body.clone(),
+            body,
+            context: format!("《{}》", self.book_title.unwrap_or_default()),
+            url: format!("/books/{}#note-{id}", self.book_id),
+            created_at: self.created_at,
+            title_indexed: true,
         }
-    };
-    Ok(Some(doc))
+    }
+}
+
+/// The row of a lecture in [`load`].
+#[derive(sqlx::FromRow)]
+struct LectureRow {
+    slug: Option<String>,
+    title: Option<String>,
+    series: Option<String>,
+    speaker: Option<String>,
+    abstract_md: Option<String>,
+    state: Option<String>,
+    starts_at: i64,
+}
+
+impl LectureRow {
+    /// `None` for a draft.
+    fn doc(self) -> Option<Doc> {
+        if self.state.unwrap_or_default() == "draft" {
+            return None;
+        }
+        let series = self.series.unwrap_or_default();
+        let body = format!(
+            "{} {series}\n{}",
+            self.speaker.unwrap_or_default(),
+            plain_text(&self.abstract_md.unwrap_or_default())
+        );
+        Some(public(
+            self.title.unwrap_or_default(),
+            body,
+            series,
+            format!("/lectures/{}", self.slug.unwrap_or_default()),
+            self.starts_at,
+        ))
+    }
+}
+
+/// The one row of `sql` with `id` bound as `$1`, if there is one.
+async fn row_of<T>(conn: &mut AnyConnection, sql: &str, id: i64) -> Result<Option<T>, sqlx::Error>
+where
+    T: for<'r> sqlx::FromRow<'r, AnyRow> + Send + Unpin,
+{
+    sqlx::query_as(sql).bind(id).fetch_optional(conn).await
+}
+
+/// The document of one row as it is now; `None` when it is not searchable.
+async fn load(
+    conn: &mut AnyConnection,
+    kind: SearchKind,
+    id: i64,
+) -> Result<Option<Doc>, sqlx::Error> {
+    Ok(match kind {
+        SearchKind::Book => row_of::<BookRow>(
+            conn,
+            "SELECT title, author, publisher, summary, created_at FROM book WHERE id = $1",
+            id,
+        )
+        .await?
+        .map(|r| r.doc(id)),
+        SearchKind::Group => row_of::<GroupRow>(
+            conn,
+            "SELECT slug, name, theme, description_md, created_at FROM reading_group WHERE id = $1",
+            id,
+        )
+        .await?
+        .map(GroupRow::doc),
+        SearchKind::Thread => row_of::<ThreadRow>(
+            conn,
+            "SELECT t.title, t.group_id, t.account_id, t.created_at, g.slug, g.name AS group_name \
+             FROM thread t JOIN reading_group g ON g.id = t.group_id WHERE t.id = $1",
+            id,
+        )
+        .await?
+        .map(|r| r.doc(id)),
+        SearchKind::Post => row_of::<PostRow>(
+            conn,
+            "SELECT p.body_md, p.account_id, p.created_at, p.deleted_at, p.hidden_at, t.title, \
+             t.group_id, g.name AS group_name FROM post p JOIN thread t ON t.id = p.thread_id \
+             JOIN reading_group g ON g.id = t.group_id WHERE p.id = $1",
+            id,
+        )
+        .await?
+        .and_then(|r| r.doc(id)),
+        SearchKind::Note => row_of::<NoteRow>(
+            conn,
+            "SELECT n.title, n.body_md, n.visibility, n.group_id, n.account_id, n.book_id, \
+             n.created_at, b.title AS book_title FROM note n JOIN book b ON b.id = n.book_id \
+             WHERE n.id = $1",
+            id,
+        )
+        .await?
+        .map(|r| r.doc(id)),
+        SearchKind::Lecture => row_of::<LectureRow>(
+            conn,
+            "SELECT slug, title, series, speaker, abstract_md, state, starts_at FROM lecture \
+             WHERE id = $1",
+            id,
+        )
+        .await?
+        .and_then(LectureRow::doc),
+    })
 }

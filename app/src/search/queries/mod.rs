@@ -10,8 +10,6 @@ pub mod index;
 
 use std::sync::LazyLock;
 
-use sqlx::Row;
-
 use crate::groups::readers;
 use crate::search::SearchKind;
 use crate::search::tokens::Query;
@@ -200,16 +198,30 @@ pub async fn counts(
     Ok(counts)
 }
 
-fn found(r: &sqlx::any::AnyRow) -> Option<Found> {
-    Some(Found {
-        kind: SearchKind::parse(&r.get::<String, _>("kind"))?,
-        ref_id: r.get("ref_id"),
-        title: r.get("title"),
-        body: r.get("body"),
-        context: r.get("context"),
-        url: r.get("url"),
-        created_at: r.get("created_at"),
-    })
+/// A row of [`COLUMNS`] (`d.id` is not read).
+#[derive(sqlx::FromRow)]
+struct FoundRow {
+    kind: String,
+    ref_id: i64,
+    title: String,
+    body: String,
+    context: String,
+    url: String,
+    created_at: i64,
+}
+
+impl FoundRow {
+    fn found(self) -> Option<Found> {
+        Some(Found {
+            kind: SearchKind::parse(&self.kind)?,
+            ref_id: self.ref_id,
+            title: self.title,
+            body: self.body,
+            context: self.context,
+            url: self.url,
+            created_at: self.created_at,
+        })
+    }
 }
 
 const COLUMNS: &str = "d.id, d.kind, d.ref_id, d.title, d.body, d.context, d.url, d.created_at";
@@ -238,8 +250,8 @@ pub async fn top_of_each_kind(
         if filter.kind.is_some_and(|k| k != kind) {
             continue;
         }
-        let rows = bind_filter!(
-            sqlx::query(&sql).persistent(false),
+        let rows: Vec<FoundRow> = bind_filter!(
+            sqlx::query_as(&sql).persistent(false),
             who,
             &m,
             filter,
@@ -248,7 +260,7 @@ pub async fn top_of_each_kind(
         .bind(per_kind)
         .fetch_all(db.pool())
         .await?;
-        all.extend(rows.iter().filter_map(found));
+        all.extend(rows.into_iter().filter_map(FoundRow::found));
     }
     all.sort_by_key(|d| std::cmp::Reverse(d.created_at));
     Ok(all)
@@ -275,8 +287,8 @@ pub async fn page(
         from_where(db.backend())
     );
     let m = match_text(db.backend(), query);
-    let rows = bind_filter!(
-        sqlx::query(&sql).persistent(false),
+    let rows: Vec<FoundRow> = bind_filter!(
+        sqlx::query_as(&sql).persistent(false),
         who,
         &m,
         filter,
@@ -286,7 +298,7 @@ pub async fn page(
     .bind(offset)
     .fetch_all(db.pool())
     .await?;
-    Ok(rows.iter().filter_map(found).collect())
+    Ok(rows.into_iter().filter_map(FoundRow::found).collect())
 }
 
 #[cfg(test)]
