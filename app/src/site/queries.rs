@@ -1,7 +1,5 @@
 //! Stored site settings (key/value).
 
-use sqlx::Row;
-
 use super::{DEFAULT_BRAND, DEFAULT_SLOGAN, SiteInfo};
 use platform::Exec;
 
@@ -10,16 +8,17 @@ pub const COMMITTEE: &str = "committee";
 pub const SLOGAN: &str = "slogan";
 
 pub async fn site_info(e: impl Exec<'_>, demo: bool) -> Result<SiteInfo, sqlx::Error> {
-    let rows = sqlx::query("SELECT key, value FROM site_setting WHERE key IN ($1, $2, $3)")
-        .bind(BRAND)
-        .bind(COMMITTEE)
-        .bind(SLOGAN)
-        .fetch_all(e)
-        .await?;
+    let rows: Vec<(String, String)> =
+        sqlx::query_as("SELECT key, value FROM site_setting WHERE key IN ($1, $2, $3)")
+            .bind(BRAND)
+            .bind(COMMITTEE)
+            .bind(SLOGAN)
+            .fetch_all(e)
+            .await?;
     let get = |k: &str| {
         rows.iter()
-            .find(|r| r.get::<&str, _>("key") == k)
-            .map(|r| r.get::<String, _>("value"))
+            .find(|(key, _)| key == k)
+            .map(|(_, value)| value.clone())
     };
     Ok(SiteInfo {
         brand: get(BRAND).unwrap_or_else(|| DEFAULT_BRAND.to_owned()),
