@@ -98,6 +98,7 @@ impl Bus {
             match self.listener().await {
                 Ok(mut listener) => {
                     let mut channels: Vec<&str> = self.handlers().iter().map(|(c, _)| *c).collect();
+                    channels.sort_unstable();
                     channels.dedup();
                     if let Err(e) = listener.listen_all(channels).await {
                         tracing::warn!(error = %e, "LISTEN failed");

@@ -64,11 +64,6 @@ impl Pages {
         self.generation.current()
     }
 
-    /// The generation itself, for what only reads it.
-    pub fn generation(&self) -> &Arc<PageGeneration> {
-        &self.generation
-    }
-
     /// Visitors' pages changed (a write committed): stale on this server at
     /// once, and on the others as soon as they hear it. Returns once the
     /// news is sent, so the writer's answer leaves after it.

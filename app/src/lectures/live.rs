@@ -135,7 +135,6 @@ struct PendingViewers {
 /// The live state of one server.
 pub struct LiveHub {
     db: Db,
-    node: String,
     rooms: Mutex<HashMap<i64, Arc<Room>>>,
     seen: Mutex<HashMap<(i64, String), Seen>>,
     pending_viewers: Mutex<PendingViewers>,
@@ -185,12 +184,11 @@ impl Drop for Connection {
 
 impl LiveHub {
     /// A hub for one server that writes what it counts every `flush_every`
-    /// (a crash loses at most that much); `start` sets its ticker (and, on
-    /// PostgreSQL, its listener) going.
+    /// (a crash loses at most that much) and hears the other servers on
+    /// `bus`; `start` sets its ticker going.
     pub fn new(db: Db, bus: &Arc<Bus>, flush_every: Duration) -> Arc<LiveHub> {
         let hub = Arc::new(LiveHub {
             db,
-            node: bus.node().to_owned(),
             rooms: Mutex::new(HashMap::new()),
             seen: Mutex::new(HashMap::new()),
             pending_viewers: Mutex::new(PendingViewers::default()),
@@ -487,7 +485,7 @@ impl LiveHub {
             dirty.store(true, Ordering::Relaxed);
         }
         self.tell(Note {
-            n: self.node.clone(),
+            n: self.bus.node().to_owned(),
             l: lecture_id,
             w: None,
             q: questions,
@@ -603,7 +601,7 @@ impl LiveHub {
         };
         if due {
             self.tell(Note {
-                n: self.node.clone(),
+                n: self.bus.node().to_owned(),
                 l: id,
                 w: Some(local),
                 q: false,
@@ -647,7 +645,7 @@ impl LiveHub {
     }
 
     fn heard(&self, note: Note) {
-        if note.n == self.node {
+        if note.n == self.bus.node() {
             return;
         }
         let Some(room) = self.existing_room(note.l).or_else(|| {
