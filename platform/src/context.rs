@@ -42,6 +42,16 @@ pub struct PostLimits {
     pub window_secs: i64,
 }
 
+impl PostLimits {
+    /// The same limit in the shape [`crate::rate`] judges.
+    pub fn rate(&self) -> RateLimit {
+        RateLimit {
+            per_window: self.per_window,
+            window_secs: self.window_secs,
+        }
+    }
+}
+
 impl Default for PostLimits {
     fn default() -> Self {
         PostLimits {

@@ -30,13 +30,12 @@ pub async fn check(
     limit: &RateLimit,
     now: i64,
 ) -> Result<Result<(), Exhausted>, sqlx::Error> {
-    let (count, oldest) = used(e, bucket, key, limit, now).await?;
-    if count < limit.per_window {
-        return Ok(Ok(()));
-    }
-    Ok(Err(Exhausted {
-        wait_secs: (oldest + limit.window_secs - now).max(1),
-    }))
+    Ok(verdict(
+        used(e, bucket, key, limit, now).await?,
+        0,
+        limit,
+        now,
+    ))
 }
 
 /// Counts one event of `key` in `bucket`.
@@ -68,13 +67,32 @@ pub async fn hit(
     now: i64,
 ) -> Result<Result<(), Exhausted>, sqlx::Error> {
     record(pool, bucket, key, now).await?;
-    let (count, oldest) = used(pool, bucket, key, limit, now).await?;
-    if count <= limit.per_window {
-        return Ok(Ok(()));
+    Ok(verdict(
+        used(pool, bucket, key, limit, now).await?,
+        1,
+        limit,
+        now,
+    ))
+}
+
+/// The one rule every limit of the site follows, whatever table counts
+/// its events: given how many events fell in the window and the oldest of
+/// them, refuse once more than `limit.per_window` (counting `included`
+/// events that are already the one being judged) would have happened, and
+/// say how long until the oldest leaves the window. The sign-in throttle
+/// counts its own table (failures forgiven on success) through it too.
+pub fn verdict(
+    (count, oldest): (i64, i64),
+    included: i64,
+    limit: &RateLimit,
+    now: i64,
+) -> Result<(), Exhausted> {
+    if count - included < limit.per_window {
+        return Ok(());
     }
-    Ok(Err(Exhausted {
+    Err(Exhausted {
         wait_secs: (oldest + limit.window_secs - now).max(1),
-    }))
+    })
 }
 
 /// Events of `key` in the window: how many, and the oldest time.

@@ -14,7 +14,7 @@ use crate::accounts::SessionUser;
 use crate::notifications::NotificationKind;
 use crate::notifications::queries::{NewNotification, insert as notify};
 use platform::error::{AppError, FormErrors};
-use platform::{PostLimits, RateLimit, rate};
+use platform::{PostLimits, rate};
 
 /// Checks a post's Markdown; adds a message for `field` when it is bad.
 pub fn check_body(body: &str, field: &str, f: &mut FormErrors) {
@@ -102,13 +102,17 @@ pub async fn check_rate(
     platform::db::lock_account(conn, user_id).await?;
     let since = now - limits.window_secs;
     let recent = queries::posts_since(&mut *conn, user_id, since).await?;
-    if recent < limits.per_window {
+    let oldest = if recent < limits.per_window {
+        now // under the limit: the oldest post does not matter
+    } else {
+        queries::oldest_post_since(&mut *conn, user_id, since)
+            .await?
+            .unwrap_or(now)
+    };
+    let Err(exhausted) = rate::verdict((recent, oldest), 0, &limits.rate(), now) else {
         return Ok(());
-    }
-    let oldest = queries::oldest_post_since(&mut *conn, user_id, since)
-        .await?
-        .unwrap_or(now);
-    let wait = (oldest + limits.window_secs - now).max(1);
+    };
+    let wait = exhausted.wait_secs;
     Err(AppError::TooManyRequests(format!(
         "发帖太频繁了，请 {wait} 秒后再发（每 {} 秒最多 {} 帖）",
         limits.window_secs, limits.per_window
@@ -159,10 +163,7 @@ pub async fn check_and_count(
 ) -> Result<(), AppError> {
     platform::db::lock_account(conn, user_id).await?;
     let key = user_id.to_string();
-    let limit = RateLimit {
-        per_window: limits.per_window,
-        window_secs: limits.window_secs,
-    };
+    let limit = limits.rate();
     if let Err(exhausted) = rate::check(&mut *conn, what.bucket(), &key, &limit, now).await? {
         return Err(AppError::TooManyRequests(
             what.refusal(exhausted.wait_secs, limits),

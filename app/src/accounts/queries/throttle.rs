@@ -2,12 +2,17 @@
 //! client address), so a stranger failing from elsewhere never locks the
 //! owner out of their account, and per client address, so one address
 //! cannot spray guesses over many accounts. Failures live in the database
-//! so every server node counts the same ones.
+//! so every server node counts the same ones. Its own table rather than
+//! `rate_event`: a success forgives that name's failures from that address
+//! in both counts, which two separate buckets could not express; the rule
+//! that judges the counts is the shared one.
 
+use platform::context::RateLimit;
 use platform::error::AppError;
-use platform::{Exec, LoginLimits};
+use platform::{Exec, LoginLimits, rate};
 
-/// Refuses with a message saying how long to wait when either limit is reached.
+/// Refuses with a message saying how long to wait when either limit is
+/// reached (judged by the site's one rule, [`platform::rate::verdict`]).
 pub async fn check(
     db: &platform::Db,
     limits: &LoginLimits,
@@ -18,20 +23,24 @@ pub async fn check(
     let since = now - limits.window_secs;
     let by_pair = pair_failures(db.pool(), username, ip, since).await?;
     let by_ip = address_failures(db.pool(), ip, since).await?;
-    let locked = [(by_pair, limits.per_account), (by_ip, limits.per_address)]
+    let limit = |per_window| RateLimit {
+        per_window,
+        window_secs: limits.window_secs,
+    };
+    let verdicts = [
+        rate::verdict(by_pair, 0, &limit(limits.per_account), now),
+        rate::verdict(by_ip, 0, &limit(limits.per_address), now),
+    ];
+    match verdicts
         .into_iter()
-        .filter(|((count, _), limit)| *count >= *limit)
-        .map(|((_, oldest), _)| oldest)
-        .min();
-    match locked {
+        .filter_map(Result::err)
+        .min_by_key(|e| e.wait_secs)
+    {
         None => Ok(()),
-        Some(oldest) => {
-            let wait = (oldest + limits.window_secs - now).max(1);
-            let minutes = (wait + 59) / 60;
-            Err(AppError::TooManyRequests(format!(
-                "登录失败次数过多，请 {minutes} 分钟后再试"
-            )))
-        }
+        Some(exhausted) => Err(AppError::TooManyRequests(format!(
+            "登录失败次数过多，请 {} 分钟后再试",
+            exhausted.minutes()
+        ))),
     }
 }
 
