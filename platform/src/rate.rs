@@ -122,3 +122,37 @@ pub async fn prune(e: impl Exec<'_>, before: i64) -> Result<u64, sqlx::Error> {
         .await?;
     Ok(done.rows_affected())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const LIMIT: RateLimit = RateLimit {
+        per_window: 3,
+        window_secs: 60,
+    };
+
+    #[test]
+    fn under_the_limit_passes_and_at_it_refuses_until_the_oldest_leaves() {
+        assert_eq!(verdict((2, 100), 0, &LIMIT, 130), Ok(()));
+        assert_eq!(
+            verdict((3, 100), 0, &LIMIT, 130),
+            Err(Exhausted { wait_secs: 30 })
+        );
+        // An event already counted (written before it was counted) is the
+        // one being judged, so one more fits.
+        assert_eq!(verdict((3, 100), 1, &LIMIT, 130), Ok(()));
+        assert_eq!(
+            verdict((4, 100), 1, &LIMIT, 130),
+            Err(Exhausted { wait_secs: 30 })
+        );
+    }
+
+    #[test]
+    fn the_wait_is_at_least_a_second_and_minutes_round_up() {
+        let e = verdict((3, 0), 0, &LIMIT, 90).unwrap_err();
+        assert_eq!(e.wait_secs, 1);
+        assert_eq!(e.minutes(), 1);
+        assert_eq!(Exhausted { wait_secs: 61 }.minutes(), 2);
+    }
+}

@@ -57,7 +57,6 @@ pub fn connect(slug: String, live: LiveSignals) {
 #[cfg(feature = "hydrate")]
 mod browser {
     use std::cell::RefCell;
-    use std::collections::HashMap;
 
     use leptos::prelude::*;
     use wasm_bindgen::JsCast;
@@ -67,7 +66,8 @@ mod browser {
     use super::{LinkState, LiveSignals};
 
     thread_local! {
-        static OPEN: RefCell<HashMap<u32, EventSource>> = RefCell::new(HashMap::new());
+        /// The open channels by id: one per watch page in view, so a list.
+        static OPEN: RefCell<Vec<(u32, EventSource)>> = const { RefCell::new(Vec::new()) };
         static NEXT: RefCell<u32> = const { RefCell::new(0) };
     }
 
@@ -82,7 +82,7 @@ mod browser {
     }
 
     pub fn close(id: u32) {
-        if let Some(es) = OPEN.with(|o| o.borrow_mut().remove(&id)) {
+        if let Some(es) = take(id) {
             es.close();
         }
     }
@@ -115,8 +115,8 @@ mod browser {
             live.link.set(LinkState::Reconnecting);
             let closed = OPEN.with(|o| {
                 o.borrow()
-                    .get(&id)
-                    .is_some_and(|es| es.ready_state() == EventSource::CLOSED)
+                    .iter()
+                    .any(|(k, es)| *k == id && es.ready_state() == EventSource::CLOSED)
             });
             if closed {
                 // The browser gave up: try again in a moment, unless the
@@ -124,7 +124,7 @@ mod browser {
                 let slug = retry_slug.clone();
                 set_timeout(
                     move || {
-                        if OPEN.with(|o| o.borrow_mut().remove(&id)).is_some() {
+                        if take(id).is_some() {
                             start(id, slug, live);
                         }
                     },
@@ -141,6 +141,15 @@ mod browser {
         on_questions.forget();
         on_open.forget();
         on_error.forget();
-        OPEN.with(|o| o.borrow_mut().insert(id, es));
+        OPEN.with(|o| o.borrow_mut().push((id, es)));
+    }
+
+    /// Takes a channel out of the list (to close or reopen it).
+    fn take(id: u32) -> Option<EventSource> {
+        OPEN.with(|o| {
+            let mut open = o.borrow_mut();
+            let at = open.iter().position(|(k, _)| *k == id)?;
+            Some(open.swap_remove(at).1)
+        })
     }
 }
