@@ -27,8 +27,6 @@ use crate::stats::report::ReportPage;
 use crate::threads::pages::{ModerationPage, PostHistoryPage, ThreadListPage, ThreadPage};
 
 pub fn shell(options: LeptosOptions) -> impl IntoView {
-    #[cfg(feature = "ssr")]
-    platform::csp::set_page_policy();
     view! {
         <!DOCTYPE html>
         <html lang="zh-CN">

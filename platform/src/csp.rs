@@ -2,9 +2,14 @@
 //! with this response's nonce (Leptos puts it on the hydration script and
 //! on the data it streams); every other script must come from this site.
 //! Responses that are not pages get the server's stricter default.
+//!
+//! The server draws the nonce before the render, puts it in the request,
+//! and sets the policy header itself once the page is rendered; the render
+//! takes the same nonce from the request ([`provide_request_nonce`]). So
+//! the header never depends on the render reaching its response options.
 
+use leptos::nonce::Nonce;
 use leptos::prelude::*;
-use leptos_axum::ResponseOptions;
 
 /// The policy of a page whose inline scripts carry `nonce`.
 pub fn page_policy(nonce: &str) -> String {
@@ -23,14 +28,12 @@ pub fn page_policy(nonce: &str) -> String {
     )
 }
 
-/// Sets the page policy on the response being rendered (call it from the
-/// document shell, where the framework has already made the nonce).
-pub fn set_page_policy() {
-    let (Some(nonce), Some(res)) = (leptos::nonce::use_nonce(), use_context::<ResponseOptions>())
-    else {
-        return;
-    };
-    if let Ok(value) = http::HeaderValue::from_str(&page_policy(&nonce)) {
-        res.insert_header(http::header::CONTENT_SECURITY_POLICY, value);
+/// Makes the nonce the server drew for this page the render's nonce (call
+/// it where the request's context is provided, after the framework's).
+pub fn provide_request_nonce() {
+    let nonce = use_context::<http::request::Parts>()
+        .and_then(|parts| parts.extensions.get::<Nonce>().cloned());
+    if let Some(nonce) = nonce {
+        provide_context(nonce);
     }
 }

@@ -94,6 +94,7 @@ pub fn router(config: &Config, db: Db, started: &Started) -> Router {
         move || {
             provide_context(context.clone());
             provide_context(app::accounts::session::UserMemo::default());
+            platform::csp::provide_request_nonce();
         }
     };
     let leptos_options = config.leptos.clone();
@@ -138,7 +139,8 @@ pub fn router(config: &Config, db: Db, started: &Started) -> Router {
             _,
         >(provide, shell))
         .with_state(state.clone())
-        .layer(axum::middleware::from_fn(http::complete::layer));
+        .layer(axum::middleware::from_fn(http::complete::layer))
+        .layer(axum::middleware::from_fn(http::page_csp::layer));
     let pages = Router::new()
         .route("/healthz", get(http::health::healthz))
         .nest_service("/pkg", bundle)

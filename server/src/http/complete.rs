@@ -41,7 +41,7 @@ pub async fn layer(req: Request, next: Next) -> Response {
 }
 
 /// A rendered page (files from the site folder are streamed as they are).
-fn is_page(res: &Response) -> bool {
+pub(super) fn is_page(res: &Response) -> bool {
     res.headers()
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())

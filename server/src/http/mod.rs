@@ -7,6 +7,7 @@ pub mod form_errors;
 pub mod headers;
 pub mod health;
 pub mod page_cache;
+pub mod page_csp;
 mod single_flight;
 pub mod trace;
 
