@@ -10,6 +10,7 @@
 
 use leptos::nonce::Nonce;
 use leptos::prelude::*;
+use leptos::reactive::owner::with_context;
 
 /// The policy of a page whose inline scripts carry `nonce`.
 pub fn page_policy(nonce: &str) -> String {
@@ -31,9 +32,10 @@ pub fn page_policy(nonce: &str) -> String {
 /// Makes the nonce the server drew for this page the render's nonce (call
 /// it where the request's context is provided, after the framework's).
 pub fn provide_request_nonce() {
-    let nonce = use_context::<http::request::Parts>()
-        .and_then(|parts| parts.extensions.get::<Nonce>().cloned());
-    if let Some(nonce) = nonce {
+    // Read in place: the request's parts are not cloned for one value.
+    let nonce =
+        with_context(|parts: &http::request::Parts| parts.extensions.get::<Nonce>().cloned());
+    if let Some(nonce) = nonce.flatten() {
         provide_context(nonce);
     }
 }
