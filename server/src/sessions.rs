@@ -7,6 +7,9 @@
 //! remembers what it last read or wrote of each session, so such a save
 //! sends no statement at all (a request always loads its session before
 //! saving it, so what is remembered is what this request started from).
+//! It compares the data as values, not as JSON text: the data is a hash
+//! map, whose keys serialise in a different order from one request to
+//! the next.
 //!
 //! Saving only ever updates a row that is still there: a session ended
 //! elsewhere (sign-out, password reset, account stopped) is not brought
@@ -20,6 +23,9 @@ use platform::Db;
 use sha2::{Digest, Sha256};
 use time::OffsetDateTime;
 use tower_sessions::session::{Id, Record};
+
+/// A session's data as tower-sessions keeps it.
+type Data = std::collections::HashMap<String, serde_json::Value>;
 use tower_sessions::session_store::{self, ExpiredDeletion, SessionStore};
 
 /// The session cookie's name.
@@ -46,7 +52,7 @@ impl std::fmt::Debug for DbSessionStore {
 /// A session row as this server last saw it.
 #[derive(Clone)]
 struct Stored {
-    data: String,
+    data: Data,
     expires_at: i64,
 }
 
@@ -65,16 +71,17 @@ impl DbSessionStore {
         }
     }
 
-    fn remember(&self, key: String, data: String, expires_at: i64) {
+    fn remember(&self, key: String, data: &Data, expires_at: i64) {
+        let data = data.clone();
         self.known.insert(key, Stored { data, expires_at });
     }
 
     /// Whether saving `data` with `expires_at` would change nothing worth
     /// a write, judged by what was last read or written here.
-    fn unchanged(&self, key: &str, data: &str, expires_at: i64) -> bool {
+    fn unchanged(&self, key: &str, data: &Data, expires_at: i64) -> bool {
         self.known
             .get(key)
-            .is_some_and(|s| s.data == data && expires_at < s.expires_at + self.refresh_slack_secs)
+            .is_some_and(|s| &s.data == data && expires_at < s.expires_at + self.refresh_slack_secs)
     }
 }
 
@@ -108,7 +115,11 @@ impl SessionStore for DbSessionStore {
             .await
             .map_err(backend)?;
             if done.rows_affected() == 1 {
-                self.remember(key(&record.id), data, record.expiry_date.unix_timestamp());
+                self.remember(
+                    key(&record.id),
+                    &record.data,
+                    record.expiry_date.unix_timestamp(),
+                );
                 return Ok(());
             }
             record.id = Id::default();
@@ -117,11 +128,11 @@ impl SessionStore for DbSessionStore {
 
     async fn save(&self, record: &Record) -> session_store::Result<()> {
         let id = key(&record.id);
-        let data = encode(record)?;
         let expires_at = record.expiry_date.unix_timestamp();
-        if self.unchanged(&id, &data, expires_at) {
+        if self.unchanged(&id, &record.data, expires_at) {
             return Ok(());
         }
+        let data = encode(record)?;
         let done = sqlx::query(
             "UPDATE session SET data = $2, expires_at = $3 \
              WHERE id = $1 AND (data <> $2 OR expires_at < $3 - $4)",
@@ -134,7 +145,7 @@ impl SessionStore for DbSessionStore {
         .await
         .map_err(backend)?;
         if done.rows_affected() == 1 {
-            self.remember(id, data, expires_at);
+            self.remember(id, &record.data, expires_at);
         } else {
             // Gone (ended elsewhere) or unchanged in the row: read it afresh next time.
             self.known.remove(&id);
@@ -155,11 +166,11 @@ impl SessionStore for DbSessionStore {
         let Some((raw, expires_at)) = row else {
             return Ok(None);
         };
-        let data =
+        let data: Data =
             serde_json::from_str(&raw).map_err(|e| session_store::Error::Decode(e.to_string()))?;
         let expiry_date = OffsetDateTime::from_unix_timestamp(expires_at)
             .map_err(|e| session_store::Error::Decode(e.to_string()))?;
-        self.remember(key(id), raw, expires_at);
+        self.remember(key(id), &data, expires_at);
         Ok(Some(Record {
             id: *id,
             data,

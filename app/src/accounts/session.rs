@@ -10,6 +10,7 @@
 use std::sync::{Arc, Mutex, PoisonError};
 
 use leptos::prelude::use_context;
+use tokio::sync::OnceCell;
 use tower_sessions::Session;
 
 use super::{SessionUser, queries};
@@ -45,42 +46,35 @@ pub async fn sign_out(session: &Session) -> Result<(), AppError> {
 }
 
 /// Who the current request is from, once looked up: a page asks in
-/// several places (the header, the page's data, its permissions) and each
-/// would read the session and the account again. Provided afresh for every
-/// request; signing in or out forgets it.
+/// several places (the header, the page's data, its permissions), often at
+/// the same moment, and each would read the session and the account
+/// again. Callers that ask while the lookup runs wait for its answer.
+/// Provided afresh for every request; signing in or out forgets it.
 #[derive(Debug, Clone, Default)]
-pub struct UserMemo(Arc<Mutex<Option<Option<SessionUser>>>>);
+pub struct UserMemo(Arc<Mutex<Arc<OnceCell<Option<SessionUser>>>>>);
 
 impl UserMemo {
-    fn get(&self) -> Option<Option<SessionUser>> {
+    fn cell(&self) -> Arc<OnceCell<Option<SessionUser>>> {
         self.0
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
             .clone()
     }
 
-    fn set(&self, value: Option<Option<SessionUser>>) {
-        *self.0.lock().unwrap_or_else(PoisonError::into_inner) = value;
-    }
-
     fn forget() {
         if let Some(memo) = use_context::<UserMemo>() {
-            memo.set(None);
+            *memo.0.lock().unwrap_or_else(PoisonError::into_inner) = Arc::default();
         }
     }
 }
 
 /// The signed-in account, if any (and not disabled since).
 pub async fn current_user() -> Result<Option<SessionUser>, AppError> {
-    let memo = use_context::<UserMemo>();
-    if let Some(known) = memo.as_ref().and_then(UserMemo::get) {
-        return Ok(known);
+    let look_up = || async { user_of(&session().await?, &ctx()?.db).await };
+    match use_context::<UserMemo>() {
+        Some(memo) => memo.cell().get_or_try_init(look_up).await.cloned(),
+        None => look_up().await,
     }
-    let user = user_of(&session().await?, &ctx()?.db).await?;
-    if let Some(memo) = memo {
-        memo.set(Some(user.clone()));
-    }
-    Ok(user)
 }
 
 /// The account a session belongs to; for handlers outside Leptos too.

@@ -1,8 +1,13 @@
 //! Putting the statistics and the annual report together from the queries.
+//!
+//! The queries are independent of one another, so they run side by side,
+//! each on its own connection: on a large corpus a cold count is as slow
+//! as its slowest query, not the sum of them.
 
 use super::queries::{self, Activity};
 use super::trend::{self, Daily};
-use super::{Figures, ReportData, StatsData};
+use super::{ReportData, StatsData};
+use futures::try_join;
 use platform::Db;
 
 /// Weeks and months in the trends of the stats page.
@@ -18,20 +23,26 @@ async fn daily_counts(
     to: i64,
 ) -> Result<[std::collections::HashMap<i64, i64>; 3], sqlx::Error> {
     let e = db.pool();
-    Ok([
-        queries::per_day(e, Activity::CheckIns, from, to).await?,
-        queries::per_day(e, Activity::Posts, from, to).await?,
-        queries::per_day(e, Activity::Notes, from, to).await?,
-    ])
+    let (check_ins, posts, notes) = try_join!(
+        queries::per_day(e, Activity::CheckIns, from, to),
+        queries::per_day(e, Activity::Posts, from, to),
+        queries::per_day(e, Activity::Notes, from, to),
+    )?;
+    Ok([check_ins, posts, notes])
 }
 
 /// Everything `/admin/stats` shows, as of `now`.
 pub async fn stats(db: &Db, now: i64, today: &str) -> Result<StatsData, sqlx::Error> {
     let e = db.pool();
     let all = (i64::MIN / 2, i64::MAX / 2);
-    let figures: Figures = queries::figures(e, all, now - 30 * 86_400, today).await?;
     let from = trend::day_start(trend::months_from(now, MONTHS).min(trend::weeks_from(now, WEEKS)));
-    let [check_ins, posts, notes] = daily_counts(db, from, all.1).await?;
+    let (figures, [check_ins, posts, notes], sectors, groups, books) = try_join!(
+        queries::figures(e, all, now - 30 * 86_400, today),
+        daily_counts(db, from, all.1),
+        queries::sectors(e, all.0, all.1),
+        queries::groups(e, all.0, all.1, TOP_GROUPS),
+        queries::most_read(e, all.0, all.1, TOP_BOOKS),
+    )?;
     let daily = Daily {
         check_ins: &check_ins,
         posts: &posts,
@@ -41,9 +52,9 @@ pub async fn stats(db: &Db, now: i64, today: &str) -> Result<StatsData, sqlx::Er
         figures,
         weekly: trend::weeks(now, WEEKS, &daily),
         monthly: trend::months(now, MONTHS, &daily),
-        sectors: queries::sectors(e, all.0, all.1).await?,
-        groups: queries::groups(e, all.0, all.1, TOP_GROUPS).await?,
-        books: queries::most_read(e, all.0, all.1, TOP_BOOKS).await?,
+        sectors,
+        groups,
+        books,
         at: now,
         fresh_secs: 0,
     })
@@ -54,8 +65,14 @@ pub async fn stats(db: &Db, now: i64, today: &str) -> Result<StatsData, sqlx::Er
 pub async fn report(db: &Db, year: i32, today: &str) -> Result<ReportData, sqlx::Error> {
     let e = db.pool();
     let (from, to) = trend::year_window(year);
-    let figures = queries::figures(e, (from, to), from, today).await?;
-    let [check_ins, posts, notes] = daily_counts(db, from, to).await?;
+    let (figures, [check_ins, posts, notes], groups, most_read, most_recommended, lectures) = try_join!(
+        queries::figures(e, (from, to), from, today),
+        daily_counts(db, from, to),
+        queries::groups(e, from, to, 10),
+        queries::most_read(e, from, to, TOP_BOOKS),
+        queries::most_recommended(e, from, to, TOP_BOOKS),
+        queries::lectures(e, from, to),
+    )?;
     let daily = Daily {
         check_ins: &check_ins,
         posts: &posts,
@@ -65,10 +82,10 @@ pub async fn report(db: &Db, year: i32, today: &str) -> Result<ReportData, sqlx:
         year,
         figures,
         monthly: trend::months_of_year(year, &daily),
-        groups: queries::groups(e, from, to, 10).await?,
-        most_read: queries::most_read(e, from, to, TOP_BOOKS).await?,
-        most_recommended: queries::most_recommended(e, from, to, TOP_BOOKS).await?,
-        lectures: queries::lectures(e, from, to).await?,
+        groups,
+        most_read,
+        most_recommended,
+        lectures,
         foreword_html: platform::SafeHtml::default(),
         foreword_md: String::new(),
         brand: String::new(),

@@ -57,84 +57,85 @@ pub async fn figures<'c, E: Exec<'c> + Copy>(
     active_from: i64,
     today: &str,
 ) -> Result<Figures, sqlx::Error> {
-    let groups: GroupStages = sqlx::query_as(
-        "SELECT \
-         COALESCE(SUM(CASE WHEN starts_on > $1 THEN 1 ELSE 0 END), 0) AS recruiting, \
-         COALESCE(SUM(CASE WHEN starts_on <= $1 AND ends_on >= $1 THEN 1 ELSE 0 END), 0) AS active, \
-         COALESCE(SUM(CASE WHEN ends_on < $1 THEN 1 ELSE 0 END), 0) AS ended \
-         FROM reading_group",
-    )
-    .bind(today)
-    .fetch_one(e)
-    .await?;
-    let people: Vec<RoleCount> = sqlx::query_as(&format!(
-        "SELECT a.role, COUNT(*) AS n FROM account a WHERE a.id IN ({ACTIVE}) GROUP BY a.role"
-    ))
-    .bind(active_from)
-    .bind(to)
-    .fetch_all(e)
-    .await?;
-    let role_count = |role: &str| people.iter().find(|r| r.role == role).map_or(0, |r| r.n);
+    let groups = async {
+        sqlx::query_as::<_, GroupStages>(
+            "SELECT \
+             COALESCE(SUM(CASE WHEN starts_on > $1 THEN 1 ELSE 0 END), 0) AS recruiting, \
+             COALESCE(SUM(CASE WHEN starts_on <= $1 AND ends_on >= $1 THEN 1 ELSE 0 END), 0) AS active, \
+             COALESCE(SUM(CASE WHEN ends_on < $1 THEN 1 ELSE 0 END), 0) AS ended \
+             FROM reading_group",
+        )
+        .bind(today)
+        .fetch_one(e)
+        .await
+    };
+    let people = async {
+        sqlx::query_as::<_, RoleCount>(&format!(
+            "SELECT a.role, COUNT(*) AS n FROM account a WHERE a.id IN ({ACTIVE}) GROUP BY a.role"
+        ))
+        .bind(active_from)
+        .bind(to)
+        .fetch_all(e)
+        .await
+    };
     let held = "FROM lecture l WHERE l.state = 'published' AND l.ends_at >= $1 AND l.ends_at < $2 \
                 AND l.ends_at <= $3";
-    let lectures: Held = sqlx::query_as(&format!(
-        "SELECT COUNT(*) AS n, CAST(COALESCE(SUM(l.views), 0) AS BIGINT) AS views {held}"
-    ))
-    .bind(from)
-    .bind(to)
-    .bind(platform::now())
-    .fetch_one(e)
-    .await?;
+    let lectures = async {
+        sqlx::query_as::<_, Held>(&format!(
+            "SELECT COUNT(*) AS n, CAST(COALESCE(SUM(l.views), 0) AS BIGINT) AS views {held}"
+        ))
+        .bind(from)
+        .bind(to)
+        .bind(platform::now())
+        .fetch_one(e)
+        .await
+    };
     // Each session's audience, each person once (as on the session's page).
-    let audience: i64 = sqlx::query_scalar(&format!(
-        "SELECT COUNT(*) FROM ( \
-         SELECT v.lecture_id, COALESCE('a' || CAST(v.account_id AS TEXT), 'c' || v.viewer) AS who \
-           FROM lecture_viewer v WHERE v.lecture_id IN (SELECT l.id {held}) \
-         UNION SELECT t.lecture_id, 'a' || CAST(t.account_id AS TEXT) FROM attendance t \
-           WHERE t.lecture_id IN (SELECT l.id {held}) \
-         UNION SELECT r.lecture_id, 'a' || CAST(r.account_id AS TEXT) FROM registration r \
-           WHERE r.status <> 'cancelled' AND r.lecture_id IN (SELECT l.id {held})) people"
-    ))
-    .bind(from)
-    .bind(to)
-    .bind(platform::now())
-    .fetch_one(e)
-    .await?;
+    let audience = async {
+        sqlx::query_scalar::<_, i64>(&format!(
+            "SELECT COUNT(*) FROM ( \
+             SELECT v.lecture_id, COALESCE('a' || CAST(v.account_id AS TEXT), 'c' || v.viewer) AS who \
+               FROM lecture_viewer v WHERE v.lecture_id IN (SELECT l.id {held}) \
+             UNION SELECT t.lecture_id, 'a' || CAST(t.account_id AS TEXT) FROM attendance t \
+               WHERE t.lecture_id IN (SELECT l.id {held}) \
+             UNION SELECT r.lecture_id, 'a' || CAST(r.account_id AS TEXT) FROM registration r \
+               WHERE r.status <> 'cancelled' AND r.lecture_id IN (SELECT l.id {held})) people"
+        ))
+        .bind(from)
+        .bind(to)
+        .bind(platform::now())
+        .fetch_one(e)
+        .await
+    };
+    let in_window = |sql: &'static str| count(e, sql, from, to);
+    // Independent of one another: side by side, each on its own connection.
+    let (groups, people, lectures, audience, check_ins, notes, posts, books_finished) = futures::try_join!(
+        groups,
+        people,
+        lectures,
+        audience,
+        in_window("SELECT COUNT(*) FROM check_in WHERE created_at >= $1 AND created_at < $2"),
+        in_window("SELECT COUNT(*) FROM note WHERE created_at >= $1 AND created_at < $2"),
+        in_window(
+            "SELECT COUNT(*) FROM post WHERE created_at >= $1 AND created_at < $2 \
+                 AND deleted_at IS NULL"
+        ),
+        in_window(
+            "SELECT COUNT(*) FROM reading_progress WHERE status = 'finished' \
+                 AND updated_at >= $1 AND updated_at < $2"
+        ),
+    )?;
+    let role_count = |role: &str| people.iter().find(|r| r.role == role).map_or(0, |r| r.n);
     Ok(Figures {
         groups_recruiting: groups.recruiting,
         groups_active: groups.active,
         groups_ended: groups.ended,
         active_members: role_count("member"),
         active_readers: role_count("reader"),
-        check_ins: count(
-            e,
-            "SELECT COUNT(*) FROM check_in WHERE created_at >= $1 AND created_at < $2",
-            from,
-            to,
-        )
-        .await?,
-        notes: count(
-            e,
-            "SELECT COUNT(*) FROM note WHERE created_at >= $1 AND created_at < $2",
-            from,
-            to,
-        )
-        .await?,
-        posts: count(
-            e,
-            "SELECT COUNT(*) FROM post WHERE created_at >= $1 AND created_at < $2 AND deleted_at IS NULL",
-            from,
-            to,
-        )
-        .await?,
-        books_finished: count(
-            e,
-            "SELECT COUNT(*) FROM reading_progress WHERE status = 'finished' \
-             AND updated_at >= $1 AND updated_at < $2",
-            from,
-            to,
-        )
-        .await?,
+        check_ins,
+        notes,
+        posts,
+        books_finished,
         lectures_held: lectures.n,
         lecture_views: lectures.views,
         lecture_audience: audience,

@@ -17,9 +17,9 @@
 //!   write are covered without anyone remembering to list them.
 //! - Counts that change without such a request (views added in batches, a
 //!   lecture's phase as its start time passes) may lag by up to the
-//!   time-to-live, `SHUXIANG_PAGE_CACHE_SECS` (5 seconds by default); so
-//!   may likes, lecture registrations and question votes, which are counts
-//!   and do not move the generation.
+//!   time-to-live, `SHUXIANG_PAGE_CACHE_SECS` (5 seconds by default), and
+//!   the time of one render after it; so may likes, lecture registrations
+//!   and question votes, which are counts and do not move the generation.
 //!
 //! Nothing personal can get in: a request with a session cookie neither
 //! reads nor fills the cache, and a response is kept only when it is a
@@ -39,6 +39,8 @@
 //! When an entry is missing or stale, one request renders it and the
 //! others for the same address wait for that render (`single_flight`), so
 //! a page that expires under load is rendered once, not by every visitor.
+//! When the entry is only older than the time-to-live (no write since), the
+//! others do not wait: they get the old copy while the render runs.
 //!
 //! Entries carry an `ETag` (a digest of the bytes) and `Last-Modified` (the
 //! render's time), and conditional requests get `304 Not Modified`.
@@ -265,16 +267,24 @@ pub async fn layer(State(cache): State<Arc<PageCache>>, req: Request, next: Next
         return next.run(req).await;
     };
     let asked = asked(&cache, req.headers(), kind);
-    if let Some(entry) = cache.entries.get(&key)
-        && cache.fresh(&entry).is_some()
+    let cached = cache.entries.get(&key);
+    if let Some(entry) = &cached
+        && cache.fresh(entry).is_some()
     {
-        return serve(&cache, &entry, &asked, kind, "hit");
+        return serve(&cache, entry, &asked, kind, "hit");
     }
+    // Old by its age only (nothing was written since): only counts may
+    // have moved, so while one request renders it afresh the others are
+    // served this copy at once instead of queueing behind the render.
+    let lagging = cached.filter(|e| e.generation == cache.pages.current());
 
     // One render per missing page: the others wait for it, then read it.
     let _leading = match cache.flight.join(&key) {
         Turn::Leader(leading) => Some(leading),
         Turn::Follower(lock) => {
+            if let Some(entry) = &lagging {
+                return serve(&cache, entry, &asked, kind, "stale");
+            }
             Turn::wait(&lock).await;
             if let Some(entry) = cache.entries.get(&key)
                 && cache.fresh(&entry).is_some()
@@ -740,5 +750,109 @@ mod tests {
         assert!(!succeeded(&res(429, None)));
         assert!(is_sensitive("/admin/users") && is_sensitive("/me"));
         assert!(!is_sensitive("/membership") && !is_sensitive("/groups"));
+    }
+
+    /// A page whose render can be held open, to see what the others get
+    /// meanwhile.
+    #[derive(Default)]
+    struct Renders {
+        count: std::sync::atomic::AtomicU64,
+        hold: std::sync::atomic::AtomicBool,
+        entered: tokio::sync::Notify,
+        release: tokio::sync::Notify,
+    }
+
+    async fn render(State(r): State<Arc<Renders>>) -> Response {
+        use std::sync::atomic::Ordering;
+        let n = r.count.fetch_add(1, Ordering::SeqCst) + 1;
+        if r.hold.swap(false, Ordering::SeqCst) {
+            r.entered.notify_one();
+            r.release.notified().await;
+        }
+        (
+            [(header::CONTENT_TYPE, "text/html; charset=utf-8")],
+            format!("<p>render {n}</p>"),
+        )
+            .into_response()
+    }
+
+    async fn body_of(res: Response) -> (String, String) {
+        let how = res.headers()["x-page-cache"].to_str().unwrap().to_owned();
+        let bytes = axum::body::to_bytes(res.into_body(), usize::MAX)
+            .await
+            .unwrap();
+        (how, String::from_utf8(bytes.to_vec()).unwrap())
+    }
+
+    /// Past its time-to-live a page is rendered again by one request while
+    /// the others get the old copy at once; after a write nobody gets the
+    /// old copy, they wait for the new render.
+    #[tokio::test]
+    async fn expired_pages_are_served_while_one_request_renders() {
+        use std::sync::atomic::Ordering;
+        use tower::ServiceExt;
+        let db = platform::Db::connect("sqlite::memory:", 1).await.unwrap();
+        let pages = Pages::new(&platform::bus::Bus::new(db));
+        let ttl = Duration::from_millis(50);
+        let limits = Limits {
+            ttl,
+            max_bytes: 1 << 20,
+        };
+        let cache = Arc::new(PageCache::new(
+            limits,
+            Arc::clone(&pages),
+            SiteKey::random(),
+            false,
+        ));
+        let renders = Arc::new(Renders::default());
+        let app = axum::Router::new()
+            .route("/", axum::routing::get(render))
+            .with_state(Arc::clone(&renders))
+            .layer(axum::middleware::from_fn_with_state(cache, layer));
+        let soon = Duration::from_secs(5);
+        let ask = || {
+            let app = app.clone();
+            async move {
+                let req = Request::get("/").body(Body::empty()).unwrap();
+                body_of(app.oneshot(req).await.unwrap()).await
+            }
+        };
+        // The next render stops until released; this returns once it started
+        // (a waiting permit of `notify_one` is not lost).
+        let hold_next = || renders.hold.store(true, Ordering::SeqCst);
+        let started = || async {
+            tokio::time::timeout(soon, renders.entered.notified())
+                .await
+                .unwrap();
+        };
+        assert_eq!(ask().await, ("miss".into(), "<p>render 1</p>".into()));
+        tokio::time::sleep(ttl * 2).await;
+        hold_next();
+        let leader = tokio::spawn(ask());
+        started().await;
+        let other = tokio::time::timeout(soon, ask())
+            .await
+            .expect("served at once");
+        assert_eq!(other, ("stale".into(), "<p>render 1</p>".into()));
+        renders.release.notify_one();
+        assert_eq!(
+            leader.await.unwrap(),
+            ("miss".into(), "<p>render 2</p>".into())
+        );
+        assert_eq!(ask().await, ("hit".into(), "<p>render 2</p>".into()));
+
+        pages.changed().await;
+        hold_next();
+        let leader = tokio::spawn(ask());
+        started().await;
+        let other = tokio::spawn(ask());
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        assert!(!other.is_finished(), "the page written over was served");
+        renders.release.notify_one();
+        assert_eq!(leader.await.unwrap().1, "<p>render 3</p>");
+        assert_eq!(
+            other.await.unwrap(),
+            ("hit".into(), "<p>render 3</p>".into())
+        );
     }
 }
