@@ -1,5 +1,7 @@
 //! One post of a thread, with what the viewer may do to it.
 
+use std::sync::Arc;
+
 use leptos::prelude::*;
 
 use super::ThreadActions;
@@ -8,7 +10,7 @@ use crate::ui::like::{LikeFields, Likes};
 use platform::time::datetime_zh;
 
 #[component]
-pub fn PostItem(post: PostView, page: ThreadPage, actions: ThreadActions) -> impl IntoView {
+pub fn PostItem(post: PostView, page: Arc<ThreadPage>, actions: ThreadActions) -> impl IntoView {
     let me = page.viewer;
     let mine = me.is_some() && post.account_id == me;
     // Authors change their own posts; leaders and organisers anyone's.

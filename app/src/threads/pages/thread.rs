@@ -1,6 +1,8 @@
 //! `/groups/{slug}/threads/{id}`: one thread, a page of its posts (`?page=N`),
 //! and the reply form (`?quote=ID` quotes a post).
 
+use std::sync::Arc;
+
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
@@ -76,7 +78,10 @@ fn scroll_to_post(first_unread: Option<i64>) {
 }
 
 #[component]
-fn ThreadView(page: Page, actions: ThreadActions, reply: ServerAction<Reply>) -> impl IntoView {
+fn ThreadView(mut page: Page, actions: ThreadActions, reply: ServerAction<Reply>) -> impl IntoView {
+    // The posts go to their items; the rest is shared by them, not copied.
+    let posts = std::mem::take(&mut page.posts);
+    let page = Arc::new(page);
     let t = page.thread.clone();
     let first_unread = page.first_unread_seq;
     let outcome = actions.outcome();
@@ -103,7 +108,7 @@ fn ThreadView(page: Page, actions: ThreadActions, reply: ServerAction<Reply>) ->
                     })}
                 </p>
                 {page.members_only.then(|| view! { <p class="muted small">"本群讨论仅群成员和管理员可见。"</p> })}
-                {page.can_steer.then(|| view! { <SteerBar page=page.clone() actions/> })}
+                {page.can_steer.then(|| view! { <SteerBar page=Arc::clone(&page) actions/> })}
             </header>
             <div role="status" aria-live="polite">
                 {move || outcome.get().map(|(bad, m)| view! {
@@ -112,13 +117,13 @@ fn ThreadView(page: Page, actions: ThreadActions, reply: ServerAction<Reply>) ->
             </div>
             <Pager page=page.page total=t.post_count per_page=PAGE_SIZE base=base.clone() query=vec![]/>
             <ol class="post-list">
-                {page.posts.iter().cloned().map(|p| view! { <PostItem post=p page=page.clone() actions/> }).collect_view()}
+                {posts.into_iter().map(|p| view! { <PostItem post=p page=Arc::clone(&page) actions/> }).collect_view()}
             </ol>
             <Pager page=page.page total=t.post_count per_page=PAGE_SIZE base=base.clone() query=vec![]/>
             <section class="panel" id="reply" aria-labelledby="reply-title">
                 <h2 id="reply-title">"回复"</h2>
                 {if page.can_post {
-                    view! { <ReplyForm page=page.clone() reply/> }.into_any()
+                    view! { <ReplyForm page=Arc::clone(&page) reply/> }.into_any()
                 } else {
                     let reason = page.cannot_post_reason.clone().unwrap_or_default();
                     let login = page.viewer.is_none();
@@ -136,8 +141,8 @@ fn ThreadView(page: Page, actions: ThreadActions, reply: ServerAction<Reply>) ->
 
 /// Pin and lock, for leaders, guides and organisers.
 #[component]
-fn SteerBar(page: Page, actions: ThreadActions) -> impl IntoView {
-    let t = page.thread;
+fn SteerBar(page: Arc<Page>, actions: ThreadActions) -> impl IntoView {
+    let t = page.thread.clone();
     let flag = move |name: &'static str, on: bool, label: &'static str| {
         view! {
             <ActionForm action=actions.flag attr:class="inline-form">
@@ -157,7 +162,7 @@ fn SteerBar(page: Page, actions: ThreadActions) -> impl IntoView {
 }
 
 #[component]
-fn ReplyForm(page: Page, reply: ServerAction<Reply>) -> impl IntoView {
+fn ReplyForm(page: Arc<Page>, reply: ServerAction<Reply>) -> impl IntoView {
     let value = reply.value();
     let sent = Signal::derive(move || {
         if matches!(value.get(), Some(Ok(_))) {
