@@ -23,10 +23,10 @@ use platform::Db;
 use sha2::{Digest, Sha256};
 use time::OffsetDateTime;
 use tower_sessions::session::{Id, Record};
+use tower_sessions::session_store::{self, ExpiredDeletion, SessionStore};
 
 /// A session's data as tower-sessions keeps it.
 type Data = std::collections::HashMap<String, serde_json::Value>;
-use tower_sessions::session_store::{self, ExpiredDeletion, SessionStore};
 
 /// The session cookie's name.
 pub const COOKIE: &str = "shuxiang_session";

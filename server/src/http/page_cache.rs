@@ -234,9 +234,13 @@ impl PageCache {
         !self.ttl.is_zero()
     }
 
+    /// No write since the entry was rendered (only counts may have moved).
+    fn unwritten(&self, entry: &Entry) -> bool {
+        entry.generation == self.pages.current()
+    }
+
     fn fresh(&self, entry: &Entry) -> Option<()> {
-        (entry.generation == self.pages.current() && entry.rendered.elapsed() < self.ttl)
-            .then_some(())
+        (self.unwritten(entry) && entry.rendered.elapsed() < self.ttl).then_some(())
     }
 }
 
@@ -276,7 +280,7 @@ pub async fn layer(State(cache): State<Arc<PageCache>>, req: Request, next: Next
     // Old by its age only (nothing was written since): only counts may
     // have moved, so while one request renders it afresh the others are
     // served this copy at once instead of queueing behind the render.
-    let lagging = cached.filter(|e| e.generation == cache.pages.current());
+    let lagging = cached.filter(|e| cache.unwritten(e));
 
     // One render per missing page: the others wait for it, then read it.
     let _leading = match cache.flight.join(&key) {
