@@ -5,7 +5,7 @@
 //! truth; the HTML produced here is stored beside it so that pages can embed
 //! it without re-rendering on every request.
 //!
-//! Rendering happens in four steps:
+//! Rendering happens in three steps:
 //!
 //! 1. `pulldown-cmark` parses CommonMark plus the GFM extensions tables,
 //!    strikethrough and task lists. Bare `http://`, `https://` and `www.`
@@ -14,8 +14,11 @@
 //!    become the characters ☐ / ☑, table alignment becomes an `align`
 //!    attribute instead of inline CSS, links or images whose URL the policy
 //!    below refuses lose their link/image wrapper and keep only their text,
-//!    and block quotes/lists nested deeper than a fixed limit are flattened
-//!    (deep nesting is slow to sanitise).
+//!    links that leave the site get `target="_blank"`, and block
+//!    quotes/lists nested deeper than a fixed limit are flattened (deep
+//!    nesting is slow to sanitise). Raw HTML the user typed is treated the
+//!    same way on its events: its external links get `target="_blank"` and
+//!    its images without an acceptable `src` are removed (see `raw`).
 //! 2. The resulting HTML — including any raw HTML the user typed — is
 //!    flattened the same way: elements nested deeper than a fixed limit
 //!    (`<ul>` or `<b>` typed thousands of times) lose their tags and keep
@@ -24,8 +27,8 @@
 //!    Only a short list of tags and attributes survives; everything else is
 //!    dropped (script-like containers are dropped together with their
 //!    content).
-//! 4. External (`http`/`https`) links get `target="_blank"`, and images whose
-//!    `src` was refused are removed (`lol_html`, on the sanitised HTML).
+//!
+//! Nothing runs after the sanitiser: its output is what is stored.
 //!
 //! URL policy, shared by steps 1 and 3:
 //!
@@ -48,6 +51,7 @@
 //! `language-xxx` on `<code>`), `style` or event-handler attributes.
 
 mod depth;
+mod raw;
 
 use std::borrow::Cow;
 use std::cell::Cell;
@@ -106,7 +110,7 @@ pub fn render_checked(markdown: &str) -> Rendered {
     HTTP_IMAGE_DROPPED.with(|f| f.set(false));
     let clean = SANITIZER.clean(&shallow).to_string();
     Rendered {
-        html: SafeHtml::trusted(finish_html(&clean)),
+        html: SafeHtml::trusted(clean),
         http_image: http_image || HTTP_IMAGE_DROPPED.with(Cell::get),
     }
 }
@@ -257,10 +261,13 @@ fn rewrite_events<'a>(
 ) -> Vec<Event<'a>> {
     let mut out = Vec::new();
 
-    // One entry per open link / image: `true` when its wrapper was dropped
-    // (so the matching end event must be dropped too).
-    let mut open_links: Vec<bool> = Vec::new();
+    // One entry per open link: how its end must be written.
+    let mut open_links: Vec<LinkEnd> = Vec::new();
+    // One entry per open image: `true` when its wrapper was dropped (so the
+    // matching end event must be dropped too).
     let mut open_images: Vec<bool> = Vec::new();
+    // The lines of the HTML block being read, rewritten together at its end.
+    let mut html_block: Option<String> = None;
     let mut in_code_block = false;
     // Raw `<a ...>` typed by the user is still open: do not nest autolinks in it.
     let mut raw_anchor_open = false;
@@ -287,21 +294,25 @@ fn rewrite_events<'a>(
                 } else {
                     sanitize_url(&dest_url, UrlUse::Link).map(CowStr::from)
                 };
-                open_links.push(dest.is_none());
-                if let Some(dest_url) = dest {
-                    out.push(Event::Start(Tag::Link {
-                        link_type,
-                        dest_url,
-                        title,
-                        id,
-                    }));
-                }
+                let end = match dest {
+                    Some(dest_url) => push_link_start(
+                        &mut out,
+                        Tag::Link {
+                            link_type,
+                            dest_url,
+                            title,
+                            id,
+                        },
+                    ),
+                    None => LinkEnd::Dropped,
+                };
+                open_links.push(end);
             }
-            Event::End(TagEnd::Link) => {
-                if open_links.pop() == Some(false) {
-                    out.push(Event::End(TagEnd::Link));
-                }
-            }
+            Event::End(TagEnd::Link) => match open_links.pop() {
+                Some(LinkEnd::Event) => out.push(Event::End(TagEnd::Link)),
+                Some(LinkEnd::Raw) => out.push(Event::InlineHtml("</a>".into())),
+                Some(LinkEnd::Dropped) | None => {}
+            },
             Event::Start(Tag::Image {
                 link_type,
                 dest_url,
@@ -387,7 +398,28 @@ fn rewrite_events<'a>(
                 if let Some(open) = raw_anchor_tag(&raw) {
                     raw_anchor_open = open;
                 }
-                out.push(Event::InlineHtml(raw));
+                out.push(Event::InlineHtml(match raw::rewrite(&raw, http_image) {
+                    Some(rewritten) => rewritten.into(),
+                    None => raw,
+                }));
+            }
+            Event::Start(Tag::HtmlBlock) => {
+                html_block = Some(String::new());
+                out.push(Event::Start(Tag::HtmlBlock));
+            }
+            Event::Html(line) => match html_block.as_mut() {
+                Some(block) => block.push_str(&line),
+                None => out.push(Event::Html(match raw::rewrite(&line, http_image) {
+                    Some(rewritten) => rewritten.into(),
+                    None => line,
+                })),
+            },
+            Event::End(TagEnd::HtmlBlock) => {
+                if let Some(block) = html_block.take() {
+                    let rewritten = raw::rewrite(&block, http_image).unwrap_or(block);
+                    out.push(Event::Html(rewritten.into()));
+                }
+                out.push(Event::End(TagEnd::HtmlBlock));
             }
             Event::Text(text) => {
                 let linkable = open_links.is_empty()
@@ -404,6 +436,43 @@ fn rewrite_events<'a>(
         }
     }
     out
+}
+
+/// How the end of an open Markdown link is written.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum LinkEnd {
+    /// The link's URL was refused: only its text is kept.
+    Dropped,
+    /// By the HTML writer, as usual.
+    Event,
+    /// As raw `</a>`, because its start tag was written as raw HTML.
+    Raw,
+}
+
+/// What the sanitiser sets `rel` to on every link.
+const LINK_REL: &str = "nofollow ugc noopener";
+
+/// Pushes the start of a link whose URL the policy accepted. A link that
+/// leaves the site is written as raw HTML (the writer's own `<a href title>`
+/// followed by `rel` and `target="_blank"`, the attributes' order in the
+/// output); others go to the writer as they are.
+fn push_link_start<'a>(out: &mut Vec<Event<'a>>, link: Tag<'a>) -> LinkEnd {
+    let external = matches!(&link, Tag::Link { link_type, dest_url, .. }
+        if *link_type != LinkType::Email && is_external(dest_url));
+    if !external {
+        out.push(Event::Start(link));
+        return LinkEnd::Event;
+    }
+    let mut tag = String::new();
+    html::push_html(&mut tag, std::iter::once(Event::Start(link)));
+    // The writer escapes the attribute values, so its last byte is the
+    // tag's closing `>`.
+    tag.pop();
+    tag.push_str(" rel=\"");
+    tag.push_str(LINK_REL);
+    tag.push_str("\" target=\"_blank\">");
+    out.push(Event::InlineHtml(tag.into()));
+    LinkEnd::Raw
 }
 
 /// `Some(true)` for a raw `<a …>` start tag, `Some(false)` for `</a>`,
@@ -436,14 +505,18 @@ fn push_autolinked_text<'a>(out: &mut Vec<Event<'a>>, text: CowStr<'a>) {
         if start > last {
             out.push(Event::Text(text[last..start].to_owned().into()));
         }
-        out.push(Event::Start(Tag::Link {
+        let link = Tag::Link {
             link_type: LinkType::Autolink,
             dest_url: dest.into(),
             title: CowStr::Borrowed(""),
             id: CowStr::Borrowed(""),
-        }));
+        };
+        let end_tag = push_link_start(out, link);
         out.push(Event::Text(text[start..end].to_owned().into()));
-        out.push(Event::End(TagEnd::Link));
+        out.push(match end_tag {
+            LinkEnd::Raw => Event::InlineHtml("</a>".into()),
+            _ => Event::End(TagEnd::Link),
+        });
         last = end;
     }
     if last < text.len() {
@@ -542,7 +615,8 @@ fn build_sanitizer() -> Builder<'static> {
         .tags(ALLOWED_TAGS.iter().copied().collect())
         .clean_content_tags(DROPPED_WITH_CONTENT.iter().copied().collect())
         .tag_attributes(HashMap::from([
-            ("a", HashSet::from(["href", "title"])),
+            // `rel` is kept where it is written and set to `LINK_REL` below.
+            ("a", HashSet::from(["href", "title", "rel", "target"])),
             ("img", HashSet::from(["src", "alt", "title"])),
             ("code", HashSet::from(["class"])),
             ("ol", HashSet::from(["start"])),
@@ -551,16 +625,16 @@ fn build_sanitizer() -> Builder<'static> {
             ("th", HashMap::from([("align", alignments.clone())])),
             ("td", HashMap::from([("align", alignments)])),
         ]))
-        .set_tag_attribute_values(HashMap::from([(
-            "img",
-            HashMap::from([("loading", "lazy")]),
-        )]))
+        .set_tag_attribute_values(HashMap::from([
+            ("img", HashMap::from([("loading", "lazy")])),
+            ("a", HashMap::from([("rel", LINK_REL)])),
+        ]))
         .generic_attributes(HashSet::new())
         .generic_attribute_prefixes(HashSet::new())
         .url_schemes(HashSet::from(["http", "https", "mailto"]))
         .url_relative(UrlRelative::Custom(Box::new(filter_relative_url)))
         .attribute_filter(filter_attribute)
-        .link_rel(Some("nofollow ugc noopener"))
+        .link_rel(None)
         .allowed_classes(HashMap::new())
         .strip_comments(true)
         .id_prefix(None);
@@ -571,6 +645,7 @@ fn build_sanitizer() -> Builder<'static> {
 fn filter_attribute<'u>(element: &str, attribute: &str, value: &'u str) -> Option<Cow<'u, str>> {
     match (element, attribute) {
         ("a", "href") => sanitize_url(value, UrlUse::Link).map(Cow::Owned),
+        ("a", "target") => (value == "_blank").then_some(Cow::Borrowed(value)),
         ("img", "src") => {
             let checked = check_url(value, UrlUse::Image);
             if checked == Err(Refused::HttpImage) {
@@ -608,34 +683,6 @@ fn is_language_class(value: &str) -> bool {
                 .bytes()
                 .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'+' | b'#' | b'.'))
     })
-}
-
-/// Final pass over the sanitiser's output, with `lol_html`: every `<a>`
-/// whose `href` is http(s) gets `target="_blank"`, and `<img>` tags left
-/// without a `src` (the URL policy refused it) are removed.
-///
-/// It runs after the sanitiser because raw HTML typed by users reaches the
-/// URL policy only there: character references in attributes
-/// (`&#104;ttp:`) are decoded by the sanitiser's parser.
-fn finish_html(html: &str) -> String {
-    use lol_html::{RewriteStrSettings, element, rewrite_str};
-    let settings = RewriteStrSettings::new()
-        .append_element_content_handler(element!("a[href]", |el| {
-            if el
-                .get_attribute("href")
-                .is_some_and(|href| is_external(&href))
-            {
-                el.set_attribute("target", "_blank")?;
-            }
-            Ok(())
-        }))
-        .append_element_content_handler(element!("img:not([src])", |el| {
-            el.remove();
-            Ok(())
-        }));
-    // Only a memory limit far above any accepted text can fail here; the
-    // input is already safe, so it is kept as it is.
-    rewrite_str(html, settings).unwrap_or_else(|_| html.to_owned())
 }
 
 #[cfg(test)]
