@@ -8,8 +8,6 @@ pub mod validate;
 #[cfg(feature = "ssr")]
 pub mod catalogue_csv;
 #[cfg(feature = "ssr")]
-pub mod cover;
-#[cfg(feature = "ssr")]
 pub mod queries;
 #[cfg(feature = "ssr")]
 pub mod routes;

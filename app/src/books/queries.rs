@@ -1,4 +1,4 @@
-//! SQL for the catalogue, covers and recommendations.
+//! SQL for the catalogue, which cover a book has, and recommendations.
 
 use super::{BookFields, BookSummary, Recommendation, RecommendationStatus};
 use platform::Exec;
@@ -131,59 +131,6 @@ pub async fn all(e: impl Exec<'_>) -> Result<Vec<BookSummary>, sqlx::Error> {
     Ok(rows.into_iter().map(BookSummary::from).collect())
 }
 
-/// A stored cover image and thumbnail.
-#[derive(sqlx::FromRow)]
-pub struct StoredImage {
-    pub content_type: String,
-    pub bytes: Vec<u8>,
-}
-
-pub struct NewImage<'a> {
-    pub content_type: &'a str,
-    pub width: i64,
-    pub height: i64,
-    pub data: &'a [u8],
-    pub thumb_content_type: &'a str,
-    pub thumb_width: i64,
-    pub thumb_height: i64,
-    pub thumb: &'a [u8],
-}
-
-pub async fn insert_image(
-    e: impl Exec<'_>,
-    img: &NewImage<'_>,
-    now: i64,
-) -> Result<i64, sqlx::Error> {
-    sqlx::query_scalar(
-        "INSERT INTO image (content_type, width, height, data, thumb_content_type, thumb_width, thumb_height, thumb, created_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
-    )
-    .bind(img.content_type)
-    .bind(img.width)
-    .bind(img.height)
-    .bind(img.data)
-    .bind(img.thumb_content_type)
-    .bind(img.thumb_width)
-    .bind(img.thumb_height)
-    .bind(img.thumb)
-    .bind(now)
-    .fetch_one(e)
-    .await
-}
-
-pub async fn image(
-    e: impl Exec<'_>,
-    id: i64,
-    thumb: bool,
-) -> Result<Option<StoredImage>, sqlx::Error> {
-    let sql = if thumb {
-        "SELECT thumb_content_type AS content_type, thumb AS bytes FROM image WHERE id = $1"
-    } else {
-        "SELECT content_type, data AS bytes FROM image WHERE id = $1"
-    };
-    sqlx::query_as(sql).bind(id).fetch_optional(e).await
-}
-
 /// The cover a book has now: `None` when there is no such book.
 pub async fn cover_of(e: impl Exec<'_>, book_id: i64) -> Result<Option<Option<i64>>, sqlx::Error> {
     sqlx::query_scalar("SELECT cover_id FROM book WHERE id = $1")
@@ -199,14 +146,6 @@ pub async fn set_cover(e: impl Exec<'_>, book_id: i64, image_id: i64) -> Result<
         .execute(e)
         .await?;
     Ok(done.rows_affected() == 1)
-}
-
-pub async fn delete_image(e: impl Exec<'_>, id: i64) -> Result<(), sqlx::Error> {
-    sqlx::query("DELETE FROM image WHERE id = $1")
-        .bind(id)
-        .execute(e)
-        .await?;
-    Ok(())
 }
 
 pub async fn count(e: impl Exec<'_>) -> Result<i64, sqlx::Error> {

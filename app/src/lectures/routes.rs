@@ -19,11 +19,9 @@ use super::live::LiveHub;
 use super::queries::{self, LectureRecord};
 use super::{LectureState, Phase, viewer};
 use crate::accounts::extract::SignedIn;
-use crate::books::cover;
-use crate::books::routes::{processed_cover, save_cover};
 use crate::ui::pager::encode;
 use platform::error::AppError;
-use platform::{AppContext, Settings, client, now};
+use platform::{AppContext, Settings, client, media, now};
 
 /// Sessions in `/calendar.ics` and the feed at most.
 const FEED_MAX: i64 = 200;
@@ -42,7 +40,7 @@ pub fn router(ctx: AppContext) -> Router {
 pub fn upload_router(ctx: AppContext) -> Router {
     Router::new()
         .route("/lectures/{slug}/cover", post(upload_cover))
-        .layer(DefaultBodyLimit::max(cover::MAX_UPLOAD_BYTES + 64 * 1024))
+        .layer(DefaultBodyLimit::max(media::MAX_UPLOAD_BYTES + 64 * 1024))
         .with_state(ctx)
 }
 
@@ -359,12 +357,12 @@ async fn upload_cover(
         return Err(AppError::Forbidden);
     }
     let stored = async {
-        let processed = processed_cover(multipart).await?;
+        let processed = media::upload(multipart).await?;
         let mut tx = ctx.db.pool().begin().await?;
-        let image_id = save_cover(&mut tx, &processed).await?;
+        let image_id = media::save(&mut tx, &processed).await?;
         queries::set_cover(&mut *tx, lecture.summary.id, image_id).await?;
         if let Some(old) = lecture.summary.cover_id {
-            crate::books::queries::delete_image(&mut *tx, old).await?;
+            media::delete(&mut *tx, old).await?;
         }
         tx.commit().await?;
         Ok::<_, AppError>(())

@@ -1,16 +1,17 @@
 //! The site itself: its brand and committee (stored settings), the demo
 //! flag, and what every page's frame needs in one request.
 
+mod api;
+pub use api::*;
+
 #[cfg(feature = "ssr")]
 pub mod cache;
 #[cfg(feature = "ssr")]
 pub mod queries;
 
-use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use crate::accounts::SessionUser;
-use platform::error::AppError;
 
 pub const DEFAULT_BRAND: &str = "书香政协";
 pub const DEFAULT_SLOGAN: &str = "以书为媒 · 凝心聚力";
@@ -33,23 +34,4 @@ pub struct ShellInfo {
     pub user: Option<SessionUser>,
     /// The signed-in person's unread notifications.
     pub unread_notifications: i64,
-}
-
-#[server(prefix = "/api", endpoint = "shell")]
-pub async fn load_shell() -> Result<ShellInfo, AppError> {
-    platform::respond(async move {
-        let ctx = platform::ctx()?;
-        let site = cache::site_info(&ctx).await?;
-        let user = crate::accounts::session::current_user().await?;
-        let unread_notifications = match &user {
-            Some(u) => crate::notifications::unread_for(&ctx.db, u.id).await?,
-            None => 0,
-        };
-        Ok(ShellInfo {
-            site,
-            user,
-            unread_notifications,
-        })
-    })
-    .await
 }

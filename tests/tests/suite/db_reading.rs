@@ -10,6 +10,7 @@ use app::notes::Visibility;
 use app::notes::queries::{self as notes, NewNote};
 use app::progress::ReadingStatus;
 use app::progress::queries as progress;
+use platform::media;
 use shuxiang_tests::{Backend, GroupSpec, TestDb, day, on_both_backends};
 
 /// The viewer of an account id as the tests write it: 0 is a visitor.
@@ -96,7 +97,7 @@ async fn covers_are_stored_served_and_replaced(b: Backend) {
         Some(None)
     );
     assert_eq!(books::cover_of(t.db.pool(), 9999).await.unwrap(), None);
-    let img = |data: &'static [u8]| books::NewImage {
+    let img = |data: &'static [u8]| media::NewImage {
         content_type: "image/jpeg",
         width: 600,
         height: 900,
@@ -106,31 +107,31 @@ async fn covers_are_stored_served_and_replaced(b: Backend) {
         thumb_height: 240,
         thumb: b"thumb bytes",
     };
-    let first = books::insert_image(t.db.pool(), &img(b"\xff\xd8first"), 1)
+    let first = media::insert(t.db.pool(), &img(b"\xff\xd8first"), 1)
         .await
         .unwrap();
     assert!(books::set_cover(t.db.pool(), book, first).await.unwrap());
-    let stored = books::image(t.db.pool(), first, false)
+    let stored = media::read(t.db.pool(), first, false)
         .await
         .unwrap()
         .unwrap();
     assert_eq!(stored.bytes, b"\xff\xd8first");
     assert_eq!(stored.content_type, "image/jpeg");
     assert_eq!(
-        books::image(t.db.pool(), first, true)
+        media::read(t.db.pool(), first, true)
             .await
             .unwrap()
             .unwrap()
             .bytes,
         b"thumb bytes"
     );
-    let second = books::insert_image(t.db.pool(), &img(b"\xff\xd8second"), 2)
+    let second = media::insert(t.db.pool(), &img(b"\xff\xd8second"), 2)
         .await
         .unwrap();
     books::set_cover(t.db.pool(), book, second).await.unwrap();
-    books::delete_image(t.db.pool(), first).await.unwrap();
+    media::delete(t.db.pool(), first).await.unwrap();
     assert!(
-        books::image(t.db.pool(), first, false)
+        media::read(t.db.pool(), first, false)
             .await
             .unwrap()
             .is_none()

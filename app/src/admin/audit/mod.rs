@@ -3,10 +3,10 @@
 //! moderation actions have their own log, shown here too. `/admin/audit`
 //! filters both by person, kind of action and dates, and downloads as CSV.
 
-use leptos::prelude::*;
-use serde::{Deserialize, Serialize};
+mod api;
+pub use api::*;
 
-use platform::error::AppError;
+use serde::{Deserialize, Serialize};
 
 /// Kinds of action to filter by: the prefix of the action code and its label.
 pub const KINDS: [(&str, &str); 7] = [
@@ -90,37 +90,3 @@ pub use queries::*;
 
 #[cfg(feature = "ssr")]
 mod queries;
-
-#[server(prefix = "/api", endpoint = "admin/audit")]
-pub async fn load_audit(
-    actor: String,
-    kind: String,
-    from: String,
-    to: String,
-    page: String,
-) -> Result<AuditPage, AppError> {
-    use crate::accounts::Role;
-    use crate::accounts::session::require_role;
-    use platform::{ctx, respond};
-    respond(async move {
-        require_role(Role::Organiser).await?;
-        let filter = AuditFilter {
-            actor,
-            kind,
-            from,
-            to,
-        };
-        let page = page.parse::<i64>().unwrap_or(1);
-        let window = filter.window()?;
-        let page = page.clamp(1, 10_000);
-        let pool = ctx()?.db.pool().clone();
-        let entries = list(&pool, &filter, window, PER_PAGE, (page - 1) * PER_PAGE).await?;
-        let total = count(&pool, &filter, window).await?;
-        Ok(AuditPage {
-            entries,
-            total,
-            page,
-        })
-    })
-    .await
-}

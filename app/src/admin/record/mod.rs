@@ -10,9 +10,12 @@
 //! them when the member wrote privately; a member who wants a note counted
 //! makes it public or visible to a group.
 
-use leptos::prelude::*;
+mod api;
+pub use api::*;
+
 use serde::{Deserialize, Serialize};
 
+#[cfg(feature = "ssr")]
 use platform::error::AppError;
 
 /// One member's figures in the period.
@@ -89,38 +92,4 @@ pub fn window(from: &str, to: &str) -> Result<(Period, i64, i64), AppError> {
         day_start(from),
         day_start(to) + 86_400,
     ))
-}
-
-#[server(prefix = "/api", endpoint = "admin/records")]
-pub async fn load_records(from: String, to: String) -> Result<RecordList, AppError> {
-    use crate::accounts::Role;
-    use crate::accounts::session::require_role;
-    use platform::{ctx, respond};
-    respond(async move {
-        require_role(Role::Organiser).await?;
-        let (period, start, end) = window(&from, &to)?;
-        let rows = queries::members(ctx()?.db.pool(), start, end).await?;
-        Ok(RecordList { period, rows })
-    })
-    .await
-}
-
-#[server(prefix = "/api", endpoint = "admin/record")]
-pub async fn load_record(
-    id: i64,
-    from: String,
-    to: String,
-) -> Result<(Period, MemberRecord), AppError> {
-    use crate::accounts::Role;
-    use crate::accounts::session::require_role;
-    use platform::{ctx, respond};
-    respond(async move {
-        require_role(Role::Organiser).await?;
-        let (period, start, end) = window(&from, &to)?;
-        let record = queries::member(ctx()?.db.pool(), id, start, end)
-            .await?
-            .ok_or(AppError::NotFound)?;
-        Ok((period, record))
-    })
-    .await
 }
