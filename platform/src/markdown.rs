@@ -308,11 +308,9 @@ fn rewrite_events<'a>(
                 };
                 open_links.push(end);
             }
-            Event::End(TagEnd::Link) => match open_links.pop() {
-                Some(LinkEnd::Event) => out.push(Event::End(TagEnd::Link)),
-                Some(LinkEnd::Raw) => out.push(Event::InlineHtml("</a>".into())),
-                Some(LinkEnd::Dropped) | None => {}
-            },
+            Event::End(TagEnd::Link) => {
+                out.extend(open_links.pop().and_then(LinkEnd::event));
+            }
             Event::Start(Tag::Image {
                 link_type,
                 dest_url,
@@ -398,10 +396,7 @@ fn rewrite_events<'a>(
                 if let Some(open) = raw_anchor_tag(&raw) {
                     raw_anchor_open = open;
                 }
-                out.push(Event::InlineHtml(match raw::rewrite(&raw, http_image) {
-                    Some(rewritten) => rewritten.into(),
-                    None => raw,
-                }));
+                out.push(Event::InlineHtml(raw_html(raw, http_image)));
             }
             Event::Start(Tag::HtmlBlock) => {
                 html_block = Some(String::new());
@@ -409,15 +404,11 @@ fn rewrite_events<'a>(
             }
             Event::Html(line) => match html_block.as_mut() {
                 Some(block) => block.push_str(&line),
-                None => out.push(Event::Html(match raw::rewrite(&line, http_image) {
-                    Some(rewritten) => rewritten.into(),
-                    None => line,
-                })),
+                None => out.push(Event::Html(raw_html(line, http_image))),
             },
             Event::End(TagEnd::HtmlBlock) => {
                 if let Some(block) = html_block.take() {
-                    let rewritten = raw::rewrite(&block, http_image).unwrap_or(block);
-                    out.push(Event::Html(rewritten.into()));
+                    out.push(Event::Html(raw_html(block.into(), http_image)));
                 }
                 out.push(Event::End(TagEnd::HtmlBlock));
             }
@@ -447,6 +438,26 @@ enum LinkEnd {
     Event,
     /// As raw `</a>`, because its start tag was written as raw HTML.
     Raw,
+}
+
+impl LinkEnd {
+    /// The event that closes the link, if it is written at all.
+    fn event(self) -> Option<Event<'static>> {
+        match self {
+            LinkEnd::Dropped => None,
+            LinkEnd::Event => Some(Event::End(TagEnd::Link)),
+            LinkEnd::Raw => Some(Event::InlineHtml("</a>".into())),
+        }
+    }
+}
+
+/// Raw HTML the user typed, with its links and images following the
+/// policy (see `raw`); the text as it came when nothing changes.
+fn raw_html<'a>(raw: CowStr<'a>, http_image: &mut bool) -> CowStr<'a> {
+    match raw::rewrite(&raw, http_image) {
+        Some(rewritten) => rewritten.into(),
+        None => raw,
+    }
 }
 
 /// What the sanitiser sets `rel` to on every link.
@@ -511,12 +522,9 @@ fn push_autolinked_text<'a>(out: &mut Vec<Event<'a>>, text: CowStr<'a>) {
             title: CowStr::Borrowed(""),
             id: CowStr::Borrowed(""),
         };
-        let end_tag = push_link_start(out, link);
+        let link_end = push_link_start(out, link);
         out.push(Event::Text(text[start..end].to_owned().into()));
-        out.push(match end_tag {
-            LinkEnd::Raw => Event::InlineHtml("</a>".into()),
-            _ => Event::End(TagEnd::Link),
-        });
+        out.extend(link_end.event());
         last = end;
     }
     if last < text.len() {
